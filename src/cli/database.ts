@@ -1,0 +1,21 @@
+import { loadConfig } from '../config.js';
+import { migrateToLatest, openDatabase } from '../store/database.js';
+import type { Command } from './main.js';
+
+const migrate: Command = {
+  summary: 'apply pending database migrations (the server also does at start)',
+  usage: 'kabuto migrate\n\nUses KABUTO_DATABASE_URL (default ./data/kabuto.db).',
+  async run() {
+    const config = loadConfig();
+    const handle = openDatabase(config.databaseUrl);
+    try {
+      const applied = await migrateToLatest(handle.db);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      return 0;
+    } finally {
+      await handle.close();
+    }
+  },
+};
+
+export const commands: Record<string, Command> = { migrate };

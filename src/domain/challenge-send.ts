@@ -1,0 +1,107 @@
+import type { Deps } from './context.js';
+import { generateCode, hashCode } from './codes.js';
+import { fail, type Failure } from './errors.js';
+import { last4 } from './phone.js';
+import type { ChallengeRecord, CodeChannel } from './types.js';
+import { checkChallengeUsable } from './challenge-verify.js';
+
+const HOUR = 3600_000;
+
+export interface CodeSent {
+  phoneLast4: string;
+  codeExpiresAt: string;
+  resendAfter: string;
+}
+
+export function codeMessage(deps: Deps, challenge: ChallengeRecord, code: string, channel: CodeChannel): string {
+  // Names the firm and what is approved (a withdrawal's amount), and warns against relaying it:
+  // a customer tricked by a phishing site sees what the code would really authorise.
+  const validity = Math.round(deps.policy.codeTtlMs / 60_000);
+  if (channel === 'voice') {
+    const spoken = code.split('').join('、');
+    return `${deps.firmName}です。${challenge.summary}の確認コードは、${spoken}、です。繰り返します。${spoken}。このコードは誰にも教えないでください。`;
+  }
+  return `【${deps.firmName}】${challenge.summary}の確認コード: ${code}\n${validity}分間有効。このコードは誰にも教えないでください。当社がコードを尋ねることはありません。`;
+}
+
+/** 送信 / 再送信: a fresh code (the previous one stops working), within every sending limit. */
+export async function sendChallengeCode(
+  deps: Deps,
+  challengeId: string,
+  channel: CodeChannel,
+  requester: { customerId: string | null },
+): Promise<CodeSent | Failure> {
+  const challenge = await deps.store.challenges.findById(challengeId);
+  if (!challenge || (challenge.purpose !== 'login' && challenge.customerId !== requester.customerId)) return fail('challenge_not_found');
+  const now = deps.clock.now();
+  const unusable = await checkChallengeUsable(deps, challenge, now);
+  if (unusable) return unusable;
+
+  const phone = challenge.targetPhone;
+  const phoneType = challenge.data.phoneType;
+  if (channel === 'sms' && (!phone || phoneType !== 'mobile')) {
+    return fail('sms_unavailable', { reason: !phone ? 'no_phone' : 'landline' });
+  }
+  if (channel === 'voice' && (!phone || !deps.voice)) return fail('voice_unavailable', { reason: !phone ? 'no_phone' : 'not_configured' });
+  const to = phone as string;
+
+  // SMS pumping and bombing: caps per customer and per number, counted across processes in the database.
+  const hourAgo = now - HOUR;
+  const customerKey = `send:customer:${challenge.customerId}`;
+  const phoneKey = `send:phone:${to}`;
+  const [byCustomer, byPhone] = await Promise.all([deps.store.throttle.count(customerKey, hourAgo), deps.store.throttle.count(phoneKey, hourAgo)]);
+  if (byCustomer >= deps.policy.maxSendsPerCustomerPerHour || byPhone >= deps.policy.maxSendsPerPhonePerHour) {
+    return fail('send_limit_reached', { retryAfter: 3600 });
+  }
+
+  const code = generateCode(deps.random);
+  const codeHash = hashCode(deps.secrets.codeKey, challenge.id, code);
+  const reserved = await deps.store.challenges.reserveSend(challenge.id, {
+    now,
+    minIntervalMs: deps.policy.resendAfterMs,
+    maxSends: deps.policy.maxSendsPerChallenge,
+    codeHash,
+    codeExpiresAt: now + deps.policy.codeTtlMs,
+    channel,
+  });
+  if (!reserved) return refusedSend(deps, challenge.id, now);
+
+  await Promise.all([deps.store.throttle.add(customerKey, now), deps.store.throttle.add(phoneKey, now), deps.store.throttle.add('send:all', now)]);
+  try {
+    const body = codeMessage(deps, challenge, code, channel);
+    if (channel === 'sms') await deps.sms.sendSms(to, body);
+    else await deps.voice!.call(to, body);
+  } catch (error) {
+    // The provider failed: nothing was delivered, so nothing counts against the customer.
+    await deps.store.challenges.releaseSend(challenge.id, codeHash, { sends: challenge.sends, lastSentAt: challenge.lastSentAt });
+    await Promise.all([deps.store.throttle.remove(customerKey, now), deps.store.throttle.remove(phoneKey, now), deps.store.throttle.remove('send:all', now)]);
+    deps.logger.error({ err: error instanceof Error ? error.message : String(error), channel, challenge: challenge.id }, 'code could not be sent');
+    return fail('send_failed');
+  }
+  deps.events.codeSent(channel, challenge.purpose);
+  await alertOnVolume(deps, now);
+  return {
+    phoneLast4: last4(to),
+    codeExpiresAt: new Date(now + deps.policy.codeTtlMs).toISOString(),
+    resendAfter: new Date(now + deps.policy.resendAfterMs).toISOString(),
+  };
+}
+
+async function refusedSend(deps: Deps, challengeId: string, now: number): Promise<Failure> {
+  const current = await deps.store.challenges.findById(challengeId);
+  if (!current) return fail('challenge_not_found');
+  const unusable = await checkChallengeUsable(deps, current, now);
+  if (unusable) return unusable;
+  if (current.sends >= deps.policy.maxSendsPerChallenge) return fail('send_limit_reached');
+  const wait = (current.lastSentAt ?? now) + deps.policy.resendAfterMs - now;
+  return fail('resend_too_soon', { retryAfter: Math.max(1, Math.ceil(wait / 1000)) });
+}
+
+/** Toll fraud shows as volume: past the hourly total the operator is alerted (warn log and metric). */
+async function alertOnVolume(deps: Deps, now: number): Promise<void> {
+  const total = await deps.store.throttle.count('send:all', now - HOUR);
+  if (total >= deps.policy.sendAlertPerHour) {
+    deps.events.sendAlert('hourly_total');
+    deps.logger.warn({ alert: 'sms_volume', sentLastHour: total }, 'code sending volume above the alert threshold');
+  }
+}

@@ -1,0 +1,48 @@
+import type { SecurityPolicy } from './policy.js';
+import type { Clock, EmailSender, Logger, PasswordHasher, RandomSource, SmsSender, VoiceSender } from './ports.js';
+import type { Store } from './store.js';
+
+/** Keys derived from the one master secret of the configuration. */
+export interface Secrets {
+  /** HMAC key for one-time codes and operation content. */
+  readonly codeKey: Buffer;
+  /** argon2 secret (pepper): a stolen database alone cannot be brute-forced offline. */
+  readonly pepper: Buffer;
+  /** AES-256-GCM key for TOTP secrets at rest. */
+  readonly encryptionKey: Buffer;
+}
+
+/** Events the operator watches; the HTTP layer wires them to Prometheus counters. */
+export interface DomainEvents {
+  signIn(result: string): void;
+  codeSent(channel: string, purpose: string): void;
+  verification(result: string): void;
+  lock(kind: 'login' | 'trading' | 'factor'): void;
+  stepUp(purpose: string, outcome: 'required' | 'passed' | 'mismatch'): void;
+  sendAlert(kind: string): void;
+}
+
+export const noEvents: DomainEvents = {
+  signIn() {},
+  codeSent() {},
+  verification() {},
+  lock() {},
+  stepUp() {},
+  sendAlert() {},
+};
+
+/** Everything a domain function may use, passed in explicitly: no singletons, no module mocks. */
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  random: RandomSource;
+  hasher: PasswordHasher;
+  sms: SmsSender;
+  voice: VoiceSender | null;
+  email: EmailSender;
+  logger: Logger;
+  policy: SecurityPolicy;
+  secrets: Secrets;
+  events: DomainEvents;
+  firmName: string;
+}

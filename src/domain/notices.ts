@@ -1,0 +1,101 @@
+import type { Deps } from './context.js';
+import type { CustomerRecord } from './types.js';
+
+// Every notice of security.md, rendered in Japanese and English in one e-mail: the customer reads
+// it whichever language they use, and it is how they notice foul play.
+
+export type NoticeKind =
+  | 'login_locked'
+  | 'trading_locked'
+  | 'factor_locked'
+  | 'password_changed'
+  | 'trading_password_changed'
+  | 'mfa_changed'
+  | 'phone_changed'
+  | 'profile_changed'
+  | 'mfa_reset'
+  | 'new_device_login'
+  | 'order_executed'
+  | 'withdrawal_requested'
+  | 'recovery_code_used';
+
+type Params = Record<string, string | number>;
+type Render = (p: Params) => { ja: [string, string]; en: [string, string] };
+
+const NOTICES: Record<NoticeKind, Render> = {
+  login_locked: (p) => ({
+    ja: ['ログインを一時的に停止しました', `ログインパスワードの誤りが続いたため、${p.until} までログインを停止しています。お心当たりがない場合はパスワードを変更し、当社までご連絡ください。`],
+    en: ['Sign-in temporarily locked', `After repeated wrong passwords, sign-in is locked until ${p.until}. If this was not you, change your password and contact us.`],
+  }),
+  trading_locked: (p) => ({
+    ja: ['取引パスワードをロックしました', `取引パスワードの誤りが続いたため、${p.until} まで取引を停止しています。`],
+    en: ['Trading password locked', `After repeated wrong trading passwords, trading is locked until ${p.until}.`],
+  }),
+  factor_locked: () => ({
+    ja: ['二要素認証を停止しました', '認証コードの誤りが続いたため、二要素認証を停止しました。コールセンターまでご連絡ください。'],
+    en: ['Two-factor authentication locked', 'After repeated wrong codes, your second factor is locked. Please call us to restore it.'],
+  }),
+  password_changed: () => ({
+    ja: ['ログインパスワードを変更しました', 'ログインパスワードが変更されました。他の端末のログインは終了しました。お心当たりがない場合は至急ご連絡ください。'],
+    en: ['Login password changed', 'Your login password was changed and other sessions were ended. If this was not you, contact us at once.'],
+  }),
+  trading_password_changed: () => ({
+    ja: ['取引パスワードを変更しました', '取引パスワードが変更されました。お心当たりがない場合は至急ご連絡ください。'],
+    en: ['Trading password changed', 'Your trading password was changed. If this was not you, contact us at once.'],
+  }),
+  mfa_changed: (p) => ({
+    ja: ['二要素認証の設定を変更しました', `二要素認証の設定が変更されました（方式: ${p.method}、範囲: ${p.scope}）。お心当たりがない場合は至急ご連絡ください。`],
+    en: ['Two-factor settings changed', `Your two-factor settings were changed (method: ${p.method}, scope: ${p.scope}). If this was not you, contact us at once.`],
+  }),
+  phone_changed: (p) => ({
+    ja: ['電話認証番号を変更しました', `電話認証番号が末尾 ${p.last4} の番号に変更されました。お心当たりがない場合は至急ご連絡ください。`],
+    en: ['Authentication phone number changed', `Your authentication phone number was changed to one ending in ${p.last4}. If this was not you, contact us at once.`],
+  }),
+  profile_changed: (p) => ({
+    ja: ['登録情報を変更しました', `登録情報（${p.fields}）が変更されました。お心当たりがない場合は至急ご連絡ください。`],
+    en: ['Registration details changed', `Your registration details (${p.fields}) were changed. If this was not you, contact us at once.`],
+  }),
+  mfa_reset: () => ({
+    ja: ['二要素認証をリセットしました', 'コールセンターでの本人確認に基づき、二要素認証をリセットしました。ログイン後に再設定してください。'],
+    en: ['Two-factor authentication reset', 'After identity checks at our call centre, your two-factor authentication was reset. Set it up again after signing in.'],
+  }),
+  new_device_login: (p) => ({
+    ja: ['ログインのお知らせ', `新しい端末からログインがありました。\n日時: ${p.at}\nIPアドレス: ${p.address}\nブラウザ: ${p.userAgent}\nお心当たりがない場合は至急パスワードを変更してください。`],
+    en: ['New sign-in', `A sign-in from a new device.\nTime: ${p.at}\nAddress: ${p.address}\nBrowser: ${p.userAgent}\nIf this was not you, change your password at once.`],
+  }),
+  order_executed: (p) => ({
+    ja: ['約定通知', `${p.side} ${p.symbol} ${p.quantity}株 @ ${p.price}円 が約定しました。`],
+    en: ['Order executed', `${p.side} ${p.symbol} ${p.quantity} shares @ ${p.price} yen executed.`],
+  }),
+  withdrawal_requested: (p) => ({
+    ja: ['出金指示を受け付けました', `出金 ${p.amount}円（口座末尾 ${p.last4}）を受け付けました。状態: ${p.status}`],
+    en: ['Withdrawal requested', `A withdrawal of ${p.amount} yen to the account ending ${p.last4} was requested. Status: ${p.status}`],
+  }),
+  recovery_code_used: (p) => ({
+    ja: ['リカバリーコードが使用されました', `リカバリーコードが使用されました。残り ${p.remaining} 個です。`],
+    en: ['Recovery code used', `A recovery code was used. ${p.remaining} remain.`],
+  }),
+};
+
+export function renderNotice(kind: NoticeKind, firmName: string, params: Params = {}): { subject: string; body: string } {
+  const { ja, en } = NOTICES[kind](params);
+  return {
+    subject: `【${firmName}】${ja[0]} / ${en[0]}`,
+    body: `${ja[1]}\n\n---\n${en[1]}\n\n${firmName}\nこのメールにリンクはありません。当社がパスワードや認証コードを尋ねることはありません。\nThis e-mail contains no links. We never ask for your password or codes.`,
+  };
+}
+
+/** Sends a notice; a failing mail server is logged, never allowed to undo the change it reports. */
+export async function sendNotice(deps: Deps, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}): Promise<void> {
+  const address = typeof to === 'string' ? to : to.email;
+  const { subject, body } = renderNotice(kind, deps.firmName, params);
+  try {
+    await deps.email.sendEmail(address, subject, body);
+  } catch (error) {
+    deps.logger.error({ err: error, notice: kind }, 'notice could not be sent');
+  }
+}
+
+export function formatJst(ms: number): string {
+  return new Date(ms + 9 * 3600_000).toISOString().replace('T', ' ').slice(0, 16) + ' JST';
+}

@@ -1,0 +1,65 @@
+// The security numbers of shared/spec/security.md, in one frozen object. Operators may override
+// some through configuration; tests hold the defaults.
+
+export interface SecurityPolicy {
+  readonly mfaRequired: boolean;
+  /** Operations that accept only a passkey (KABUTO_PHISHING_RESISTANT). */
+  readonly phishingResistant: ReadonlySet<string>;
+  readonly loginLockThreshold: number;
+  readonly loginLockBaseMs: number;
+  readonly loginLockMaxMs: number;
+  readonly addressFailureLimit: number;
+  readonly addressWindowMs: number;
+  readonly codeTtlMs: number;
+  readonly challengeTtlMs: number;
+  readonly maxCodeAttempts: number;
+  readonly deadChallengesBeforeFactorLock: number;
+  readonly deadChallengeWindowMs: number;
+  readonly resendAfterMs: number;
+  readonly maxSendsPerChallenge: number;
+  readonly maxSendsPerCustomerPerHour: number;
+  readonly maxSendsPerPhonePerHour: number;
+  readonly sendAlertPerHour: number;
+  readonly tradingLockThreshold: number;
+  readonly tradingLockMs: number;
+  readonly sessionIdleMs: number;
+  readonly sessionAbsoluteMs: number;
+  readonly coolingOffMs: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export function createPolicy(overrides: Partial<SecurityPolicy> = {}): SecurityPolicy {
+  return Object.freeze({
+    mfaRequired: false,
+    phishingResistant: new Set<string>(),
+    loginLockThreshold: 5,
+    loginLockBaseMs: 15 * MINUTE,
+    loginLockMaxMs: 24 * HOUR,
+    addressFailureLimit: 20,
+    addressWindowMs: 10 * MINUTE,
+    codeTtlMs: 5 * MINUTE,
+    challengeTtlMs: 15 * MINUTE,
+    maxCodeAttempts: 5,
+    deadChallengesBeforeFactorLock: 10,
+    deadChallengeWindowMs: 24 * HOUR,
+    resendAfterMs: 60_000,
+    maxSendsPerChallenge: 5,
+    maxSendsPerCustomerPerHour: 10,
+    maxSendsPerPhonePerHour: 10,
+    sendAlertPerHour: 1000,
+    tradingLockThreshold: 5,
+    tradingLockMs: 30 * MINUTE,
+    sessionIdleMs: 30 * MINUTE,
+    sessionAbsoluteMs: 12 * HOUR,
+    coolingOffMs: 24 * HOUR,
+    ...overrides,
+  });
+}
+
+/** 15 minutes, doubling with each lock of the same account, up to 24 hours. */
+export function loginLockDuration(policy: SecurityPolicy, previousLocks: number): number {
+  const factor = 2 ** Math.min(previousLocks, 20);
+  return Math.min(policy.loginLockBaseMs * factor, policy.loginLockMaxMs);
+}

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import type { Deps } from './context.js';
+import { constantTimeEqual, newId } from './crypto.js';
+import type { SessionRecord } from './types.js';
+
+// A session token is `id.secret`; only a hash of the secret is stored, so a copy of the database
+// cannot be replayed as a cookie (the Lucia pattern).
+
+const TOUCH_INTERVAL_MS = 60_000;
+
+function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export async function createSession(deps: Deps, customerId: string, client: { address: string; userAgent: string }): Promise<{ token: string; session: SessionRecord }> {
+  const id = newId(deps.random, 16);
+  const secret = newId(deps.random, 32);
+  const now = deps.clock.now();
+  const session: SessionRecord = {
+    id,
+    secretHash: hashSecret(secret),
+    customerId,
+    createdAt: now,
+    lastSeenAt: now,
+    address: client.address,
+    userAgent: client.userAgent.slice(0, 512),
+  };
+  await deps.store.sessions.insert(session);
+  return { token: `${id}.${secret}`, session };
+}
+
+/** The live session behind a token, or undefined: unknown, wrong secret, idle or past its absolute limit. */
+export async function resolveSession(deps: Deps, token: string | undefined): Promise<SessionRecord | undefined> {
+  if (!token || token.length > 200) return undefined;
+  const [id, secret, extra] = token.split('.');
+  if (!id || !secret || extra !== undefined) return undefined;
+  const session = await deps.store.sessions.findById(id);
+  if (!session || !constantTimeEqual(session.secretHash, hashSecret(secret))) return undefined;
+  const now = deps.clock.now();
+  if (now - session.lastSeenAt >= deps.policy.sessionIdleMs || now - session.createdAt >= deps.policy.sessionAbsoluteMs) {
+    await deps.store.sessions.delete(id);
+    return undefined;
+  }
+  // Touch at most once a minute: a write per request would cost more than the request.
+  if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) await deps.store.sessions.touch(id, now);
+  return session;
+}
+
+export async function endSession(deps: Deps, sessionId: string): Promise<void> {
+  await deps.store.sessions.delete(sessionId);
+}
+
+/** A credential changed: every other session ends and the current one gets a fresh token. */
+export async function rotateAfterCredentialChange(deps: Deps, current: SessionRecord): Promise<{ token: string }> {
+  await deps.store.sessions.deleteForCustomer(current.customerId);
+  const { token } = await createSession(deps, current.customerId, { address: current.address, userAgent: current.userAgent });
+  return { token };
+}

@@ -1,0 +1,91 @@
+import type { Deps } from './context.js';
+import { defaultSummary } from './challenge-create.js';
+import { fail, type Failure } from './errors.js';
+import { recordAudit } from './audit.js';
+import { sendNotice } from './notices.js';
+import { mfaIsOn, passStepUp } from './step-up.js';
+import { checkTradingPassword } from './trading-password.js';
+import type { CustomerRecord, MfaMethod, MfaScope } from './types.js';
+
+export interface Availability {
+  available: boolean;
+  reason?: string;
+}
+
+export interface MfaSettingsView {
+  method: MfaMethod;
+  scope: MfaScope;
+  requiredByPolicy: boolean;
+  available: { sms: Availability; totp: Availability; passkey: Availability };
+}
+
+export function smsAvailability(customer: CustomerRecord): Availability {
+  if (!customer.phone) return { available: false, reason: 'no_phone' };
+  if (customer.phoneType !== 'mobile') return { available: false, reason: 'landline' };
+  return { available: true };
+}
+
+/** Method availability beyond SMS; the TOTP/passkey features replace these. */
+export const extraAvailability = {
+  totp: (_deps: Deps, _customer: CustomerRecord): Availability => ({ available: false, reason: 'not_supported' }),
+  passkey: (_deps: Deps, _customer: CustomerRecord): Availability => ({ available: false, reason: 'not_supported' }),
+};
+
+export function viewMfaSettings(deps: Deps, customer: CustomerRecord): MfaSettingsView {
+  return {
+    method: customer.mfaMethod,
+    scope: customer.mfaScope,
+    requiredByPolicy: deps.policy.mfaRequired,
+    available: {
+      sms: smsAvailability(customer),
+      totp: extraAvailability.totp(deps, customer),
+      passkey: extraAvailability.passkey(deps, customer),
+    },
+  };
+}
+
+export interface MfaChange {
+  method: MfaMethod;
+  scope: MfaScope;
+  tradingPassword: string;
+  challengeId?: string;
+}
+
+/**
+ * 二要素認証 → 実行する. The trading password first; then one challenge, sent to the phone, proves
+ * both the current factor (when MFA is on) and, when turning SMS on, that the phone receives codes.
+ */
+export async function changeMfaSettings(deps: Deps, customer: CustomerRecord, change: MfaChange): Promise<MfaSettingsView | Failure> {
+  if (change.method === 'none' && deps.policy.mfaRequired) return fail('mfa_required_by_policy');
+  if (change.method === 'sms') {
+    const sms = smsAvailability(customer);
+    if (!sms.available) return fail('sms_unavailable', { reason: sms.reason });
+  } else if (change.method !== 'none') {
+    const availability = extraAvailability[change.method](deps, customer);
+    if (!availability.available) return fail('method_unavailable', { method: change.method, reason: availability.reason });
+  }
+  const password = await checkTradingPassword(deps, customer, change.tradingPassword);
+  if (password !== true) return password;
+
+  const unchanged = change.method === customer.mfaMethod && change.scope === customer.mfaScope;
+  const needsCode = !unchanged && (mfaIsOn(customer) || change.method === 'sms');
+  if (needsCode) {
+    const passed = await passStepUp(deps, {
+      customer,
+      purpose: 'mfa_settings',
+      content: { method: change.method, scope: change.scope },
+      summary: defaultSummary('mfa_settings'),
+      challengeId: change.challengeId,
+    });
+    if (passed !== true) return passed;
+  }
+  if (unchanged) return viewMfaSettings(deps, customer);
+
+  const now = deps.clock.now();
+  // The code to the phone was verified, so the number is proven to receive codes.
+  const patch = { mfaMethod: change.method, mfaScope: change.scope, updatedAt: now, ...(change.method === 'sms' ? { phoneVerified: true } : {}) };
+  await deps.store.customers.update(customer.id, patch);
+  await recordAudit(deps, customer.id, 'mfa_changed', { from: { method: customer.mfaMethod, scope: customer.mfaScope }, to: { method: change.method, scope: change.scope } });
+  await sendNotice(deps, customer, 'mfa_changed', { method: change.method, scope: change.scope });
+  return viewMfaSettings(deps, { ...customer, ...patch });
+}

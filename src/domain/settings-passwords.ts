@@ -1,0 +1,71 @@
+import type { Deps } from './context.js';
+import { fail, type Failure } from './errors.js';
+import { recordAudit } from './audit.js';
+import { sendNotice } from './notices.js';
+import { checkPasswordRules, loginPasswordMinLength, TRADING_PASSWORD_MIN_LENGTH } from './password-rules.js';
+import { rotateAfterCredentialChange } from './sessions.js';
+import { countWrongPassword } from './sign-in.js';
+import { mfaIsOn, passStepUp } from './step-up.js';
+import { checkTradingPassword } from './trading-password.js';
+import type { CustomerRecord, SessionRecord } from './types.js';
+
+export type PasswordKind = 'login' | 'trading';
+
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+  challengeId?: string;
+}
+
+/** The rules of security.md for either secret; the two must differ from each other. */
+export async function checkNewPassword(deps: Deps, customer: Pick<CustomerRecord, 'loginId'> & Partial<CustomerRecord>, kind: PasswordKind, password: string): Promise<Failure | undefined> {
+  const minLength = kind === 'login' ? loginPasswordMinLength(deps.policy.mfaRequired) : TRADING_PASSWORD_MIN_LENGTH;
+  const reason = checkPasswordRules({ password, loginId: customer.loginId, minLength });
+  if (reason) return fail('weak_password', { reason, minLength });
+  const otherHash = kind === 'login' ? customer.tradingPasswordHash : customer.passwordHash;
+  if (otherHash && (await deps.hasher.verify(otherHash, password))) return fail('weak_password', { reason: 'same_as_other_password' });
+  return undefined;
+}
+
+/**
+ * パスワード変更 / 取引パスワード変更: the current secret, the rules, the second factor when MFA is on;
+ * then every other session ends and this one gets a fresh token.
+ */
+export async function changePassword(
+  deps: Deps,
+  customer: CustomerRecord,
+  session: SessionRecord,
+  kind: PasswordKind,
+  change: PasswordChange,
+): Promise<{ token: string } | Failure> {
+  if (kind === 'login') {
+    if (!(await deps.hasher.verify(customer.passwordHash, change.currentPassword))) {
+      await countWrongPassword(deps, customer, deps.clock.now());
+      return fail('invalid_password');
+    }
+  } else {
+    const checked = await checkTradingPassword(deps, customer, change.currentPassword);
+    if (checked !== true) return checked;
+  }
+  const weak = await checkNewPassword(deps, customer, kind, change.newPassword);
+  if (weak) return weak;
+
+  if (mfaIsOn(customer)) {
+    const passed = await passStepUp(deps, {
+      customer,
+      purpose: 'password_change',
+      content: { kind, newPassword: change.newPassword },
+      summary: kind === 'login' ? 'ログインパスワードの変更' : '取引パスワードの変更',
+      challengeId: change.challengeId,
+    });
+    if (passed !== true) return passed;
+  }
+
+  const hash = await deps.hasher.hash(change.newPassword);
+  const now = deps.clock.now();
+  await deps.store.customers.update(customer.id, kind === 'login' ? { passwordHash: hash, updatedAt: now } : { tradingPasswordHash: hash, tradingFailures: 0, updatedAt: now });
+  const rotated = await rotateAfterCredentialChange(deps, session);
+  await recordAudit(deps, customer.id, kind === 'login' ? 'password_changed' : 'trading_password_changed');
+  await sendNotice(deps, customer, kind === 'login' ? 'password_changed' : 'trading_password_changed');
+  return rotated;
+}

@@ -1,0 +1,68 @@
+import type { Deps } from './context.js';
+import { createChallenge, defaultSummary, viewChallenge } from './challenge-create.js';
+import { fail, isFailure, type Failure } from './errors.js';
+import { recordAudit } from './audit.js';
+import { sendNotice } from './notices.js';
+import { last4, parseDomesticPhone } from './phone.js';
+import { mfaIsOn, passStepUp } from './step-up.js';
+import { checkTradingPassword } from './trading-password.js';
+import type { CustomerRecord } from './types.js';
+
+export interface PhoneChange {
+  phone: string;
+  tradingPassword: string;
+  challengeId?: string;
+}
+
+/**
+ * 電話認証番号の変更. Completes only when the customer proved the current second factor (when MFA is
+ * on: a `phone_change` challenge) and then a code sent to the new number (`phone_verification`).
+ * Each step answers 403 step_up_required with the next challenge.
+ */
+export async function changePhone(deps: Deps, customer: CustomerRecord, change: PhoneChange): Promise<CustomerRecord | Failure> {
+  const parsed = parseDomesticPhone(change.phone);
+  if (isFailure(parsed)) return parsed;
+  const password = await checkTradingPassword(deps, customer, change.tradingPassword);
+  if (password !== true) return password;
+
+  const content = { phone: parsed.e164 };
+  const proveNewNumber = async (afterStepUp: boolean): Promise<Failure> => {
+    const challenge = await createChallenge(deps, {
+      customer,
+      purpose: 'phone_verification',
+      content,
+      summary: defaultSummary('phone_verification'),
+      target: { phone: parsed.e164, type: parsed.type },
+      data: { afterStepUp },
+    });
+    deps.events.stepUp('phone_verification', 'required');
+    return fail('step_up_required', { challenge: viewChallenge(deps, challenge) });
+  };
+
+  if (change.challengeId === undefined) {
+    if (customer.factorLocked) return fail('factor_locked');
+    if (!mfaIsOn(customer)) return proveNewNumber(false);
+    return passStepUp(deps, { customer, purpose: 'phone_change', content, summary: defaultSummary('phone_change'), challengeId: undefined }) as Promise<Failure>;
+  }
+
+  const presented = await deps.store.challenges.findById(change.challengeId);
+  if (presented?.purpose === 'phone_change') {
+    const passed = await passStepUp(deps, { customer, purpose: 'phone_change', content, summary: '', challengeId: change.challengeId });
+    if (passed !== true) return passed;
+    return proveNewNumber(true);
+  }
+  // The code to the new number: with MFA on, only a challenge issued after the current factor passed.
+  if (presented?.purpose !== 'phone_verification' || (mfaIsOn(customer) && presented.data.afterStepUp !== true)) {
+    deps.events.stepUp('phone_verification', 'mismatch');
+    return fail('challenge_mismatch');
+  }
+  const passed = await passStepUp(deps, { customer, purpose: 'phone_verification', content, summary: '', challengeId: change.challengeId });
+  if (passed !== true) return passed;
+
+  const now = deps.clock.now();
+  const patch = { phone: parsed.e164, phoneType: parsed.type, phoneVerified: true, contactChangedAt: now, updatedAt: now };
+  await deps.store.customers.update(customer.id, patch);
+  await recordAudit(deps, customer.id, 'phone_changed', { from: customer.phone ? last4(customer.phone) : null, to: last4(parsed.e164), type: parsed.type });
+  await sendNotice(deps, customer, 'phone_changed', { last4: last4(parsed.e164) });
+  return { ...customer, ...patch };
+}

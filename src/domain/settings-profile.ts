@@ -1,0 +1,61 @@
+import type { Deps } from './context.js';
+import { defaultSummary } from './challenge-create.js';
+import { fail, type Failure } from './errors.js';
+import { recordAudit } from './audit.js';
+import { sendNotice } from './notices.js';
+import { passStepUp, scopeCoversOperations } from './step-up.js';
+import { checkTradingPassword } from './trading-password.js';
+import type { BankAccount, CustomerRecord } from './types.js';
+
+export interface ProfileChange {
+  email?: string;
+  address?: string;
+  bankAccount?: BankAccount;
+  tradingPassword: string;
+  challengeId?: string;
+}
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,63}$/;
+
+export function validateEmail(email: string): Failure | undefined {
+  return EMAIL.test(email) ? undefined : fail('invalid_request', { field: 'email', reason: 'not an e-mail address' });
+}
+
+export function validateBankAccount(bank: BankAccount): Failure | undefined {
+  if (!/^[0-9]{7}$/.test(bank.accountNumber)) return fail('invalid_request', { field: 'bankAccount.accountNumber', reason: '7 digits' });
+  for (const field of ['bankName', 'branchName', 'holderName'] as const) {
+    if (bank[field].trim().length === 0) return fail('invalid_request', { field: `bankAccount.${field}`, reason: 'required' });
+  }
+  return undefined;
+}
+
+/** 登録情報の変更: with MFA scope `all` it needs the second factor; e-mail and bank changes start the cooling-off. */
+export async function changeProfile(deps: Deps, customer: CustomerRecord, change: ProfileChange): Promise<CustomerRecord | Failure> {
+  const invalid = (change.email !== undefined && validateEmail(change.email)) || (change.bankAccount && validateBankAccount(change.bankAccount));
+  if (invalid) return invalid;
+  const password = await checkTradingPassword(deps, customer, change.tradingPassword);
+  if (password !== true) return password;
+
+  const content = { email: change.email, address: change.address, bankAccount: change.bankAccount };
+  if (scopeCoversOperations(customer)) {
+    const passed = await passStepUp(deps, { customer, purpose: 'registration_change', content, summary: defaultSummary('registration_change'), challengeId: change.challengeId });
+    if (passed !== true) return passed;
+  }
+
+  const now = deps.clock.now();
+  const contactChanged = (change.email !== undefined && change.email !== customer.email) || change.bankAccount !== undefined;
+  const patch: Partial<CustomerRecord> = {
+    ...(change.email !== undefined ? { email: change.email } : {}),
+    ...(change.address !== undefined ? { address: change.address } : {}),
+    ...(change.bankAccount !== undefined ? { bankAccount: change.bankAccount } : {}),
+    ...(contactChanged ? { contactChangedAt: now } : {}),
+    updatedAt: now,
+  };
+  await deps.store.customers.update(customer.id, patch);
+  const fields = Object.keys(content).filter((k) => content[k as keyof typeof content] !== undefined);
+  await recordAudit(deps, customer.id, 'profile_changed', { fields, ...(change.bankAccount ? { bankAccountLast4: change.bankAccount.accountNumber.slice(-4) } : {}) });
+  // The old address hears of a change of address: a thief's new address would hide it otherwise.
+  await sendNotice(deps, customer, 'profile_changed', { fields: fields.join(', ') });
+  if (change.email !== undefined && change.email !== customer.email) await sendNotice(deps, change.email, 'profile_changed', { fields: fields.join(', ') });
+  return { ...customer, ...patch };
+}

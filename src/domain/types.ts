@@ -1,0 +1,117 @@
+// The records the domain reasons about. Plain data: the store maps them to rows.
+
+export type MfaMethod = 'none' | 'sms' | 'totp' | 'passkey';
+export type MfaScope = 'login' | 'all';
+export type PhoneType = 'mobile' | 'landline';
+export type CodeChannel = 'sms' | 'voice';
+
+export const PURPOSES = [
+  'login',
+  'withdrawal',
+  'registration_change',
+  'mfa_settings',
+  'phone_change',
+  'password_change',
+  'phone_verification',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export interface BankAccount {
+  bankName: string;
+  branchName: string;
+  accountNumber: string;
+  holderName: string;
+}
+
+export interface CustomerRecord {
+  id: string;
+  loginId: string;
+  name: string;
+  email: string;
+  address: string | null;
+  passwordHash: string;
+  tradingPasswordHash: string;
+  /** E.164, domestic only. */
+  phone: string | null;
+  phoneType: PhoneType | null;
+  phoneVerified: boolean;
+  mfaMethod: MfaMethod;
+  mfaScope: MfaScope;
+  failedLogins: number;
+  lockCount: number;
+  lockedUntil: number | null;
+  tradingFailures: number;
+  tradingLockedUntil: number | null;
+  /** Set when too many challenges died: the second factor waits for an operator. */
+  factorLocked: boolean;
+  bankAccount: BankAccount | null;
+  /** Last change of phone, e-mail or bank account: withdrawals cool off after it. */
+  contactChangedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type ChallengeStatus = 'pending' | 'verified' | 'used' | 'dead';
+
+export interface ChallengeRecord {
+  id: string;
+  customerId: string;
+  purpose: Purpose;
+  /** Hash of the operation's content: a verified challenge serves only that content. */
+  contentHash: string;
+  summary: string;
+  data: Record<string, unknown>;
+  status: ChallengeStatus;
+  attempts: number;
+  codeHash: string | null;
+  codeExpiresAt: number | null;
+  codeChannel: CodeChannel | null;
+  sends: number;
+  lastSentAt: number | null;
+  /** Where codes go: the registered phone, or the new number for phone_verification. */
+  targetPhone: string | null;
+  createdAt: number;
+  expiresAt: number;
+  verifiedAt: number | null;
+  usedAt: number | null;
+}
+
+export interface SessionRecord {
+  id: string;
+  secretHash: string;
+  customerId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  address: string;
+  userAgent: string;
+}
+
+export interface LoginEvent {
+  id: string;
+  customerId: string | null;
+  loginId: string;
+  at: number;
+  address: string;
+  userAgent: string;
+  result: 'signed_in' | 'second_factor_required' | 'invalid_credentials' | 'locked' | 'second_factor_failed';
+}
+
+export interface OutboxMessage {
+  id: string;
+  channel: 'sms' | 'voice' | 'email';
+  recipient: string;
+  subject: string | null;
+  body: string;
+  at: number;
+}
+
+export interface AuditEntry {
+  seq: number;
+  customerId: string | null;
+  at: number;
+  actor: string;
+  action: string;
+  detail: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import type { Kabuto } from '../kabuto.js';
+import { fail } from '../domain/errors.js';
+import { registerErrorHandling } from './error-handling.js';
+import { registerRequestGuards } from './request-guards.js';
+import { registerRoutes } from './routes/index.js';
+import { sendFailure } from './failures.js';
+
+export interface AppOptions {
+  /** Where pino writes (tests collect the lines to prove no secret is logged). */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** The whole HTTP application as one Fastify instance: tests build it, server.ts listens. */
+export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promise<FastifyInstance> {
+  const { config } = kabuto;
+  const logger: FastifyServerOptions['logger'] = {
+    level: config.logLevel,
+    // Secrets never reach a log line: no bodies are logged, and these headers are masked anyway.
+    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+    ...(options.logStream ? { stream: options.logStream } : {}),
+  };
+  const app = Fastify({
+    logger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  });
+  app.decorateRequest('session', null);
+  app.decorateRequest('customer', null);
+
+  await app.register(cookie);
+  const https = config.publicOrigin?.startsWith('https://') ?? false;
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+
+  registerRequestGuards(app, config);
+  registerErrorHandling(app);
+  await registerRoutes(app, kabuto);
+
+  const webRoot = config.webRoot;
+  const hasPortal = existsSync(webRoot);
+  if (hasPortal) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // The portal is a single-page app: its routes all load index.html; API paths answer JSON.
+    if (hasPortal && request.method === 'GET' && !path.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
+    return sendFailure(request, reply, fail('not_found'));
+  });
+  return app;
+}

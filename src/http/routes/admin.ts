@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kabuto } from '../../kabuto.js';
+import { constantTimeEqual } from '../../domain/crypto.js';
+import { createCustomer, resetMfa, unlockCustomer, type NewCustomer } from '../../domain/customers.js';
+import { fail, isFailure } from '../../domain/errors.js';
+import { sendFailure } from '../failures.js';
+import { bankAccount, body, pageLimit, pageQuery, secret, text } from '../schemas.js';
+
+const loginIdParams = { type: 'object', properties: { loginId: text(64, 1) }, required: ['loginId'] };
+
+/** The back office's API, enabled only with KABUTO_ADMIN_TOKEN. */
+export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
+  const { deps, config } = kabuto;
+  const token = config.adminToken;
+  if (!token) return;
+
+  const authorise = async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization ?? '';
+    const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
+    // Compared through HMACs of equal length: neither content nor length leaks through timing.
+    if (!constantTimeEqual(presented, token)) return sendFailure(request, reply, fail('unauthenticated'));
+  };
+  const customerOf = async (request: FastifyRequest<{ Params: { loginId: string } }>, reply: FastifyReply) => {
+    const customer = await deps.store.customers.findByLoginId(request.params.loginId);
+    if (!customer) sendFailure(request, reply, fail('not_found'));
+    return customer;
+  };
+
+  app.register(async (admin) => {
+    admin.addHook('onRequest', authorise);
+
+    admin.post<{ Body: NewCustomer & { cash?: number } }>(
+      '/api/admin/v1/customers',
+      {
+        schema: {
+          body: body(
+            {
+              loginId: text(64, 1),
+              name: text(100, 1),
+              email: text(254, 3),
+              password: secret,
+              tradingPassword: secret,
+              phone: text(32, 1),
+              address: text(200),
+              cash: { type: 'integer', minimum: 0, maximum: 1e12 },
+              bankAccount,
+            },
+            ['name', 'email', 'password', 'tradingPassword'],
+          ),
+        },
+      },
+      async (request, reply) => {
+        const { cash, ...input } = request.body;
+        const customer = await createCustomer(deps, input);
+        if (isFailure(customer)) return sendFailure(request, reply, customer);
+        if (cash) await kabuto.hooks.onInitialCash(customer, cash);
+        return reply.code(201).send({ loginId: customer.loginId });
+      },
+    );
+
+    admin.post<{ Params: { loginId: string } }>('/api/admin/v1/customers/:loginId/unlock', { schema: { params: loginIdParams, body: body({}) } }, async (request, reply) => {
+      const customer = await customerOf(request, reply);
+      if (!customer) return reply;
+      await unlockCustomer(deps, customer, 'admin');
+      return { status: 'unlocked' };
+    });
+
+    admin.post<{ Params: { loginId: string } }>('/api/admin/v1/customers/:loginId/mfa/reset', { schema: { params: loginIdParams, body: body({}) } }, async (request, reply) => {
+      const customer = await customerOf(request, reply);
+      if (!customer) return reply;
+      await resetMfa(deps, customer, 'admin');
+      return { status: 'reset' };
+    });
+
+    admin.get<{ Params: { loginId: string }; Querystring: { limit?: string; before?: string } }>(
+      '/api/admin/v1/customers/:loginId/audit',
+      { schema: { params: loginIdParams, querystring: pageQuery } },
+      async (request, reply) => {
+        const customer = await customerOf(request, reply);
+        if (!customer) return reply;
+        const before = request.query.before !== undefined ? Number(request.query.before) : undefined;
+        const entries = await deps.store.audit.listForCustomer(customer.id, pageLimit(request.query), Number.isInteger(before) ? before : undefined);
+        return entries.map((e) => ({ seq: e.seq, at: new Date(e.at).toISOString(), actor: e.actor, action: e.action, detail: e.detail, hash: e.hash }));
+      },
+    );
+  });
+}

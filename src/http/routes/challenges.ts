@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kabuto } from '../../kabuto.js';
+import { sendChallengeCode } from '../../domain/challenge-send.js';
+import { verifyChallenge, type VerifyInput } from '../../domain/challenge-verify.js';
+import { viewCustomer } from '../../domain/customers.js';
+import { isFailure } from '../../domain/errors.js';
+import { endSession, resolveSession } from '../../domain/sessions.js';
+import { completeSignIn } from '../../domain/sign-in.js';
+import { sendFailure } from '../failures.js';
+import { body, enumOf, idParams } from '../schemas.js';
+import { clientOf, SESSION_COOKIE, setSessionCookie } from '../session.js';
+
+export function challengeRoutes(app: FastifyInstance, kabuto: Kabuto): void {
+  const { deps, config } = kabuto;
+  /** A login challenge belongs to whoever passed the password; any other to the signed-in customer. */
+  const requesterOf = async (request: FastifyRequest) => {
+    const session = await resolveSession(deps, request.cookies[SESSION_COOKIE]);
+    return { customerId: session?.customerId ?? null, session };
+  };
+
+  for (const channel of ['sms', 'voice'] as const) {
+    app.post<{ Params: { id: string } }>(
+      `/api/v1/challenges/:id/${channel}`,
+      { schema: { params: idParams, body: body({}) } },
+      async (request, reply) => {
+        const result = await sendChallengeCode(deps, request.params.id, channel, await requesterOf(request));
+        if (isFailure(result)) return sendFailure(request, reply, result);
+        return result;
+      },
+    );
+  }
+
+  app.post<{ Params: { id: string }; Body: VerifyInput }>(
+    '/api/v1/challenges/:id/verify',
+    {
+      schema: {
+        params: idParams,
+        body: body(
+          {
+            method: enumOf('sms', 'voice', 'totp', 'passkey', 'recovery_code'),
+            code: { type: 'string', maxLength: 64 },
+            response: { type: 'object' },
+          },
+          ['method'],
+        ),
+      },
+    },
+    async (request, reply) => {
+      const requester = await requesterOf(request);
+      const result = await verifyChallenge(deps, request.params.id, request.body, requester);
+      if (isFailure(result)) return sendFailure(request, reply, result);
+      if (result.challenge.purpose !== 'login') return { status: 'verified' };
+      if (requester.session) await endSession(deps, requester.session.id);
+      const signedIn = await completeSignIn(deps, result.customer, clientOf(request));
+      if (signedIn.status === 'signed_in') setSessionCookie(request, reply, signedIn.token, config.publicOrigin);
+      return { status: 'signed_in', customer: viewCustomer(deps, result.customer) };
+    },
+  );
+}

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kabuto } from '../../kabuto.js';
+import { isFailure } from '../../domain/errors.js';
+import { viewCustomer } from '../../domain/customers.js';
+import { endSession, resolveSession } from '../../domain/sessions.js';
+import { signIn } from '../../domain/sign-in.js';
+import { sendFailure } from '../failures.js';
+import { body, secret, text } from '../schemas.js';
+import { clearSessionCookie, clientOf, requireCustomer, SESSION_COOKIE, setSessionCookie } from '../session.js';
+
+export function loginRoutes(app: FastifyInstance, kabuto: Kabuto): void {
+  const { deps, config } = kabuto;
+
+  app.post<{ Body: { loginId: string; password: string } }>(
+    '/api/v1/login',
+    { schema: { body: body({ loginId: text(256, 1), password: secret }, ['loginId', 'password']) } },
+    async (request, reply) => {
+      const result = await signIn(deps, request.body, clientOf(request));
+      if (isFailure(result)) return sendFailure(request, reply, result);
+      if (result.status === 'second_factor_required') return { status: result.status, challenge: result.challenge };
+      // Rotation: whatever session the client held before is ended, never promoted.
+      const previous = await resolveSession(deps, request.cookies[SESSION_COOKIE]);
+      if (previous) await endSession(deps, previous.id);
+      setSessionCookie(request, reply, result.token, config.publicOrigin);
+      return { status: 'signed_in', customer: viewCustomer(deps, result.customer) };
+    },
+  );
+
+  app.post('/api/v1/logout', { schema: { body: body({}) } }, async (request, reply) => {
+    const session = await resolveSession(deps, request.cookies[SESSION_COOKIE]);
+    if (session) await endSession(deps, session.id);
+    clearSessionCookie(reply);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/v1/me', { preHandler: requireCustomer(deps) }, async (request) => viewCustomer(deps, request.customer!));
+}

@@ -1,0 +1,33 @@
+// JSON schemas of request bodies: one source for validation and the OpenAPI document. Unknown
+// fields are refused (additionalProperties: false, and Ajv is told not to strip them).
+
+type Schema = Record<string, unknown>;
+
+/** Text a person types: no control characters (NUL, escapes), bounded. */
+export const text = (maxLength: number, minLength = 0): Schema => ({ type: 'string', minLength, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
+/** A secret: any Unicode, bounded (NIST: no truncation, so over-long is refused, not cut). */
+export const secret: Schema = { type: 'string', maxLength: 1024 };
+export const challengeId: Schema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' };
+export const enumOf = (...values: string[]): Schema => ({ type: 'string', enum: values });
+
+export function body(properties: Record<string, Schema>, required: string[] = []): Schema {
+  return { type: 'object', additionalProperties: false, properties, required };
+}
+
+export const bankAccount = body(
+  { bankName: text(64, 1), branchName: text(64, 1), accountNumber: text(16, 1), holderName: text(64, 1) },
+  ['bankName', 'branchName', 'accountNumber', 'holderName'],
+);
+
+export const idParams: Schema = { type: 'object', properties: { id: challengeId }, required: ['id'] };
+
+export const pageQuery: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { limit: { type: 'string', pattern: '^[0-9]{1,3}$' }, before: { type: 'string', maxLength: 64 } },
+};
+
+export function pageLimit(query: { limit?: string }): number {
+  const limit = Number(query.limit ?? 50);
+  return Math.min(Math.max(limit, 1), 200);
+}

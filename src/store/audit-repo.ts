@@ -1,0 +1,40 @@
+import type { Kysely, Selectable } from 'kysely';
+import { hashAuditEntry } from '../domain/audit-chain.js';
+import type { AuditStore } from '../domain/store.js';
+import type { AuditEntry } from '../domain/types.js';
+import type { AuditLogTable, Database } from './schema.js';
+
+function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
+  return { ...row, seq: Number(row.seq), detail: JSON.parse(row.detail) as Record<string, unknown> };
+}
+
+export function createAuditRepo(db: Kysely<Database>): AuditStore {
+  return {
+    async append(input) {
+      return db.transaction().execute(async (trx) => {
+        // Advancing the head row first locks it (PostgreSQL row lock; SQLite's single writer):
+        // two processes cannot chain onto the same previous entry.
+        const head = await trx
+          .updateTable('auditHead')
+          .set((eb) => ({ seq: eb('seq', '+', 1) }))
+          .where('id', '=', 1)
+          .returning(['seq', 'hash'])
+          .executeTakeFirstOrThrow();
+        const unhashed = { ...input, seq: Number(head.seq), prevHash: head.hash };
+        const entry: AuditEntry = { ...unhashed, hash: hashAuditEntry(unhashed) };
+        await trx.insertInto('auditLog').values({ ...entry, detail: JSON.stringify(entry.detail) }).execute();
+        await trx.updateTable('auditHead').set({ hash: entry.hash }).where('id', '=', 1).execute();
+        return entry;
+      });
+    },
+    async listForCustomer(customerId, limit, beforeSeq) {
+      let query = db.selectFrom('auditLog').selectAll().where('customerId', '=', customerId).orderBy('seq', 'desc').limit(limit);
+      if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
+      return (await query.execute()).map(toEntry);
+    },
+    async listAll(afterSeq, limit) {
+      const rows = await db.selectFrom('auditLog').selectAll().where('seq', '>', afterSeq).orderBy('seq', 'asc').limit(limit).execute();
+      return rows.map(toEntry);
+    },
+  };
+}

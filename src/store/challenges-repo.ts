@@ -1,0 +1,114 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ChallengeStore } from '../domain/store.js';
+import type { ChallengeRecord, ChallengeStatus, CodeChannel, Purpose } from '../domain/types.js';
+import type { ChallengesTable, Database } from './schema.js';
+
+function toRecord(row: Selectable<ChallengesTable>): ChallengeRecord {
+  return {
+    ...row,
+    purpose: row.purpose as Purpose,
+    status: row.status as ChallengeStatus,
+    codeChannel: row.codeChannel as CodeChannel | null,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
+}
+
+export function createChallengeRepo(db: Kysely<Database>): ChallengeStore {
+  return {
+    async insert(challenge) {
+      await db
+        .insertInto('challenges')
+        .values({ ...challenge, data: JSON.stringify(challenge.data) })
+        .execute();
+    },
+    async findById(id) {
+      const row = await db.selectFrom('challenges').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toRecord(row);
+    },
+    async reserveSend(id, r) {
+      // One statement decides: concurrent resends cannot both pass the interval or the cap.
+      const result = await db
+        .updateTable('challenges')
+        .set((eb) => ({
+          sends: eb('sends', '+', 1),
+          lastSentAt: r.now,
+          codeHash: r.codeHash,
+          codeExpiresAt: r.codeExpiresAt,
+          codeChannel: r.channel,
+        }))
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('expiresAt', '>', r.now)
+        .where('sends', '<', r.maxSends)
+        .where((eb) => eb.or([eb('lastSentAt', 'is', null), eb('lastSentAt', '<=', r.now - r.minIntervalMs)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async releaseSend(id, codeHash, previous) {
+      await db
+        .updateTable('challenges')
+        .set({ sends: previous.sends, lastSentAt: previous.lastSentAt, codeHash: null, codeExpiresAt: null })
+        .where('id', '=', id)
+        .where('codeHash', '=', codeHash)
+        .execute();
+    },
+    async countWrongAttempt(id, maxAttempts) {
+      const row = await db
+        .updateTable('challenges')
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          status: eb.case().when('attempts', '>=', maxAttempts - 1).then('dead').else(eb.ref('status')).end(),
+        }))
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .returning(['attempts', 'status'])
+        .executeTakeFirst();
+      return row;
+    },
+    async acceptCode(id, codeHash, now, to) {
+      const result = await db
+        .updateTable('challenges')
+        .set(to === 'used' ? { status: to, verifiedAt: now, usedAt: now } : { status: to, verifiedAt: now })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('codeHash', '=', codeHash)
+        .where('codeExpiresAt', '>', now)
+        .where('expiresAt', '>', now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async acceptFactor(id, now, to) {
+      const result = await db
+        .updateTable('challenges')
+        .set(to === 'used' ? { status: to, verifiedAt: now, usedAt: now } : { status: to, verifiedAt: now })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('expiresAt', '>', now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async consume(id, match) {
+      const result = await db
+        .updateTable('challenges')
+        .set({ status: 'used', usedAt: match.now })
+        .where('id', '=', id)
+        .where('status', '=', 'verified')
+        .where('customerId', '=', match.customerId)
+        .where('purpose', '=', match.purpose)
+        .where('contentHash', '=', match.contentHash)
+        .where('expiresAt', '>', match.now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async countDeadSince(customerId, since) {
+      const row = await db
+        .selectFrom('challenges')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('customerId', '=', customerId)
+        .where('status', '=', 'dead')
+        .where('createdAt', '>=', since)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}

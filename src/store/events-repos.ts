@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import type { LoginEventStore, OutboxStore, ThrottleStore } from '../domain/store.js';
+import type { LoginEvent, OutboxMessage } from '../domain/types.js';
+import type { Database } from './schema.js';
+
+export function createThrottleRepo(db: Kysely<Database>): ThrottleStore {
+  return {
+    async add(key, at) {
+      await db.insertInto('throttleEvents').values({ key, at }).execute();
+    },
+    async count(key, since) {
+      const row = await db
+        .selectFrom('throttleEvents')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('key', '=', key)
+        .where('at', '>=', since)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async remove(key, at) {
+      await db.deleteFrom('throttleEvents').where('key', '=', key).where('at', '=', at).execute();
+    },
+  };
+}
+
+export function createOutboxRepo(db: Kysely<Database>): OutboxStore {
+  return {
+    async add(message) {
+      await db.insertInto('outbox').values(message).execute();
+    },
+    async list(recipient, limit) {
+      let query = db.selectFrom('outbox').selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(limit);
+      if (recipient) query = query.where('recipient', '=', recipient);
+      return (await query.execute()) as OutboxMessage[];
+    },
+  };
+}
+
+export function createLoginEventRepo(db: Kysely<Database>): LoginEventStore {
+  return {
+    async add(event) {
+      await db.insertInto('loginEvents').values(event).execute();
+    },
+    async list(customerId, limit, beforeAt) {
+      let query = db.selectFrom('loginEvents').selectAll().where('customerId', '=', customerId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit);
+      if (beforeAt !== undefined) query = query.where('at', '<', beforeAt);
+      return (await query.execute()) as LoginEvent[];
+    },
+    async lastSignIns(customerId, limit) {
+      const rows = await db
+        .selectFrom('loginEvents')
+        .selectAll()
+        .where('customerId', '=', customerId)
+        .where('result', '=', 'signed_in')
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows as LoginEvent[];
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// Kysely's view of the tables (camelCase here, snake_case in SQL through CamelCasePlugin).
+// Booleans are integers 0/1 and times are epoch milliseconds (bigint), the same in SQLite and PostgreSQL.
+
+export interface CustomersTable {
+  id: string;
+  loginId: string;
+  name: string;
+  email: string;
+  address: string | null;
+  passwordHash: string;
+  tradingPasswordHash: string;
+  phone: string | null;
+  phoneType: string | null;
+  phoneVerified: number;
+  mfaMethod: string;
+  mfaScope: string;
+  failedLogins: number;
+  lockCount: number;
+  lockedUntil: number | null;
+  tradingFailures: number;
+  tradingLockedUntil: number | null;
+  factorLocked: number;
+  bankAccount: string | null;
+  contactChangedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ChallengesTable {
+  id: string;
+  customerId: string;
+  purpose: string;
+  contentHash: string;
+  summary: string;
+  data: string;
+  status: string;
+  attempts: number;
+  codeHash: string | null;
+  codeExpiresAt: number | null;
+  codeChannel: string | null;
+  sends: number;
+  lastSentAt: number | null;
+  targetPhone: string | null;
+  createdAt: number;
+  expiresAt: number;
+  verifiedAt: number | null;
+  usedAt: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  secretHash: string;
+  customerId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  address: string;
+  userAgent: string;
+}
+
+export interface ThrottleEventsTable {
+  key: string;
+  at: number;
+}
+
+export interface OutboxTable {
+  id: string;
+  channel: string;
+  recipient: string;
+  subject: string | null;
+  body: string;
+  at: number;
+}
+
+export interface LoginEventsTable {
+  id: string;
+  customerId: string | null;
+  loginId: string;
+  at: number;
+  address: string;
+  userAgent: string;
+  result: string;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  customerId: string | null;
+  at: number;
+  actor: string;
+  action: string;
+  detail: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface Database {
+  customers: CustomersTable;
+  challenges: ChallengesTable;
+  sessions: SessionsTable;
+  throttleEvents: ThrottleEventsTable;
+  outbox: OutboxTable;
+  loginEvents: LoginEventsTable;
+  auditLog: AuditLogTable;
+  auditHead: AuditHeadTable;
+}

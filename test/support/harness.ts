@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { createManualClock, type ManualClock } from '../../src/adapters/clock.js';
+import { loadConfig } from '../../src/config.js';
+import { buildApp } from '../../src/http/app.js';
+import { createKabuto, type Kabuto, type KabutoOverrides } from '../../src/kabuto.js';
+import { HttpClient } from './http-client.js';
+
+// Every API test runs the real app over real HTTP, on SQLite by default and on PostgreSQL with
+// KABUTO_TEST_DIALECT=postgres (npm run test:pg): one suite, two databases.
+
+export const dialect = process.env.KABUTO_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
+export const postgresUrl = process.env.KABUTO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const TEST_SECRET = 'a'.repeat(64);
+
+/** Every log line any test server wrote, for the "no secret in the logs" check. */
+export const collectedLogs: string[] = [];
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  overrides?: KabutoOverrides;
+  /** Start the clock here (epoch ms). */
+  startAt?: number;
+}
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  kabuto: Kabuto;
+  clock: ManualClock;
+  logs: string[];
+  client(options?: { userAgent?: string; origin?: string }): HttpClient;
+  admin(): HttpClient;
+  close(): Promise<void>;
+}
+
+/** A fresh database: a new SQLite in memory, or a new PostgreSQL schema. */
+export async function freshDatabase(): Promise<{ url: string; schema?: string; drop(): Promise<void> }> {
+  if (dialect === 'sqlite') return { url: ':memory:', drop: async () => {} };
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  await client.query(`create schema ${schema}`);
+  await client.end();
+  return {
+    url: postgresUrl,
+    schema,
+    async drop() {
+      const c = new pg.Client({ connectionString: postgresUrl });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = await freshDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    KABUTO_DATABASE_URL: database.url,
+    KABUTO_DATABASE_POOL_SIZE: '5',
+    KABUTO_SECRET: TEST_SECRET,
+    KABUTO_ADMIN_TOKEN: ADMIN_TOKEN,
+    KABUTO_DEV_OUTBOX: '1',
+    KABUTO_LOG_LEVEL: 'info',
+    KABUTO_WEB_ROOT: '/nonexistent-portal',
+    ...options.env,
+  });
+  const clock = createManualClock(options.startAt);
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      const line = chunk.toString();
+      logs.push(line);
+      collectedLogs.push(line);
+      done();
+    },
+  });
+  const kabuto = await createKabuto(config, { clock, schema: database.schema, ...options.overrides });
+  const app = await buildApp(kabuto, { logStream });
+  kabuto.deps.logger = app.log;
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    url,
+    app,
+    kabuto,
+    clock,
+    logs,
+    client: (clientOptions) => new HttpClient(url, clientOptions),
+    admin: () => new HttpClient(url, { authorization: `Bearer ${ADMIN_TOKEN}` }),
+    async close() {
+      await app.close();
+      await kabuto.close();
+      await database.drop();
+    },
+  };
+}
