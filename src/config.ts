@@ -13,6 +13,8 @@ export interface Config {
   readonly port: number;
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
+  /** PostgreSQL schema (search_path); undefined uses the server's default (public). */
+  readonly databaseSchema: string | undefined;
   readonly adminToken: string | undefined;
   readonly devOutbox: boolean;
   readonly mfaRequired: boolean;
@@ -42,6 +44,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.KABUTO_DATABASE_URL ?? './data/kabuto.db';
   const poolSize = Number(env.KABUTO_DATABASE_POOL_SIZE ?? 10);
   if (!Number.isInteger(poolSize) || poolSize < 1) throw new ConfigError('KABUTO_DATABASE_POOL_SIZE must be a positive integer');
+  const databaseSchema = env.KABUTO_DATABASE_SCHEMA || undefined;
+  // Interpolated into the connection's search_path: an identifier, nothing else.
+  if (databaseSchema && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) throw new ConfigError('KABUTO_DATABASE_SCHEMA must be a lower-case SQL identifier (letters, digits, _)');
 
   const phishingResistant = new Set((env.KABUTO_PHISHING_RESISTANT ?? '').split(',').map((s) => s.trim()).filter(Boolean));
   for (const operation of phishingResistant) {
@@ -59,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     databaseUrl,
     databasePoolSize: poolSize,
+    databaseSchema,
     adminToken,
     devOutbox: !production && (mode === 'development' ? env.KABUTO_DEV_OUTBOX !== '0' : flag(env.KABUTO_DEV_OUTBOX)),
     mfaRequired: flag(env.KABUTO_MFA_REQUIRED),

@@ -41,7 +41,7 @@ const consoleLogger: Logger = {
 };
 
 export async function createKabuto(config: Config, overrides: KabutoOverrides = {}): Promise<Kabuto> {
-  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, schema: overrides.schema });
+  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, schema: overrides.schema ?? config.databaseSchema });
   await migrateToLatest(database.db);
   const store = createStore(database);
   const secrets = deriveSecrets(config.secret);

@@ -1,6 +1,6 @@
 import type { EmailSender, RandomSource, SmsSender, VoiceSender, Clock } from '../domain/ports.js';
 import type { OutboxStore } from '../domain/store.js';
-import { newId } from '../domain/crypto.js';
+import { sortableId } from '../domain/crypto.js';
 
 /**
  * Development senders: every SMS, call and e-mail is written to the database's outbox and served at
@@ -8,12 +8,10 @@ import { newId } from '../domain/crypto.js';
  * that every process of a deployment, and the tests, see the same messages.
  */
 export function createDevOutbox(outbox: OutboxStore, clock: Clock, random: RandomSource): SmsSender & VoiceSender & EmailSender {
-  let sequence = 0;
   const add = (channel: 'sms' | 'voice' | 'email', recipient: string, subject: string | null, body: string) => {
     const at = clock.now();
     // Sortable ids: messages sent in the same millisecond still list newest first.
-    const id = `${String(at).padStart(15, '0')}-${String(sequence++ % 1e9).padStart(9, '0')}-${newId(random, 6)}`;
-    return outbox.add({ id, channel, recipient, subject, body, at });
+    return outbox.add({ id: sortableId(at, random), channel, recipient, subject, body, at });
   };
   return {
     sendSms: (to, body) => add('sms', to, null, body),

@@ -32,3 +32,11 @@ export function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value ?? null);
 }
+
+let sequence = 0;
+
+/** An id that sorts by time, then by creation order within this process (events in one millisecond). */
+export function sortableId(at: number, random: RandomSource): string {
+  sequence = (sequence + 1) % 1e9;
+  return `${String(at).padStart(15, '0')}-${String(sequence).padStart(9, '0')}-${newId(random, 6)}`;
+}

@@ -1,6 +1,6 @@
 import type { Deps } from './context.js';
 import { createChallenge, defaultSummary, viewChallenge, type ChallengeView } from './challenge-create.js';
-import { newId } from './crypto.js';
+import { sortableId } from './crypto.js';
 import { fail, type Failure } from './errors.js';
 import { formatJst, sendNotice } from './notices.js';
 import { loginLockDuration } from './policy.js';
@@ -95,11 +95,12 @@ async function failSignIn(
 }
 
 export async function logEvent(deps: Deps, customerId: string | null, loginId: string, client: Client, result: LoginEvent['result']): Promise<void> {
+  const at = deps.clock.now();
   await deps.store.loginEvents.add({
-    id: newId(deps.random, 12),
+    id: sortableId(at, deps.random),
     customerId,
     loginId: loginId.slice(0, 64),
-    at: deps.clock.now(),
+    at,
     address: client.address,
     userAgent: client.userAgent.slice(0, 256),
     result,
