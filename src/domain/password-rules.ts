@@ -27,9 +27,9 @@ export function checkPasswordRules({ password, loginId, minLength }: PasswordRul
   return undefined;
 }
 
-/** "aaaaaaaaaaaaaaa" or "abcabcabcabcabc": long, but a guesser's first try. */
+/** "aaaaaaaaaaaaaaa" or "passwordpassword": long, but a guesser's first try. */
 function isRepetition(password: string): boolean {
-  for (let unit = 1; unit <= 4; unit++) {
+  for (let unit = 1; unit <= password.length / 2; unit++) {
     const piece = password.slice(0, unit);
     if (piece.repeat(Math.ceil(password.length / unit)).slice(0, password.length) === password) return true;
   }

@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/harness.js';
+import { createCustomer, outbox, signedInWithSms, signInWithPassword } from '../support/flows.js';
+import { HttpClient } from '../support/http-client.js';
+
+describe('admin API', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(() => server.close());
+
+  it('answers 401 without a token or with a wrong one', async () => {
+    const body = { name: 'x', email: 'x@example.jp', password: 'a perfectly fine passphrase', tradingPassword: 'trading-secret-1' };
+    expect((await server.client().post('/api/admin/v1/customers', body)).status).toBe(401);
+    const wrong = new HttpClient(server.url, { authorization: `Bearer ${ADMIN_TOKEN}x` });
+    expect((await wrong.post('/api/admin/v1/customers', body)).status).toBe(401);
+    const basic = new HttpClient(server.url, { authorization: `Basic ${ADMIN_TOKEN}` });
+    expect((await basic.post('/api/admin/v1/customers', body)).status).toBe(401);
+  });
+
+  it('creates a customer (201 with a generated login ID when none is given) and refuses a taken ID (409)', async () => {
+    const created = await server.admin().post('/api/admin/v1/customers', { name: '新規 顧客', email: 'new@example.jp', password: 'a perfectly fine passphrase', tradingPassword: 'trading-secret-1', phone: '090-5555-6666' });
+    expect(created.status).toBe(201);
+    expect(created.body.loginId).toMatch(/^k\d{8}$/);
+    const again = await server.admin().post('/api/admin/v1/customers', { loginId: created.body.loginId, name: 'x', email: 'x@example.jp', password: 'another fine passphrase', tradingPassword: 'trading-secret-2' });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toBe('login_id_taken');
+    // The firm's records are trusted: no code is sent at account opening.
+    expect(await outbox(server, '+819055556666')).toEqual([]);
+  });
+
+  it('unlocks a locked login', async () => {
+    const customer = await createCustomer(server);
+    for (let i = 0; i < 5; i++) await server.client().post('/api/v1/login', { loginId: customer.loginId, password: `wrong password ${i}xx` });
+    expect((await signInWithPassword(server.client(), customer)).status).toBe(401);
+    expect((await server.admin().post(`/api/admin/v1/customers/${customer.loginId}/unlock`)).status).toBe(200);
+    expect((await signInWithPassword(server.client(), customer)).status).toBe(200);
+  });
+
+  it('resets MFA for a lost phone: sessions end, the customer is told, and login needs only the password', async () => {
+    const { customer, client } = await signedInWithSms(server);
+    expect((await server.admin().post(`/api/admin/v1/customers/${customer.loginId}/mfa/reset`)).status).toBe(200);
+    expect((await client.get('/api/v1/me')).status).toBe(401);
+    expect((await outbox(server, customer.email))[0]!.subject).toContain('二要素認証をリセットしました');
+    expect((await signInWithPassword(server.client(), customer)).body.status).toBe('signed_in');
+  });
+
+  it('reads the customer’s audit trail, chained by hash', async () => {
+    const { customer } = await signedInWithSms(server);
+    const trail = await server.admin().get(`/api/admin/v1/customers/${customer.loginId}/audit`);
+    expect(trail.status).toBe(200);
+    expect(trail.body.map((e: { action: string }) => e.action)).toEqual(['mfa_changed', 'customer_created']);
+    expect(trail.body[0].hash).toMatch(/^[0-9a-f]{64}$/);
+    expect((await server.admin().get('/api/admin/v1/customers/nobody/audit')).status).toBe(404);
+  });
+});
+
+describe('operations endpoints', () => {
+  it('serves /healthz and /readyz', async () => {
+    const server = await startTestServer();
+    try {
+      expect((await server.client().get('/healthz')).body).toEqual({ status: 'ok' });
+      expect((await server.client().get('/readyz')).body).toEqual({ status: 'ready' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('hides the admin API without KABUTO_ADMIN_TOKEN and the outbox without KABUTO_DEV_OUTBOX (404)', async () => {
+    const server = await startTestServer({ env: { KABUTO_ADMIN_TOKEN: '', KABUTO_DEV_OUTBOX: '0' } });
+    try {
+      const admin = await server.admin().post('/api/admin/v1/customers', {});
+      expect(admin.status).toBe(404);
+      expect((await server.client().get('/api/dev/outbox')).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses to start in production without KABUTO_SECRET, naming the variable, and never enables the outbox there', async () => {
+    const { loadConfig } = await import('../../src/config.js');
+    expect(() => loadConfig({ NODE_ENV: 'production', KABUTO_DATABASE_URL: ':memory:' })).toThrow(/KABUTO_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', KABUTO_SECRET: 'b'.repeat(64), KABUTO_DEV_OUTBOX: '1' })).toThrow(/KABUTO_DEV_OUTBOX/);
+    const production = loadConfig({ NODE_ENV: 'production', KABUTO_SECRET: 'b'.repeat(64) });
+    expect(production.devOutbox).toBe(false);
+    expect(production.seedDemo).toBe(false);
+  });
+});
