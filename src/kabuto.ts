@@ -41,8 +41,9 @@ const consoleLogger: Logger = {
 };
 
 export async function createKabuto(config: Config, overrides: KabutoOverrides = {}): Promise<Kabuto> {
-  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, schema: overrides.schema ?? config.databaseSchema });
-  await migrateToLatest(database.db);
+  const schema = overrides.schema ?? config.databaseSchema;
+  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, schema });
+  await migrateToLatest(database.db, database.dialect === 'postgres' ? schema : undefined);
   const store = createStore(database);
   const secrets = deriveSecrets(config.secret);
   const clock = overrides.clock ?? systemClock;

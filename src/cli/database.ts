@@ -7,9 +7,9 @@ const migrate: Command = {
   usage: 'kabuto migrate\n\nUses KABUTO_DATABASE_URL (default ./data/kabuto.db).',
   async run() {
     const config = loadConfig();
-    const handle = openDatabase(config.databaseUrl);
+    const handle = openDatabase(config.databaseUrl, { schema: config.databaseSchema });
     try {
-      const applied = await migrateToLatest(handle.db);
+      const applied = await migrateToLatest(handle.db, handle.dialect === 'postgres' ? config.databaseSchema : undefined);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
       return 0;
     } finally {

@@ -50,8 +50,12 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/**
+ * With a PostgreSQL schema, the migration bookkeeping tables are named in it explicitly: Kysely looks
+ * them up across all schemas, and another schema's copy would otherwise be mistaken for ours.
+ */
+export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -40,21 +40,13 @@ export interface TestServer {
 /** A fresh database: a new SQLite in memory, or a new PostgreSQL schema. */
 export async function freshDatabase(): Promise<{ url: string; schema?: string; drop(): Promise<void> }> {
   if (dialect === 'sqlite') return { url: ':memory:', drop: async () => {} };
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = `t_${process.env.KABUTO_TEST_RUN_ID ?? '0_manual'}_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: postgresUrl });
   await client.connect();
   await client.query(`create schema ${schema}`);
   await client.end();
-  return {
-    url: postgresUrl,
-    schema,
-    async drop() {
-      const c = new pg.Client({ connectionString: postgresUrl });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    },
-  };
+  // Dropped by test/support/global-setup.ts after the run, not here (see there why).
+  return { url: postgresUrl, schema, drop: async () => {} };
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
