@@ -51,6 +51,10 @@ export async function sendChallengeCode(
   const phoneKey = `send:phone:${to}`;
   const [byCustomer, byPhone] = await Promise.all([deps.store.throttle.count(customerKey, hourAgo), deps.store.throttle.count(phoneKey, hourAgo)]);
   if (byCustomer >= deps.policy.maxSendsPerCustomerPerHour || byPhone >= deps.policy.maxSendsPerPhonePerHour) {
+    // A cap reached is what SMS pumping and bombing look like: the operator hears of it.
+    const cap = byCustomer >= deps.policy.maxSendsPerCustomerPerHour ? 'customer_hourly_cap' : 'phone_hourly_cap';
+    deps.events.sendAlert(cap);
+    deps.logger.warn({ alert: 'sms_cap', cap, customerId: challenge.customerId, phoneLast4: last4(to) }, 'code sending cap reached');
     return fail('send_limit_reached', { retryAfter: 3600 });
   }
 

@@ -50,6 +50,18 @@ export async function endSession(deps: Deps, sessionId: string): Promise<void> {
   await deps.store.sessions.delete(sessionId);
 }
 
+/**
+ * A new token for the same session after a step-up: whoever may have copied the old cookie loses
+ * it at the moment the customer proves the second factor. The absolute lifetime is kept.
+ */
+export async function rotateSession(deps: Deps, current: SessionRecord): Promise<{ token: string }> {
+  const id = newId(deps.random, 16);
+  const secret = newId(deps.random, 32);
+  await deps.store.sessions.insert({ ...current, id, secretHash: hashSecret(secret), lastSeenAt: deps.clock.now() });
+  await deps.store.sessions.delete(current.id);
+  return { token: `${id}.${secret}` };
+}
+
 /** A credential changed: every other session ends and the current one gets a fresh token. */
 export async function rotateAfterCredentialChange(deps: Deps, current: SessionRecord): Promise<{ token: string }> {
   await deps.store.sessions.deleteForCustomer(current.customerId);

@@ -5,7 +5,8 @@ import { recordAudit } from './audit.js';
 import { sendNotice } from './notices.js';
 import { mfaIsOn, passStepUp } from './step-up.js';
 import { checkTradingPassword } from './trading-password.js';
-import type { CustomerRecord, MfaMethod, MfaScope } from './types.js';
+import { rotateAfterCredentialChange } from './sessions.js';
+import type { CustomerRecord, MfaMethod, MfaScope, SessionRecord } from './types.js';
 
 export interface Availability {
   available: boolean;
@@ -55,7 +56,12 @@ export interface MfaChange {
  * 二要素認証 → 実行する. The trading password first; then one challenge, sent to the phone, proves
  * both the current factor (when MFA is on) and, when turning SMS on, that the phone receives codes.
  */
-export async function changeMfaSettings(deps: Deps, customer: CustomerRecord, change: MfaChange): Promise<MfaSettingsView | Failure> {
+export async function changeMfaSettings(
+  deps: Deps,
+  customer: CustomerRecord,
+  session: SessionRecord,
+  change: MfaChange,
+): Promise<{ settings: MfaSettingsView; token?: string } | Failure> {
   if (change.method === 'none' && deps.policy.mfaRequired) return fail('mfa_required_by_policy');
   if (change.method === 'sms') {
     const sms = smsAvailability(customer);
@@ -79,7 +85,7 @@ export async function changeMfaSettings(deps: Deps, customer: CustomerRecord, ch
     });
     if (passed !== true) return passed;
   }
-  if (unchanged) return viewMfaSettings(deps, customer);
+  if (unchanged) return { settings: viewMfaSettings(deps, customer) };
 
   const now = deps.clock.now();
   // The code to the phone was verified, so the number is proven to receive codes.
@@ -87,5 +93,7 @@ export async function changeMfaSettings(deps: Deps, customer: CustomerRecord, ch
   await deps.store.customers.update(customer.id, patch);
   await recordAudit(deps, customer.id, 'mfa_changed', { from: { method: customer.mfaMethod, scope: customer.mfaScope }, to: { method: change.method, scope: change.scope } });
   await sendNotice(deps, customer, 'mfa_changed', { method: change.method, scope: change.scope });
-  return viewMfaSettings(deps, { ...customer, ...patch });
+  // Sessions opened before the second factor existed (perhaps with a phished password) end here.
+  const { token } = await rotateAfterCredentialChange(deps, session);
+  return { settings: viewMfaSettings(deps, { ...customer, ...patch }), token };
 }

@@ -14,6 +14,20 @@ import { sendFailure } from './failures.js';
 export interface AppOptions {
   /** Where pino writes (tests collect the lines to prove no secret is logged). */
   logStream?: NodeJS.WritableStream;
+  /** Time allowed to receive a whole request: a slow client (slowloris) is cut off after it. */
+  requestTimeoutMs?: number;
+}
+
+export interface RouteSummary {
+  method: string;
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered: the attack suite walks it. */
+    routeTable: RouteSummary[];
+  }
 }
 
 /** The whole HTTP application as one Fastify instance: tests build it, server.ts listens. */
@@ -31,7 +45,15 @@ export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promis
     bodyLimit: 64 * 1024,
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    connectionTimeout: options.requestTimeoutMs ?? 30_000,
+    keepAliveTimeout: 5_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  });
+  const routeTable: RouteSummary[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });
   app.decorateRequest('session', null);
   app.decorateRequest('customer', null);

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { createManualClock, type ManualClock } from '../../src/adapters/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp, type AppOptions } from '../../src/http/app.js';
 import { createKabuto, type Kabuto, type KabutoOverrides } from '../../src/kabuto.js';
 import { HttpClient } from './http-client.js';
 
@@ -24,6 +24,7 @@ export interface TestServerOptions {
   overrides?: KabutoOverrides;
   /** Start the clock here (epoch ms). */
   startAt?: number;
+  app?: Omit<AppOptions, 'logStream'>;
 }
 
 export interface TestServer {
@@ -73,7 +74,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   });
   const kabuto = await createKabuto(config, { clock, schema: database.schema, ...options.overrides });
-  const app = await buildApp(kabuto, { logStream });
+  const app = await buildApp(kabuto, { logStream, ...options.app });
   kabuto.deps.logger = app.log;
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -4,7 +4,7 @@ import { sendChallengeCode } from '../../domain/challenge-send.js';
 import { verifyChallenge, type VerifyInput } from '../../domain/challenge-verify.js';
 import { viewCustomer } from '../../domain/customers.js';
 import { isFailure } from '../../domain/errors.js';
-import { endSession, resolveSession } from '../../domain/sessions.js';
+import { endSession, resolveSession, rotateSession } from '../../domain/sessions.js';
 import { completeSignIn } from '../../domain/sign-in.js';
 import { sendFailure } from '../failures.js';
 import { body, enumOf, idParams } from '../schemas.js';
@@ -49,7 +49,10 @@ export function challengeRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       const requester = await requesterOf(request);
       const result = await verifyChallenge(deps, request.params.id, request.body, requester);
       if (isFailure(result)) return sendFailure(request, reply, result);
-      if (result.challenge.purpose !== 'login') return { status: 'verified' };
+      if (result.challenge.purpose !== 'login') {
+        if (requester.session) setSessionCookie(request, reply, (await rotateSession(deps, requester.session)).token, config.publicOrigin);
+        return { status: 'verified' };
+      }
       if (requester.session) await endSession(deps, requester.session.id);
       const signedIn = await completeSignIn(deps, result.customer, clientOf(request));
       if (signedIn.status === 'signed_in') setSessionCookie(request, reply, signedIn.token, config.publicOrigin);

@@ -38,8 +38,10 @@ export function settingsRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       },
     },
     async (request, reply) => {
-      const result = await changeMfaSettings(deps, request.customer!, request.body);
-      return isFailure(result) ? sendFailure(request, reply, result) : result;
+      const result = await changeMfaSettings(deps, request.customer!, request.session!, request.body);
+      if (isFailure(result)) return sendFailure(request, reply, result);
+      if (result.token) setSessionCookie(request, reply, result.token, config.publicOrigin);
+      return result.settings;
     },
   );
 
