@@ -36,7 +36,7 @@ export function clientOf(request: FastifyRequest) {
   return { address: request.ip, userAgent: typeof agent === 'string' ? agent : '' };
 }
 
-/** preHandler for customer routes: a live session and its customer, or 401 unauthenticated. */
+/** preValidation hook for customer routes: a live session and its customer, or 401 unauthenticated. */
 export function requireCustomer(deps: Deps) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await resolveSession(deps, request.cookies[SESSION_COOKIE]);

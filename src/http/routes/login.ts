@@ -33,5 +33,5 @@ export function loginRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     return reply.code(204).send();
   });
 
-  app.get('/api/v1/me', { preHandler: requireCustomer(deps) }, async (request) => viewCustomer(deps, request.customer!));
+  app.get('/api/v1/me', { preValidation: requireCustomer(deps) }, async (request) => viewCustomer(deps, request.customer!));
 }
