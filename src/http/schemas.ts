@@ -3,8 +3,17 @@
 
 type Schema = Record<string, unknown>;
 
-/** Text a person types: no control characters (NUL, escapes), bounded. */
-export const text = (maxLength: number, minLength = 0): Schema => ({ type: 'string', minLength, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
+/**
+ * Text a person types: bounded, no control characters (NUL, escapes) and no lone UTF-16 surrogates
+ * (invalid text that databases would store mangled). Ajv matches patterns in Unicode mode, where a
+ * surrogate pair is one code point and only a lone half falls in the excluded range.
+ */
+export const text = (maxLength: number, minLength = 0): Schema => ({
+  type: 'string',
+  minLength,
+  maxLength,
+  pattern: '^[^\\u0000-\\u001f\\u007f\\ud800-\\udfff]*$',
+});
 /** A secret: any Unicode, bounded (NIST: no truncation, so over-long is refused, not cut). */
 export const secret: Schema = { type: 'string', maxLength: 1024 };
 export const challengeId: Schema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' };
