@@ -5,6 +5,8 @@ import { createArgon2Hasher, type HasherStats } from './adapters/argon2-hasher.j
 import { createDevOutbox } from './adapters/dev-outbox.js';
 import { noEvents, type Deps } from './domain/context.js';
 import { deriveSecrets } from './domain/crypto.js';
+import { isFailure } from './domain/errors.js';
+import { depositCash } from './domain/ledger.js';
 import { createPolicy, type SecurityPolicy } from './domain/policy.js';
 import type { Logger } from './domain/ports.js';
 import type { CustomerRecord } from './domain/types.js';
@@ -71,7 +73,11 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     database,
     hasherStats: () => hasher.stats(),
     hooks: {
-      async onInitialCash() {},
+      // Opening cash from the firm's records (admin API, demo seed): a ledger entry like any other.
+      async onInitialCash(customer, amount) {
+        const entry = await depositCash(deps, customer.id, amount, 'opening', 'admin');
+        if (isFailure(entry)) throw new Error(`opening cash refused: ${entry.code}`);
+      },
     },
     close: () => database.close(),
   };
