@@ -12,6 +12,7 @@ import type {
   Purpose,
   SessionRecord,
 } from './types.js';
+import type { MoneyStore } from './money-store.js';
 
 export interface CustomerStore {
   findByLoginId(loginId: string): Promise<CustomerRecord | undefined>;
@@ -97,5 +98,6 @@ export interface Store {
   outbox: OutboxStore;
   audit: AuditStore;
   loginEvents: LoginEventStore;
+  money: MoneyStore;
   ping(): Promise<void>;
 }

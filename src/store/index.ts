@@ -6,6 +6,7 @@ import { createCustomerRepo } from './customers-repo.js';
 import type { DatabaseHandle } from './database.js';
 import { createLoginEventRepo, createOutboxRepo, createThrottleRepo } from './events-repos.js';
 import { createSessionRepo } from './sessions-repo.js';
+import { createMoneyRepo } from './money-repo.js';
 
 export function createStore(handle: DatabaseHandle): Store {
   const { db } = handle;
@@ -17,6 +18,7 @@ export function createStore(handle: DatabaseHandle): Store {
     outbox: createOutboxRepo(db),
     audit: createAuditRepo(db),
     loginEvents: createLoginEventRepo(db),
+    money: createMoneyRepo(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

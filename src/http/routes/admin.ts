@@ -4,6 +4,7 @@ import { constantTimeEqual } from '../../domain/crypto.js';
 import { createCustomer, resetMfa, unlockCustomer, type NewCustomer } from '../../domain/customers.js';
 import { fail, isFailure } from '../../domain/errors.js';
 import { sendFailure } from '../failures.js';
+import { adminDepositRoute } from './admin-deposits.js';
 import { bankAccount, body, pageLimit, pageQuery, secret, text } from '../schemas.js';
 
 const loginIdParams = { type: 'object', properties: { loginId: text(64, 1) }, required: ['loginId'] };
@@ -71,6 +72,8 @@ export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       await resetMfa(deps, customer, 'admin');
       return { status: 'reset' };
     });
+
+    adminDepositRoute(admin, kabuto, customerOf);
 
     admin.get<{ Params: { loginId: string }; Querystring: { limit?: string; before?: string } }>(
       '/api/admin/v1/customers/:loginId/audit',

@@ -6,6 +6,7 @@ import { devRoutes } from './dev.js';
 import { healthRoutes } from './health.js';
 import { historyRoutes } from './history.js';
 import { loginRoutes } from './login.js';
+import { moneyRoutes } from './money.js';
 import { settingsRoutes } from './settings.js';
 
 /** Features register their routes here; each module is a plain function over the app. */
@@ -15,6 +16,7 @@ export const routeModules: Array<(app: FastifyInstance, kabuto: Kabuto) => void 
   challengeRoutes,
   settingsRoutes,
   historyRoutes,
+  moneyRoutes,
   adminRoutes,
   devRoutes,
 ];

@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as identity from './0001_identity.js';
+import * as money from './0002_money.js';
 
 // Listed here rather than read from the folder: the same code runs from TypeScript sources and bundles.
 const migrations: Record<string, Migration> = {
   '0001_identity': identity,
+  '0002_money': money,
 };
 
 /** Later features add their migrations through this list, in name order. */

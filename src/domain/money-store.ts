@@ -1,0 +1,110 @@
+// The persistence of money, as one interface. Every movement is one store call that runs as one
+// database transaction: claim the idempotency key, consume the step-up challenge, move the balance
+// with a conditional UPDATE, append the ledger entry. Nothing is read-checked-written in the domain.
+
+import type { BankAccount, Purpose } from './types.js';
+
+export type EntryKind = 'opening' | 'deposit' | 'withdrawal' | 'buy' | 'sell';
+export type Side = 'buy' | 'sell';
+
+export interface LedgerEntry {
+  customerId: string;
+  /** Per customer, gapless only in spirit: ordering and paging, not accounting. */
+  seq: number;
+  kind: EntryKind;
+  /** Signed integer yen: credits positive, debits negative. */
+  amount: number;
+  balanceAfter: number;
+  /** The order or withdrawal behind the entry. */
+  reference: string | null;
+  at: number;
+}
+
+export interface OrderRecord {
+  id: string;
+  customerId: string;
+  seq: number;
+  symbol: string;
+  side: Side;
+  quantity: number;
+  price: number;
+  amount: number;
+  at: number;
+}
+
+export interface WithdrawalRecord {
+  id: string;
+  customerId: string;
+  seq: number;
+  amount: number;
+  bankAccount: BankAccount;
+  /** Set when the cooling-off holds it: pending until then. */
+  heldUntil: number | null;
+  at: number;
+}
+
+/** What a used key answers forever after: the first result, success or business failure. */
+export type StoredOutcome = { status: 201; body: unknown } | { status: 400; error: string; fields?: Record<string, unknown> };
+
+export interface IdempotencyRecord {
+  customerId: string;
+  key: string;
+  requestHash: string;
+  outcome: StoredOutcome;
+  at: number;
+}
+
+export interface KeyClaim {
+  customerId: string;
+  key: string;
+  requestHash: string;
+  now: number;
+}
+
+export interface ChallengeMatch {
+  id: string;
+  purpose: Purpose;
+  contentHash: string;
+}
+
+/**
+ * `done`: the key was claimed and the movement made. `refused`: the key was claimed and the store
+ * recorded the refusal outcome (not enough cash or shares). `replay`: the key was already used
+ * (possibly by a concurrent request that just committed). `challenge_mismatch`: nothing happened.
+ */
+export type MovementResult<T> =
+  | { status: 'done'; record: T }
+  | { status: 'refused' }
+  | { status: 'replay'; previous: IdempotencyRecord }
+  | { status: 'challenge_mismatch' };
+
+export interface WithdrawalMovement {
+  claim: KeyClaim;
+  /** Consumed in the same transaction as the debit: a failure in between loses neither. */
+  challenge: ChallengeMatch | undefined;
+  withdrawal: Omit<WithdrawalRecord, 'seq'>;
+  success: StoredOutcome;
+  refusal: StoredOutcome;
+}
+
+export interface OrderMovement {
+  claim: KeyClaim;
+  order: Omit<OrderRecord, 'seq'>;
+  success: StoredOutcome;
+  refusal: StoredOutcome;
+}
+
+export interface MoneyStore {
+  /** Credit cash (opening cash, operator deposits): always succeeds for a positive amount. */
+  deposit(customerId: string, amount: number, kind: 'opening' | 'deposit', now: number): Promise<LedgerEntry>;
+  withdraw(movement: WithdrawalMovement): Promise<MovementResult<WithdrawalRecord>>;
+  trade(movement: OrderMovement): Promise<MovementResult<OrderRecord>>;
+  findKey(customerId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  available(customerId: string): Promise<number>;
+  holdings(customerId: string): Promise<Array<{ symbol: string; quantity: number }>>;
+  /** Sum of the withdrawals still held by the cooling-off at `now`. */
+  pendingWithdrawals(customerId: string, now: number): Promise<number>;
+  listEntries(customerId: string, limit: number, beforeSeq?: number): Promise<LedgerEntry[]>;
+  listOrders(customerId: string, limit: number, beforeSeq?: number): Promise<OrderRecord[]>;
+  findOrder(customerId: string, id: string): Promise<OrderRecord | undefined>;
+}

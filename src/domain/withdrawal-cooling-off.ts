@@ -1,0 +1,39 @@
+import type { Deps } from './context.js';
+import { formatYen } from './challenge-create.js';
+import type { WithdrawalRecord } from './money-store.js';
+import { sendNotice } from './notices.js';
+import type { CustomerRecord } from './types.js';
+
+// Cooling-off (security.md: SIM swap, account takeover). Someone who took over an account changes
+// the contacts first, so a withdrawal soon after is held, and the contacts that were there before
+// the change hear of it: the real customer still holds them.
+
+/**
+ * The contacts that predate the latest change, read from the audit trail: the phone unless it was
+ * changed, and a replaced e-mail address when the change recorded it (`previousEmail`).
+ */
+async function oldContacts(deps: Deps, customer: CustomerRecord): Promise<{ phone: string | null; emails: string[] }> {
+  const since = customer.contactChangedAt ?? 0;
+  const recent = (await deps.store.audit.listForCustomer(customer.id, 100)).filter((e) => e.at >= since);
+  const phoneChanged = recent.some((e) => e.action === 'phone_changed');
+  const emails = recent
+    .map((e) => e.detail.previousEmail)
+    .filter((email): email is string => typeof email === 'string' && email !== customer.email);
+  const phone = !phoneChanged && customer.phone && customer.phoneType === 'mobile' ? customer.phone : null;
+  return { phone, emails: [...new Set(emails)] };
+}
+
+export async function tellOldContacts(deps: Deps, customer: CustomerRecord, withdrawal: Omit<WithdrawalRecord, 'seq'>): Promise<void> {
+  const { phone, emails } = await oldContacts(deps, customer);
+  const last4 = withdrawal.bankAccount.accountNumber.slice(-4);
+  const params = { amount: withdrawal.amount.toLocaleString('ja-JP'), last4, status: '保留中 pending（24時間 / 24 hours）' };
+  for (const email of emails) await sendNotice(deps, email, 'withdrawal_requested', params);
+  if (!phone) return;
+  const text = `【${deps.firmName}】出金 ${formatYen(withdrawal.amount)}（口座末尾 ${last4}）を受け付けました。連絡先の変更直後のため24時間保留します。お心当たりがない場合は至急当社へご連絡ください。`;
+  try {
+    await deps.sms.sendSms(phone, text);
+  } catch (error) {
+    // A failing SMS provider must not undo the withdrawal it reports; the e-mail went too.
+    deps.logger.error({ err: error, notice: 'withdrawal_held_sms' }, 'held-withdrawal SMS could not be sent');
+  }
+}

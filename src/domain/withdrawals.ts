@@ -1,0 +1,100 @@
+import type { Deps } from './context.js';
+import { formatYen, hashContent } from './challenge-create.js';
+import { newId } from './crypto.js';
+import { fail, type Failure } from './errors.js';
+import { recordAudit } from './audit.js';
+import { isAmount } from './ledger.js';
+import { replay, requestHash, type Created } from './ledger-keys.js';
+import type { ChallengeMatch, WithdrawalRecord } from './money-store.js';
+import { sendNotice } from './notices.js';
+import { requireStepUp, scopeCoversOperations } from './step-up.js';
+import { checkTradingPassword } from './trading-password.js';
+import { tellOldContacts } from './withdrawal-cooling-off.js';
+import type { CustomerRecord } from './types.js';
+
+export interface WithdrawalRequest {
+  amount: number;
+  tradingPassword: string;
+  idempotencyKey: string;
+  challengeId?: string;
+}
+
+export interface WithdrawalView {
+  id: string;
+  amount: number;
+  status: 'pending' | 'accepted';
+  heldUntil: string | null;
+  bankAccount: { last4: string };
+  requestedAt: string;
+}
+
+export function viewWithdrawal(w: Omit<WithdrawalRecord, 'seq'>, now: number): WithdrawalView {
+  const held = w.heldUntil !== null && w.heldUntil > now;
+  return {
+    id: w.id,
+    amount: w.amount,
+    status: held ? 'pending' : 'accepted',
+    heldUntil: w.heldUntil === null ? null : new Date(w.heldUntil).toISOString(),
+    bankAccount: { last4: w.bankAccount.accountNumber.slice(-4) },
+    requestedAt: new Date(w.at).toISOString(),
+  };
+}
+
+/** Within 24 hours of a change of phone, e-mail or bank account, a withdrawal is held for 24 hours. */
+function heldUntil(deps: Deps, customer: CustomerRecord, now: number): number | null {
+  const changed = customer.contactChangedAt;
+  return changed !== null && now - changed < deps.policy.coolingOffMs ? now + deps.policy.coolingOffMs : null;
+}
+
+/**
+ * 出金指示: to the registered bank account only. Trading password first; then, with MFA scope `all`,
+ * a challenge bound to the amount and the destination, consumed in the same transaction that debits
+ * the balance. The idempotency key is claimed in that transaction too: a request refused with 401,
+ * 403 or 429 has not used it.
+ */
+export async function requestWithdrawal(deps: Deps, customer: CustomerRecord, request: WithdrawalRequest): Promise<Created<WithdrawalView> | Failure> {
+  if (!isAmount(request.amount)) return fail('invalid_amount');
+  const bank = customer.bankAccount;
+  if (!bank) return fail('no_bank_account');
+  const password = await checkTradingPassword(deps, customer, request.tradingPassword);
+  if (password !== true) return password;
+
+  const hash = requestHash(deps, 'withdrawal', { amount: request.amount });
+  const previous = await deps.store.money.findKey(customer.id, request.idempotencyKey);
+  if (previous) return replay(previous, hash) as Created<WithdrawalView> | Failure;
+
+  // The destination is part of the approved content: a bank account changed after the code was
+  // verified makes the challenge useless.
+  const content = { amount: request.amount, bankAccount: bank };
+  let challenge: ChallengeMatch | undefined;
+  if (scopeCoversOperations(customer)) {
+    if (request.challengeId === undefined) {
+      return requireStepUp(deps, { customer, purpose: 'withdrawal', content, summary: `出金 ${formatYen(request.amount)}` });
+    }
+    challenge = { id: request.challengeId, purpose: 'withdrawal', contentHash: hashContent(deps, 'withdrawal', content) };
+  }
+
+  const now = deps.clock.now();
+  const withdrawal = { id: newId(deps.random, 12), customerId: customer.id, amount: request.amount, bankAccount: bank, heldUntil: heldUntil(deps, customer, now), at: now };
+  const view = viewWithdrawal(withdrawal, now);
+  const result = await deps.store.money.withdraw({
+    claim: { customerId: customer.id, key: request.idempotencyKey, requestHash: hash, now },
+    challenge,
+    withdrawal,
+    success: { status: 201, body: view },
+    refusal: { status: 400, error: 'insufficient_cash' },
+  });
+  if (result.status === 'challenge_mismatch') {
+    deps.events.stepUp('withdrawal', 'mismatch');
+    return fail('challenge_mismatch');
+  }
+  if (result.status === 'replay') return replay(result.previous, hash) as Created<WithdrawalView> | Failure;
+  if (challenge) deps.events.stepUp('withdrawal', 'passed');
+  if (result.status === 'refused') return fail('insufficient_cash');
+
+  await recordAudit(deps, customer.id, 'withdrawal_requested', { id: withdrawal.id, amount: withdrawal.amount, status: view.status, bankAccountLast4: view.bankAccount.last4 });
+  const status = view.status === 'pending' ? '保留中 pending（24時間 / 24 hours）' : '受付済 accepted';
+  await sendNotice(deps, customer, 'withdrawal_requested', { amount: request.amount.toLocaleString('ja-JP'), last4: view.bankAccount.last4, status });
+  if (withdrawal.heldUntil !== null) await tellOldContacts(deps, customer, withdrawal);
+  return { status: 201, body: view };
+}

@@ -1,0 +1,159 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { EntryKind, IdempotencyRecord, KeyClaim, LedgerEntry, MovementResult, OrderMovement, OrderRecord, StoredOutcome, WithdrawalMovement, WithdrawalRecord } from '../domain/money-store.js';
+import type { MoneyTables } from './money-schema.js';
+
+// Each movement is one transaction. Locks are always taken in the same order — idempotency key,
+// challenge, balance row, holding row — so two movements of one customer never deadlock on
+// PostgreSQL. SQLite runs one transaction at a time on its one connection (Kysely's mutex) and one
+// writer per file across processes.
+
+export type Db = Kysely<MoneyTables & { challenges: { id: string; customerId: string; purpose: string; contentHash: string; status: string; expiresAt: number; usedAt: number | null } }>;
+type Trx = Transaction<Db extends Kysely<infer T> ? T : never>;
+
+/** Thrown inside a transaction to roll it back, and caught outside to answer with a value. */
+class Rollback {
+  constructor(readonly result: MovementResult<never>) {}
+}
+
+const TAKEN = { status: 'taken' } as const;
+type Internal<T> = Exclude<MovementResult<T>, { status: 'replay' }> | typeof TAKEN;
+
+/** One transaction; a key found taken is read back after it, when the other request has committed. */
+async function run<T>(db: Db, claim: KeyClaim, work: (trx: Trx) => Promise<Internal<T>>): Promise<MovementResult<T>> {
+  let result: Internal<T> | MovementResult<never>;
+  try {
+    result = await db.transaction().execute(work);
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+    result = error.result;
+  }
+  if (result.status !== 'taken') return result;
+  const previous = await findKey(db, claim.customerId, claim.key);
+  // Only a committed insert makes a key taken, so the row is there.
+  if (!previous) throw new Error('idempotency key taken but not found');
+  return { status: 'replay', previous };
+}
+
+export async function findKey(db: Db, customerId: string, key: string): Promise<IdempotencyRecord | undefined> {
+  const row = await db.selectFrom('idempotencyKeys').selectAll().where('customerId', '=', customerId).where('key', '=', key).executeTakeFirst();
+  return row && { ...row, at: Number(row.at), outcome: JSON.parse(row.outcome) as StoredOutcome };
+}
+
+/**
+ * Insert the key or learn that it is taken. On PostgreSQL, ON CONFLICT waits for a concurrent
+ * insert of the same key to commit or roll back, so a taken key is always a committed one.
+ */
+async function claimKey(trx: Trx, claim: KeyClaim, outcome: StoredOutcome): Promise<boolean> {
+  const result = await trx
+    .insertInto('idempotencyKeys')
+    .values({ customerId: claim.customerId, key: claim.key, requestHash: claim.requestHash, outcome: JSON.stringify(outcome), at: claim.now })
+    .onConflict((oc) => oc.columns(['customerId', 'key']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+async function recordOutcome(trx: Trx, claim: KeyClaim, outcome: StoredOutcome): Promise<void> {
+  await trx.updateTable('idempotencyKeys').set({ outcome: JSON.stringify(outcome) }).where('customerId', '=', claim.customerId).where('key', '=', claim.key).execute();
+}
+
+/** Debit only if the balance covers it: one statement, so concurrent debits cannot overdraw. */
+async function debit(trx: Trx, customerId: string, amount: number): Promise<{ available: number; seq: number } | undefined> {
+  return trx
+    .updateTable('cashAccounts')
+    .set((eb) => ({ available: eb('available', '-', amount), seq: eb('seq', '+', 1) }))
+    .where('customerId', '=', customerId)
+    .where('available', '>=', amount)
+    .returning(['available', 'seq'])
+    .executeTakeFirst();
+}
+
+export async function credit(trx: Trx, customerId: string, amount: number): Promise<{ available: number; seq: number }> {
+  return trx
+    .insertInto('cashAccounts')
+    .values({ customerId, available: amount, seq: 1 })
+    .onConflict((oc) => oc.column('customerId').doUpdateSet((eb) => ({ available: eb('cashAccounts.available', '+', amount), seq: eb('cashAccounts.seq', '+', 1) })))
+    .returning(['available', 'seq'])
+    .executeTakeFirstOrThrow();
+}
+
+export async function appendEntry(trx: Trx, entry: LedgerEntry): Promise<void> {
+  await trx.insertInto('ledgerEntries').values(entry).execute();
+}
+
+export function entryOf(customerId: string, kind: EntryKind, amount: number, balance: { available: number; seq: number }, reference: string | null, at: number): LedgerEntry {
+  return { customerId, seq: Number(balance.seq), kind, amount, balanceAfter: Number(balance.available), reference, at };
+}
+
+export function createMovements(db: Db) {
+  return {
+    async deposit(customerId: string, amount: number, kind: 'opening' | 'deposit', now: number): Promise<LedgerEntry> {
+      return db.transaction().execute(async (trx) => {
+        const entry = entryOf(customerId, kind, amount, await credit(trx, customerId, amount), null, now);
+        await appendEntry(trx, entry);
+        return entry;
+      });
+    },
+
+    async withdraw(m: WithdrawalMovement): Promise<MovementResult<WithdrawalRecord>> {
+      return run<WithdrawalRecord>(db, m.claim, async (trx) => {
+        if (!(await claimKey(trx, m.claim, m.refusal))) return TAKEN;
+        if (m.challenge) {
+          const consumed = await trx
+            .updateTable('challenges')
+            .set({ status: 'used', usedAt: m.claim.now })
+            .where('id', '=', m.challenge.id)
+            .where('status', '=', 'verified')
+            .where('customerId', '=', m.claim.customerId)
+            .where('purpose', '=', m.challenge.purpose)
+            .where('contentHash', '=', m.challenge.contentHash)
+            .where('expiresAt', '>', m.claim.now)
+            .executeTakeFirst();
+          // Rolled back with the key: a 403 has not used its key (api.md).
+          if (Number(consumed.numUpdatedRows) !== 1) throw new Rollback({ status: 'challenge_mismatch' });
+        }
+        const w = m.withdrawal;
+        const balance = await debit(trx, w.customerId, w.amount);
+        if (!balance) return { status: 'refused' };
+        const record: WithdrawalRecord = { ...w, seq: Number(balance.seq) };
+        await appendEntry(trx, entryOf(w.customerId, 'withdrawal', -w.amount, balance, w.id, w.at));
+        await trx.insertInto('withdrawals').values({ ...record, bankAccount: JSON.stringify(record.bankAccount) }).execute();
+        await recordOutcome(trx, m.claim, m.success);
+        return { status: 'done', record };
+      });
+    },
+
+    async trade(m: OrderMovement): Promise<MovementResult<OrderRecord>> {
+      return run<OrderRecord>(db, m.claim, async (trx) => {
+        if (!(await claimKey(trx, m.claim, m.refusal))) return TAKEN;
+        const o = m.order;
+        let balance: { available: number; seq: number } | undefined;
+        if (o.side === 'buy') {
+          balance = await debit(trx, o.customerId, o.amount);
+          if (!balance) return { status: 'refused' };
+          await trx
+            .insertInto('holdings')
+            .values({ customerId: o.customerId, symbol: o.symbol, quantity: o.quantity })
+            .onConflict((oc) => oc.columns(['customerId', 'symbol']).doUpdateSet((eb) => ({ quantity: eb('holdings.quantity', '+', o.quantity) })))
+            .execute();
+        } else {
+          // Lock the balance row before the holding row, as a buy does (no deadlock between them).
+          await trx.updateTable('cashAccounts').set((eb) => ({ seq: eb.ref('seq') })).where('customerId', '=', o.customerId).execute();
+          const sold = await trx
+            .updateTable('holdings')
+            .set((eb) => ({ quantity: eb('quantity', '-', o.quantity) }))
+            .where('customerId', '=', o.customerId)
+            .where('symbol', '=', o.symbol)
+            .where('quantity', '>=', o.quantity)
+            .executeTakeFirst();
+          if (Number(sold.numUpdatedRows) !== 1) return { status: 'refused' };
+          balance = await credit(trx, o.customerId, o.amount);
+        }
+        const record: OrderRecord = { ...o, seq: Number(balance.seq) };
+        await appendEntry(trx, entryOf(o.customerId, o.side, o.side === 'buy' ? -o.amount : o.amount, balance, o.id, o.at));
+        await trx.insertInto('orders').values(record).execute();
+        await recordOutcome(trx, m.claim, m.success);
+        return { status: 'done', record };
+      });
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { EntryKind, LedgerEntry, MoneyStore, OrderRecord, Side } from '../domain/money-store.js';
+import { createMovements, findKey, type Db } from './money-movements.js';
+import type { OrdersTable } from './money-schema.js';
+import type { Database } from './schema.js';
+
+function toOrder(row: OrdersTable): OrderRecord {
+  return { ...row, side: row.side as Side, seq: Number(row.seq), quantity: Number(row.quantity), price: Number(row.price), amount: Number(row.amount), at: Number(row.at) };
+}
+
+export function createMoneyRepo(base: Kysely<Database>): MoneyStore {
+  // The money tables are typed on their own (money-schema.ts): the identity schema stays untouched.
+  const db = base as unknown as Db;
+  return {
+    ...createMovements(db),
+    findKey: (customerId, key) => findKey(db, customerId, key),
+    async available(customerId) {
+      const row = await db.selectFrom('cashAccounts').select('available').where('customerId', '=', customerId).executeTakeFirst();
+      return row ? Number(row.available) : 0;
+    },
+    async holdings(customerId) {
+      const rows = await db.selectFrom('holdings').select(['symbol', 'quantity']).where('customerId', '=', customerId).where('quantity', '>', 0).orderBy('symbol').execute();
+      return rows.map((r) => ({ symbol: r.symbol, quantity: Number(r.quantity) }));
+    },
+    async pendingWithdrawals(customerId, now) {
+      const row = await db
+        .selectFrom('withdrawals')
+        .select((eb) => eb.fn.sum<number>('amount').as('total'))
+        .where('customerId', '=', customerId)
+        .where('heldUntil', '>', now)
+        .executeTakeFirst();
+      return Number(row?.total ?? 0);
+    },
+    async listEntries(customerId, limit, beforeSeq) {
+      let query = db.selectFrom('ledgerEntries').selectAll().where('customerId', '=', customerId).orderBy('seq', 'desc').limit(limit);
+      if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
+      const rows = await query.execute();
+      return rows.map((r): LedgerEntry => ({ ...r, kind: r.kind as EntryKind, seq: Number(r.seq), amount: Number(r.amount), balanceAfter: Number(r.balanceAfter), at: Number(r.at) }));
+    },
+    async listOrders(customerId, limit, beforeSeq) {
+      let query = db.selectFrom('orders').selectAll().where('customerId', '=', customerId).orderBy('seq', 'desc').limit(limit);
+      if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
+      return (await query.execute()).map(toOrder);
+    },
+    async findOrder(customerId, id) {
+      const row = await db.selectFrom('orders').selectAll().where('customerId', '=', customerId).where('id', '=', id).executeTakeFirst();
+      return row && toOrder(row);
+    },
+  };
+}
