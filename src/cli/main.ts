@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { closeOnSignals, startServer } from '../server.js';
 import { commands as customerCommands } from './customers.js';
 import { commands as databaseCommands } from './database.js';
+import { commands as configCommands } from './config-check.js';
 
 export interface Command {
   summary: string;
@@ -22,7 +23,7 @@ const serve: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands };
+export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands, ...configCommands };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

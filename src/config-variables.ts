@@ -1,0 +1,198 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Config, Mode } from './config.js';
+import { isPostgresUrl } from './store/database.js';
+
+// Every environment variable Kabuto reads, declared once: loadConfig parses them, `kabuto config
+// check` reports them, and the README's table is printed from them (a test keeps it in step).
+
+export class ConfigError extends Error {}
+
+export interface ParseContext {
+  mode: Mode;
+  env: Readonly<Record<string, string | undefined>>;
+  /** `kabuto config check` must not write the development secret file. */
+  readOnly: boolean;
+}
+
+export interface Variable<T> {
+  readonly name: string;
+  /** The default as an operator reads it in the README. */
+  readonly defaultText: string;
+  readonly description: string;
+  /** `kabuto config check` never prints the value. */
+  readonly secret?: boolean;
+  /** `raw` is undefined when the variable is unset or empty. Throws ConfigError saying what is expected. */
+  parse(raw: string | undefined, ctx: ParseContext): T;
+}
+
+/** The reason alone; the reader prefixes the variable's name. */
+const invalid = (reason: string): never => {
+  throw new ConfigError(reason);
+};
+
+function flag(raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  return invalid(`must be 1 or 0 (true or false), got "${raw}"`);
+}
+
+function integer(raw: string | undefined, fallback: number, min: number, max: number, what: string): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) return invalid(`must be ${what} (${min}–${max}), got "${raw}"`);
+  return value;
+}
+
+const PHISHING_RESISTANT_OPERATIONS = ['login', 'withdrawal', 'bank_account'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = {
+  mode: {
+    name: 'NODE_ENV',
+    defaultText: 'development',
+    description: '`production` never enables the outbox or the demo customers and requires `KABUTO_SECRET`; `test` for test runs',
+    parse: (raw) => (raw === undefined ? 'development' : raw === 'production' || raw === 'development' || raw === 'test' ? raw : invalid(`must be production, development or test, got "${raw}"`)),
+  },
+  port: {
+    name: 'KABUTO_PORT',
+    defaultText: '3000',
+    description: 'listening port (0: any free port)',
+    parse: (raw) => integer(raw, 3000, 0, 65535, 'a port number'),
+  },
+  host: {
+    name: 'KABUTO_HOST',
+    defaultText: '127.0.0.1 (0.0.0.0 in production)',
+    description: 'listening address',
+    parse: (raw, { mode }) => raw ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1'),
+  },
+  databaseUrl: {
+    name: 'KABUTO_DATABASE_URL',
+    defaultText: '`./data/kabuto.db`',
+    description: 'a SQLite file path, or `postgres://…` for PostgreSQL (any number of instances may share it)',
+    parse: (raw) => raw ?? './data/kabuto.db',
+  },
+  databasePoolSize: {
+    name: 'KABUTO_DATABASE_POOL_SIZE',
+    defaultText: '10',
+    description: 'PostgreSQL connections per process (instances × pool size must stay under the server’s `max_connections`)',
+    parse: (raw) => integer(raw, 10, 1, 1000, 'a positive integer'),
+  },
+  databaseSchema: {
+    name: 'KABUTO_DATABASE_SCHEMA',
+    defaultText: 'unset (`public`)',
+    description: 'PostgreSQL schema holding Kabuto’s tables (it must exist); several deployments can share one database',
+    // Interpolated into the connection's search_path: an identifier, nothing else.
+    parse: (raw) => (raw === undefined || /^[a-z_][a-z0-9_]{0,62}$/.test(raw) ? raw : invalid('must be a lower-case SQL identifier (letters, digits, _)')),
+  },
+  secret: {
+    name: 'KABUTO_SECRET',
+    defaultText: 'generated in development (`data/dev-secret`)',
+    description: '32+ bytes, hex or base64 (`openssl rand -hex 32`): derives the code HMAC key, the password pepper and the encryption key; the same on every instance',
+    secret: true,
+    parse: (raw, ctx) => loadSecret(raw, ctx),
+  },
+  adminToken: {
+    name: 'KABUTO_ADMIN_TOKEN',
+    defaultText: 'unset (admin API off)',
+    description: 'bearer token of the admin API, 16+ characters',
+    secret: true,
+    parse: (raw) => (raw === undefined || raw.length >= 16 ? raw : invalid('must be at least 16 characters')),
+  },
+  devOutbox: {
+    name: 'KABUTO_DEV_OUTBOX',
+    defaultText: 'on in development',
+    description: '`1` serves `/api/dev/outbox` (every SMS and e-mail); refused in production',
+    parse: (raw, { mode }) => {
+      const on = flag(raw, mode === 'development');
+      if (on && mode === 'production') invalid('cannot be enabled in production mode');
+      return on;
+    },
+  },
+  mfaRequired: {
+    name: 'KABUTO_MFA_REQUIRED',
+    defaultText: 'off',
+    description: '`1`: 2FA cannot be turned off and every login needs it',
+    parse: (raw) => flag(raw, false),
+  },
+  phishingResistant: {
+    name: 'KABUTO_PHISHING_RESISTANT',
+    defaultText: 'empty',
+    description: 'e.g. `login,withdrawal,bank_account`: those operations accept only passkeys',
+    parse: (raw) => {
+      const operations = new Set((raw ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+      for (const operation of operations) {
+        if (!PHISHING_RESISTANT_OPERATIONS.includes(operation)) invalid(`unknown operation "${operation}" (known: ${PHISHING_RESISTANT_OPERATIONS.join(', ')})`);
+      }
+      return operations;
+    },
+  },
+  publicOrigin: {
+    name: 'KABUTO_PUBLIC_ORIGIN',
+    defaultText: 'unset',
+    description: 'e.g. `https://kabuto.example.jp`: the origin for CSRF checks; https turns on HSTS and Secure cookies',
+    parse: (raw) => {
+      const origin = raw?.replace(/\/$/, '');
+      return origin === undefined || /^https?:\/\/[^/]+$/.test(origin) ? origin : invalid('must be an origin such as https://kabuto.example.jp');
+    },
+  },
+  trustProxy: {
+    name: 'KABUTO_TRUST_PROXY',
+    defaultText: 'off',
+    description: '`1` behind a reverse proxy: client addresses come from `X-Forwarded-For`, request IDs from `X-Request-Id`',
+    parse: (raw) => flag(raw, false),
+  },
+  firmName: {
+    name: 'KABUTO_FIRM_NAME',
+    defaultText: 'Kabuto証券',
+    description: 'the firm’s name in SMS texts and e-mails',
+    parse: (raw) => (raw === undefined ? 'Kabuto証券' : raw.length <= 40 ? raw : invalid('must be at most 40 characters (it goes into every SMS)')),
+  },
+  seedDemo: {
+    name: 'KABUTO_SEED_DEMO',
+    defaultText: 'on in development',
+    description: '`0` skips the demo customers; never created in production',
+    parse: (raw, { mode }) => mode !== 'production' && flag(raw, true),
+  },
+  logLevel: {
+    name: 'KABUTO_LOG_LEVEL',
+    defaultText: 'info (silent in test)',
+    description: `pino level: ${LOG_LEVELS.join(', ')}`,
+    parse: (raw, { mode }) => (raw === undefined ? (mode === 'test' ? 'silent' : 'info') : LOG_LEVELS.includes(raw) ? raw : invalid(`must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`)),
+  },
+  webRoot: {
+    name: 'KABUTO_WEB_ROOT',
+    defaultText: '`web/dist`',
+    description: 'the built customer portal served at `/` (absent: the API alone)',
+    parse: (raw) => raw ?? join(process.cwd(), 'web', 'dist'),
+  },
+};
+
+/** Read by commands, not by the server: known, so `config check` does not call them misspelt. */
+export const COMMAND_INPUTS: Record<string, string> = {
+  KABUTO_NEW_PASSWORD: 'login password of `kabuto customers create` (never on the command line)',
+  KABUTO_NEW_TRADING_PASSWORD: 'trading password of `kabuto customers create`',
+};
+
+/**
+ * The master secret. Production refuses to start without it; development keeps a generated one next
+ * to its database so restarts keep passwords and codes valid.
+ */
+function loadSecret(raw: string | undefined, { mode, env, readOnly }: ParseContext): Buffer {
+  if (raw) {
+    const decoded = /^[0-9a-fA-F]+$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+    if (decoded.length < 32) invalid('must encode at least 32 bytes (64 hex characters), e.g. `openssl rand -hex 32`');
+    return decoded;
+  }
+  if (mode === 'production') invalid('is required in production mode (64 hex characters: `openssl rand -hex 32`)');
+  const databaseUrl = env.KABUTO_DATABASE_URL || './data/kabuto.db';
+  const file = isPostgresUrl(databaseUrl) || databaseUrl === ':memory:' ? join('data', 'dev-secret') : join(dirname(databaseUrl), 'dev-secret');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+  const secret = randomBytes(32);
+  if (readOnly) return secret;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, secret.toString('hex'), { mode: 0o600 });
+  return secret;
+}
