@@ -20,6 +20,8 @@ export interface DomainEvents {
   lock(kind: 'login' | 'trading' | 'factor'): void;
   stepUp(purpose: string, outcome: 'required' | 'passed' | 'mismatch'): void;
   sendAlert(kind: string): void;
+  /** A withdrawal request's outcome: `completed`, `pending` (cooling-off), or the refusal's code. */
+  withdrawal(status: string): void;
 }
 
 export const noEvents: DomainEvents = {
@@ -29,6 +31,7 @@ export const noEvents: DomainEvents = {
   lock() {},
   stepUp() {},
   sendAlert() {},
+  withdrawal() {},
 };
 
 /** Everything a domain function may use, passed in explicitly: no singletons, no module mocks. */
