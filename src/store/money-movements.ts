@@ -1,14 +1,15 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { EntryKind, IdempotencyRecord, KeyClaim, LedgerEntry, MovementResult, OrderMovement, OrderRecord, StoredOutcome, WithdrawalMovement, WithdrawalRecord } from '../domain/money-store.js';
 import type { MoneyTables } from './money-schema.js';
+import type { Database } from './schema.js';
 
 // Each movement is one transaction. Locks are always taken in the same order — idempotency key,
 // challenge, balance row, holding row — so two movements of one customer never deadlock on
 // PostgreSQL. SQLite runs one transaction at a time on its one connection (Kysely's mutex) and one
 // writer per file across processes.
 
-export type Db = Kysely<MoneyTables & { challenges: { id: string; customerId: string; purpose: string; contentHash: string; status: string; expiresAt: number; usedAt: number | null } }>;
-type Trx = Transaction<Db extends Kysely<infer T> ? T : never>;
+export type Db = Kysely<Database & MoneyTables>;
+type Trx = Transaction<Database & MoneyTables>;
 
 /** Thrown inside a transaction to roll it back, and caught outside to answer with a value. */
 class Rollback {

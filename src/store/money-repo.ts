@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { EntryKind, LedgerEntry, MoneyStore, OrderRecord, Side } from '../domain/money-store.js';
 import { createMovements, findKey, type Db } from './money-movements.js';
-import type { OrdersTable } from './money-schema.js';
+import type { MoneyTables, OrdersTable } from './money-schema.js';
 import type { Database } from './schema.js';
 
 function toOrder(row: OrdersTable): OrderRecord {
@@ -9,8 +9,8 @@ function toOrder(row: OrdersTable): OrderRecord {
 }
 
 export function createMoneyRepo(base: Kysely<Database>): MoneyStore {
-  // The money tables are typed on their own (money-schema.ts): the identity schema stays untouched.
-  const db = base as unknown as Db;
+  // The money tables are typed on their own (money-schema.ts), added here: schema.ts stays the identity's.
+  const db: Db = base.withTables<MoneyTables>();
   return {
     ...createMovements(db),
     findKey: (customerId, key) => findKey(db, customerId, key),

@@ -52,11 +52,12 @@ export interface IdempotencyKeysTable {
   at: number;
 }
 
-export interface MoneyTables {
+// A type alias, not an interface: Kysely's withTables<T>() wants an indexable record.
+export type MoneyTables = {
   cashAccounts: CashAccountsTable;
   ledgerEntries: LedgerEntriesTable;
   holdings: HoldingsTable;
   orders: OrdersTable;
   withdrawals: WithdrawalsTable;
   idempotencyKeys: IdempotencyKeysTable;
-}
+};
