@@ -92,9 +92,15 @@ export async function requestWithdrawal(deps: Deps, customer: CustomerRecord, re
   if (challenge) deps.events.stepUp('withdrawal', 'passed');
   if (result.status === 'refused') return fail('insufficient_cash');
 
-  await recordAudit(deps, customer.id, 'withdrawal_requested', { id: withdrawal.id, amount: withdrawal.amount, status: view.status, bankAccountLast4: view.bankAccount.last4 });
-  const status = view.status === 'pending' ? '保留中 pending（24時間 / 24 hours）' : '受付済 accepted';
-  await sendNotice(deps, customer, 'withdrawal_requested', { amount: request.amount.toLocaleString('ja-JP'), last4: view.bankAccount.last4, status });
-  if (withdrawal.heldUntil !== null) await tellOldContacts(deps, customer, withdrawal);
+  // The money has moved and the key holds the 201: a failure from here on is logged, never
+  // answered as a 5xx the contract would let the client take for "nothing happened".
+  try {
+    await recordAudit(deps, customer.id, 'withdrawal_requested', { id: withdrawal.id, amount: withdrawal.amount, status: view.status, bankAccountLast4: view.bankAccount.last4 });
+    const status = view.status === 'pending' ? '保留中 pending（24時間 / 24 hours）' : '受付済 accepted';
+    await sendNotice(deps, customer, 'withdrawal_requested', { amount: request.amount.toLocaleString('ja-JP'), last4: view.bankAccount.last4, status });
+    if (withdrawal.heldUntil !== null) await tellOldContacts(deps, customer, withdrawal);
+  } catch (error) {
+    deps.logger.error({ err: error, withdrawal: withdrawal.id }, 'withdrawal made, but its audit entry or notices failed');
+  }
   return { status: 201, body: view };
 }
