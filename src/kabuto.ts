@@ -3,7 +3,8 @@ import { systemClock } from './adapters/clock.js';
 import { cryptoRandom } from './adapters/random.js';
 import { createArgon2Hasher, type HasherStats } from './adapters/argon2-hasher.js';
 import { createDevOutbox } from './adapters/dev-outbox.js';
-import { noEvents, type Deps } from './domain/context.js';
+import { createMetrics, type Metrics } from './adapters/metrics.js';
+import type { Deps } from './domain/context.js';
 import { deriveSecrets } from './domain/crypto.js';
 import { isFailure } from './domain/errors.js';
 import { depositCash } from './domain/ledger.js';
@@ -19,6 +20,8 @@ export interface Kabuto {
   deps: Deps;
   database: DatabaseHandle;
   hasherStats(): HasherStats;
+  /** Prometheus registry and counters of this instance (served at /metrics). */
+  metrics: Metrics;
   /** Extension points for features composed later (the ledger credits opening cash). */
   hooks: KabutoHooks;
   close(): Promise<void>;
@@ -53,6 +56,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
   const hasher = createArgon2Hasher({ pepper: secrets.pepper, concurrency: overrides.hasherConcurrency, maxQueue: overrides.hasherMaxQueue });
   // Without real providers configured, messages go to the dev outbox (served only when enabled).
   const outbox = createDevOutbox(store.outbox, clock, random);
+  const metrics = createMetrics(() => hasher.stats());
   const deps: Deps = {
     store,
     clock,
@@ -62,7 +66,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     voice: overrides.voice === undefined ? outbox : overrides.voice,
     email: overrides.email ?? outbox,
     logger: overrides.logger ?? consoleLogger,
-    events: overrides.events ?? noEvents,
+    events: overrides.events ?? metrics.events,
     firmName: overrides.firmName ?? config.firmName,
     secrets,
     policy: createPolicy({ mfaRequired: config.mfaRequired, phishingResistant: config.phishingResistant, ...overrides.policy }),
@@ -72,6 +76,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     deps,
     database,
     hasherStats: () => hasher.stats(),
+    metrics,
     hooks: {
       // Opening cash from the firm's records (admin API, demo seed): a ledger entry like any other.
       async onInitialCash(customer, amount) {

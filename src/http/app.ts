@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -10,6 +9,11 @@ import { registerErrorHandling } from './error-handling.js';
 import { registerRequestGuards } from './request-guards.js';
 import { registerRoutes } from './routes/index.js';
 import { sendFailure } from './failures.js';
+import { registerMetrics } from './metrics.js';
+import { openApiRoutes, registerOpenApi } from './openapi.js';
+import { registerRequestLogging, requestIdGenerator, requestIdMixin } from './request-log.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface AppOptions {
   /** Where pino writes (tests collect the lines to prove no secret is logged). */
@@ -30,20 +34,28 @@ declare module 'fastify' {
   }
 }
 
+/** Fields that hold secrets, masked in any logged object should one ever be logged. */
+const SECRET_FIELDS = ['password', 'tradingPassword', 'currentPassword', 'newPassword', 'secret', 'token', 'recoveryCode'];
+
 /** The whole HTTP application as one Fastify instance: tests build it, server.ts listens. */
 export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = kabuto;
   const logger: FastifyServerOptions['logger'] = {
     level: config.logLevel,
     // Secrets never reach a log line: no bodies are logged, and these headers are masked anyway.
-    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', ...SECRET_FIELDS.map((f) => `*.${f}`)],
+      censor: '[redacted]',
+    },
+    // Lines the domain writes while serving a request get its ID too (request-log.ts).
+    mixin: requestIdMixin,
     ...(options.logStream ? { stream: options.logStream } : {}),
   };
   const app = Fastify({
     logger,
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
-    genReqId: () => randomUUID(),
+    genReqId: requestIdGenerator(config.trustProxy),
     return503OnClosing: true,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     connectionTimeout: options.requestTimeoutMs ?? 30_000,
@@ -84,6 +96,10 @@ export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promis
 
   registerRequestGuards(app, config);
   registerErrorHandling(app);
+  registerRequestLogging(app);
+  await registerOpenApi(app, VERSION);
+  registerMetrics(app, kabuto.metrics);
+  openApiRoutes(app);
   await registerRoutes(app, kabuto);
 
   const webRoot = config.webRoot;

@@ -1,0 +1,69 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { HasherStats } from './argon2-hasher.js';
+import type { DomainEvents } from '../domain/context.js';
+
+// Prometheus metrics, one Registry per Kabuto: tests build several apps in one process, and a global
+// registry would count their events together (or refuse the second registration).
+
+export interface Metrics {
+  registry: Registry;
+  /** The domain's events, counted. */
+  events: DomainEvents;
+  /** One answered HTTP request; `route` is the route's pattern, never the raw URL (bounded labels). */
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+}
+
+export function createMetrics(hasherStats: () => HasherStats): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers: [registry] });
+
+  const signIns = counter('kabuto_sign_ins_total', 'Sign-in attempts by result', ['result']);
+  const codesSent = counter('kabuto_codes_sent_total', 'One-time codes sent, by channel and purpose', ['channel', 'purpose']);
+  const verifications = counter('kabuto_verifications_total', 'Second-factor verifications by result', ['result']);
+  const locks = counter('kabuto_locks_total', 'Locks imposed (login, trading password, second factor)', ['kind']);
+  const stepUps = counter('kabuto_step_ups_total', 'Step-up checks by purpose and outcome', ['purpose', 'outcome']);
+  const sendAlerts = counter('kabuto_send_alerts_total', 'SMS volume alerts raised (possible SMS pumping)', ['kind']);
+  const withdrawals = counter('kabuto_withdrawals_total', 'Withdrawal requests by status', ['status']);
+
+  new Gauge({
+    name: 'kabuto_hashing_queue_depth',
+    help: 'Password hashes waiting for a hashing thread (503 past the bound)',
+    registers: [registry],
+    collect() {
+      this.set(hasherStats().queued);
+    },
+  });
+  new Gauge({
+    name: 'kabuto_hashing_running',
+    help: 'Password hashes running now',
+    registers: [registry],
+    collect() {
+      this.set(hasherStats().running);
+    },
+  });
+  const latency = new Histogram({
+    name: 'kabuto_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route', 'status_code'],
+    // Sign-in is dominated by argon2 (~50–100 ms); the upper buckets show a hashing queue building up.
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    events: {
+      signIn: (result) => signIns.inc({ result }),
+      codeSent: (channel, purpose) => codesSent.inc({ channel, purpose }),
+      verification: (result) => verifications.inc({ result }),
+      lock: (kind) => locks.inc({ kind }),
+      stepUp: (purpose, outcome) => stepUps.inc({ purpose, outcome }),
+      sendAlert: (kind) => sendAlerts.inc({ kind }),
+      withdrawal: (status) => withdrawals.inc({ status }),
+    },
+    observeRequest(method, route, status, seconds) {
+      latency.observe({ method, route, status_code: String(status) }, seconds);
+    },
+  };
+}

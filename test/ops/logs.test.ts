@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCustomer, signInWithPassword } from '../support/flows.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const parsed = (s: TestServer) => s.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('logs', () => {
+  it('are JSON lines, and every line written while serving a request carries its ID, as does the answer', async () => {
+    // Every SMS fails: the domain logs an error from deep inside the request.
+    server = await startTestServer({ overrides: { sms: { sendSms: async () => Promise.reject(new Error('provider down')) } } });
+    const customer = await createCustomer(server);
+    const client = server.client();
+    expect((await signInWithPassword(client, customer)).status).toBe(200);
+    const step = await client.put('/api/v1/settings/mfa', { method: 'sms', scope: 'all', tradingPassword: customer.tradingPassword });
+    expect(step.status).toBe(403);
+    const send = await client.post(`/api/v1/challenges/${step.body.challenge.id}/sms`);
+    expect(send.status).toBeGreaterThanOrEqual(400);
+    const requestId = send.body.requestId as string;
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(send.headers.get('x-request-id')).toBe(requestId);
+
+    const lines = parsed(server).filter((l) => l.reqId === requestId);
+    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['incoming request', 'code could not be sent', 'request completed']));
+    // No line written during a request lacks the ID (lines outside any request, like "listening", may).
+    const duringRequests = parsed(server).filter((l) => l.msg !== 'Server listening at http://127.0.0.1:' + new URL(server!.url).port);
+    for (const line of duringRequests) expect(line.reqId, JSON.stringify(line)).toEqual(expect.any(String));
+  });
+
+  it('mask secrets in any logged object', async () => {
+    server = await startTestServer();
+    server.app.log.info({ body: { password: 'hunter2-login', tradingPassword: 'hunter2-trading', newPassword: 'hunter2-new' }, headers: { token: 'hunter2-token' } }, 'probe');
+    const probe = parsed(server).find((l) => l.msg === 'probe')!;
+    expect(probe.body).toEqual({ password: '[redacted]', tradingPassword: '[redacted]', newPassword: '[redacted]' });
+    expect(server.logs.join('')).not.toContain('hunter2');
+  });
+
+  it('take the reverse proxy’s X-Request-Id only when the proxy is trusted, and only a well-formed one', async () => {
+    const forged = 'proxy-req-0123456789';
+    server = await startTestServer();
+    expect((await server.client().get('/healthz', { 'x-request-id': forged })).headers.get('x-request-id')).not.toBe(forged);
+    await server.close();
+    server = await startTestServer({ env: { KABUTO_TRUST_PROXY: '1' } });
+    expect((await server.client().get('/healthz', { 'x-request-id': forged })).headers.get('x-request-id')).toBe(forged);
+    expect((await server.client().get('/healthz', { 'x-request-id': 'bad id\twith "quotes"' })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(parsed(server).some((l) => l.reqId === forged)).toBe(true);
+  });
+});
