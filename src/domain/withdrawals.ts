@@ -1,7 +1,7 @@
 import type { Deps } from './context.js';
 import { formatYen, hashContent } from './challenge-create.js';
 import { newId } from './crypto.js';
-import { fail, type Failure } from './errors.js';
+import { fail, isFailure, type Failure } from './errors.js';
 import { recordAudit } from './audit.js';
 import { isAmount } from './ledger.js';
 import { replay, requestHash, type Created } from './ledger-keys.js';
@@ -22,7 +22,7 @@ export interface WithdrawalRequest {
 export interface WithdrawalView {
   id: string;
   amount: number;
-  status: 'pending' | 'accepted';
+  status: 'pending' | 'completed';
   heldUntil: string | null;
   bankAccount: { last4: string };
   requestedAt: string;
@@ -33,7 +33,7 @@ export function viewWithdrawal(w: Omit<WithdrawalRecord, 'seq'>, now: number): W
   return {
     id: w.id,
     amount: w.amount,
-    status: held ? 'pending' : 'accepted',
+    status: held ? 'pending' : 'completed',
     heldUntil: w.heldUntil === null ? null : new Date(w.heldUntil).toISOString(),
     bankAccount: { last4: w.bankAccount.accountNumber.slice(-4) },
     requestedAt: new Date(w.at).toISOString(),
@@ -53,6 +53,13 @@ function heldUntil(deps: Deps, customer: CustomerRecord, now: number): number | 
  * 403 or 429 has not used it.
  */
 export async function requestWithdrawal(deps: Deps, customer: CustomerRecord, request: WithdrawalRequest): Promise<Created<WithdrawalView> | Failure> {
+  const result = await attemptWithdrawal(deps, customer, request);
+  // Operators watch refusals by code (metrics); a made withdrawal reports its own status below.
+  if (isFailure(result)) deps.events.withdrawal(result.code);
+  return result;
+}
+
+async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, request: WithdrawalRequest): Promise<Created<WithdrawalView> | Failure> {
   if (!isAmount(request.amount)) return fail('invalid_amount');
   const bank = customer.bankAccount;
   if (!bank) return fail('no_bank_account');
@@ -92,11 +99,12 @@ export async function requestWithdrawal(deps: Deps, customer: CustomerRecord, re
   if (challenge) deps.events.stepUp('withdrawal', 'passed');
   if (result.status === 'refused') return fail('insufficient_cash');
 
+  deps.events.withdrawal(view.status);
   // The money has moved and the key holds the 201: a failure from here on is logged, never
   // answered as a 5xx the contract would let the client take for "nothing happened".
   try {
     await recordAudit(deps, customer.id, 'withdrawal_requested', { id: withdrawal.id, amount: withdrawal.amount, status: view.status, bankAccountLast4: view.bankAccount.last4 });
-    const status = view.status === 'pending' ? '保留中 pending（24時間 / 24 hours）' : '受付済 accepted';
+    const status = view.status === 'pending' ? '保留中 pending（24時間 / 24 hours）' : '受付済 completed';
     await sendNotice(deps, customer, 'withdrawal_requested', { amount: request.amount.toLocaleString('ja-JP'), last4: view.bankAccount.last4, status });
     if (withdrawal.heldUntil !== null) await tellOldContacts(deps, customer, withdrawal);
   } catch (error) {

@@ -67,7 +67,7 @@ describe('money: account, instruments, orders, withdrawals, histories', () => {
     const { client, customer } = await moneyCustomer(server, { cash: 300_000 });
     const done = await withdraw(client, customer, 100_000);
     expect(done.status, JSON.stringify(done.body)).toBe(201);
-    expect(done.body).toMatchObject({ amount: 100_000, status: 'accepted', bankAccount: { last4: '4567' } });
+    expect(done.body).toMatchObject({ amount: 100_000, status: 'completed', bankAccount: { last4: '4567' } });
     expect(typeof done.body.id).toBe('string');
     expect(await available(client)).toBe(200_000);
     const history = (await client.get('/api/v1/history/cash')).body;

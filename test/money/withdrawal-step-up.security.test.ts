@@ -102,6 +102,6 @@ describe('withdrawal step-up', () => {
     expect((await signInWithPassword(client, customer)).status).toBe(200);
     expect((await client.get('/api/v1/account')).body.cash).toEqual({ available: 150_000, pending: 0 });
     const later = await withdraw(client, customer, 10_000);
-    expect(later.body.status).toBe('accepted');
+    expect(later.body.status).toBe('completed');
   });
 });
