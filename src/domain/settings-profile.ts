@@ -53,7 +53,12 @@ export async function changeProfile(deps: Deps, customer: CustomerRecord, change
   };
   await deps.store.customers.update(customer.id, patch);
   const fields = Object.keys(content).filter((k) => content[k as keyof typeof content] !== undefined);
-  await recordAudit(deps, customer.id, 'profile_changed', { fields, ...(change.bankAccount ? { bankAccountLast4: change.bankAccount.accountNumber.slice(-4) } : {}) });
+  await recordAudit(deps, customer.id, 'profile_changed', {
+    fields,
+    ...(change.bankAccount ? { bankAccountLast4: change.bankAccount.accountNumber.slice(-4) } : {}),
+    // The cooling-off tells the replaced address of a withdrawal held after the change.
+    ...(change.email !== undefined && change.email !== customer.email ? { previousEmail: customer.email } : {}),
+  });
   // The old address hears of a change of address: a thief's new address would hide it otherwise.
   await sendNotice(deps, customer, 'profile_changed', { fields: fields.join(', ') });
   if (change.email !== undefined && change.email !== customer.email) await sendNotice(deps, change.email, 'profile_changed', { fields: fields.join(', ') });

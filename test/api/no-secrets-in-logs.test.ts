@@ -38,7 +38,11 @@ describe('logs', () => {
 
     const logs = server.logs.join('\n');
     expect(server.logs.length).toBeGreaterThan(20);
-    for (const secret of secrets) expect(logs, `a secret leaked into the logs`).not.toContain(secret);
+    for (const secret of secrets) {
+      // A 6-digit code is looked for as a number of its own: it may occur by chance inside a timestamp.
+      const leaked = /^\d{6}$/.test(secret) ? new RegExp(`(?<![0-9])${secret}(?![0-9])`).test(logs) : logs.includes(secret);
+      expect(leaked, `a secret leaked into the logs`).toBe(false);
+    }
     for (const line of server.logs.filter((l) => l.includes('"req"'))) expect(JSON.parse(line).reqId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
