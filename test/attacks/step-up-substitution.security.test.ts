@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/harness.js';
 import { passChallengeBySms, signedInWithSms } from '../support/flows.js';
+import { available, moneyCustomer, withdraw } from '../money/money-support.js';
 
 describe('attack: substituting a verified step-up', () => {
   let server: TestServer;
@@ -57,5 +58,39 @@ describe('attack: substituting a verified step-up', () => {
     const first = await client.put('/api/v1/settings/profile', { address: '東京', tradingPassword: customer.tradingPassword });
     const early = await client.put('/api/v1/settings/profile', { address: '東京', tradingPassword: customer.tradingPassword, challengeId: first.body.challenge.id });
     expect(early.body.error).toBe('challenge_mismatch');
+  });
+});
+
+describe('attack: substituting a verified withdrawal step-up', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(() => server.close());
+
+  it('a withdrawal challenge serves no other customer, no other operation, and only once', async () => {
+    const victim = await moneyCustomer(server, { cash: 500_000, mfa: true });
+    const thief = await moneyCustomer(server, { cash: 500_000, mfa: true });
+    const first = await withdraw(victim.client, victim.customer, 50_000);
+    const challengeId = first.body.challenge.id;
+    await passChallengeBySms(server, victim.client, challengeId, victim.customer.phone!);
+
+    expect((await withdraw(thief.client, thief.customer, 50_000, { challengeId })).body.error).toBe('challenge_mismatch');
+    const asSettings = await victim.client.put('/api/v1/settings/profile', { bankAccount: { bankName: 'x', branchName: 'y', accountNumber: '7654321', holderName: 'z' }, tradingPassword: victim.customer.tradingPassword, challengeId });
+    expect(asSettings.body.error).toBe('challenge_mismatch');
+    expect((await withdraw(victim.client, victim.customer, 50_000, { challengeId })).status).toBe(201);
+    expect((await withdraw(victim.client, victim.customer, 50_000, { challengeId })).body.error).toBe('challenge_mismatch');
+    expect(await available(victim.client)).toBe(450_000);
+    expect(await available(thief.client)).toBe(500_000);
+  });
+
+  it('a settings challenge cannot pay out a withdrawal', async () => {
+    const { client, customer } = await moneyCustomer(server, { cash: 500_000, mfa: true });
+    const settings = await client.put('/api/v1/settings/profile', { address: '札幌', tradingPassword: customer.tradingPassword });
+    await passChallengeBySms(server, client, settings.body.challenge.id, customer.phone!);
+    const response = await withdraw(client, customer, 10_000, { challengeId: settings.body.challenge.id });
+    expect(response.status).toBe(403);
+    expect(response.body.error).toBe('challenge_mismatch');
+    expect(await available(client)).toBe(500_000);
   });
 });
