@@ -1,0 +1,85 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { isApiError } from './api/client';
+import { fetchMe, signOut } from './api/endpoints';
+import type { Customer } from './api/types';
+import { Layout } from './components/Layout';
+import { useTexts } from './i18n/texts';
+import { LoginPage } from './pages/LoginPage';
+import { SecurityInfoPage } from './pages/SecurityInfoPage';
+import { SignedInRoutes } from './SignedInRoutes';
+import { navigate, usePath } from './router';
+import { SessionContext, type SessionState } from './session';
+
+type Status = { state: 'checking' } | { state: 'signed_out'; notice?: 'signed_out' | 'expired' } | { state: 'signed_in'; customer: Customer };
+
+export function App() {
+  const t = useTexts();
+  const path = usePath();
+  const [status, setStatus] = useState<Status>({ state: 'checking' });
+
+  useEffect(() => {
+    fetchMe().then(
+      (customer) => setStatus({ state: 'signed_in', customer }),
+      () => setStatus({ state: 'signed_out' }),
+    );
+  }, []);
+
+  const refresh = useCallback(async () => {
+    try {
+      setStatus({ state: 'signed_in', customer: await fetchMe() });
+    } catch (error) {
+      if (isApiError(error, 'unauthenticated')) setStatus({ state: 'signed_out', notice: 'expired' });
+    }
+  }, []);
+
+  const endSession = useCallback(async () => {
+    await signOut().catch(() => undefined);
+    setStatus({ state: 'signed_out', notice: 'signed_out' });
+    navigate('/login', { replace: true });
+  }, []);
+
+  const session = useMemo<SessionState | null>(
+    () =>
+      status.state === 'signed_in'
+        ? { customer: status.customer, setCustomer: (customer) => setStatus({ state: 'signed_in', customer }), refresh, signOut: endSession }
+        : null,
+    [status, refresh, endSession],
+  );
+
+  if (status.state === 'checking') {
+    return (
+      <Layout>
+        <p role="status">{t.loading}</p>
+      </Layout>
+    );
+  }
+  if (path === '/security') {
+    return (
+      <SessionContext.Provider value={session}>
+        <Layout onSignOut={session ? endSession : undefined}>
+          <SecurityInfoPage />
+        </Layout>
+      </SessionContext.Provider>
+    );
+  }
+  if (!session) {
+    return (
+      <Layout>
+        <LoginPage
+          notice={status.state === 'signed_out' ? status.notice : undefined}
+          onSignedIn={(customer) => {
+            setStatus({ state: 'signed_in', customer });
+            navigate('/mypage', { replace: true });
+          }}
+        />
+      </Layout>
+    );
+  }
+  return (
+    <SessionContext.Provider value={session}>
+      <Layout onSignOut={endSession}>
+        <SignedInRoutes path={path} />
+      </Layout>
+    </SessionContext.Provider>
+  );
+}

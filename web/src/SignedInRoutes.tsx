@@ -1,0 +1,47 @@
+import { useEffect } from 'react';
+import { useTexts } from './i18n/texts';
+import { HistoryPage, isHistoryKind } from './pages/HistoryPage';
+import { MfaSettingsPage } from './pages/MfaSettingsPage';
+import { MyPage } from './pages/MyPage';
+import { OrderPage } from './pages/OrderPage';
+import { PasswordPage } from './pages/PasswordPage';
+import { PhonePage } from './pages/PhonePage';
+import { SettingsPage } from './pages/SettingsPage';
+import { WithdrawalPage } from './pages/WithdrawalPage';
+import { Link, navigate } from './router';
+
+export function SignedInRoutes({ path }: { path: string }) {
+  const t = useTexts();
+  const toMyPage = path === '/' || path === '/login';
+  useEffect(() => {
+    if (toMyPage) navigate('/mypage', { replace: true });
+  }, [toMyPage]);
+  if (toMyPage) return null;
+
+  switch (path) {
+    case '/mypage':
+      return <MyPage />;
+    case '/order':
+      return <OrderPage />;
+    case '/withdrawal':
+      return <WithdrawalPage />;
+    case '/settings':
+      return <SettingsPage />;
+    case '/settings/mfa':
+      return <MfaSettingsPage />;
+    case '/settings/phone':
+      return <PhonePage />;
+    case '/settings/password':
+      return <PasswordPage kind="login" />;
+    case '/settings/trading-password':
+      return <PasswordPage kind="trading" />;
+  }
+  const history = path.match(/^\/history\/([a-z]+)$/)?.[1];
+  if (history && isHistoryKind(history)) return <HistoryPage kind={history} />;
+  return (
+    <>
+      <h1>{t.common.notFound}</h1>
+      <Link to="/mypage">{t.common.toMyPage}</Link>
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+import { useState, type FormEvent } from 'react';
+import { signIn } from '../api/endpoints';
+import type { Challenge, Customer } from '../api/types';
+import { Alert } from '../components/Alert';
+import { ChallengePanel } from '../components/ChallengePanel';
+import { Field } from '../components/Field';
+import { PageTitle } from '../components/PageTitle';
+import { errorText } from '../i18n/error-text';
+import { useTexts } from '../i18n/texts';
+import { Link } from '../router';
+
+/** ログイン: login ID and password; then, when a second factor is required, the code screen. */
+export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'expired'; onSignedIn(customer: Customer): void }) {
+  const t = useTexts();
+  const [loginId, setLoginId] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [challenge, setChallenge] = useState<Challenge | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await signIn(loginId, password);
+      if (result.status === 'signed_in') onSignedIn(result.customer);
+      else setChallenge(result.challenge);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (challenge) {
+    return (
+      <div className="narrow">
+        <PageTitle title={t.code.loginTitle}>{t.code.loginTitle}</PageTitle>
+        <ChallengePanel
+          key={challenge.id}
+          challenge={challenge}
+          confirmLabel={t.code.verify}
+          onVerified={async (result) => {
+            if (result.status === 'signed_in') onSignedIn(result.customer);
+          }}
+          onRestart={() => {
+            setChallenge(null);
+            setPassword('');
+          }}
+        />
+        <p className="phishing-note">{t.login.phishingNote}</p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="narrow">
+      <PageTitle title={t.login.title}>{t.login.title}</PageTitle>
+      {notice === 'signed_out' ? <Alert kind="info">{t.common.signedOut}</Alert> : null}
+      {notice === 'expired' ? <Alert kind="info">{t.common.sessionEnded}</Alert> : null}
+      <form onSubmit={submit} className="card">
+        <Field label={t.login.loginId} name="loginId" autoComplete="username" required value={loginId} onChange={(e) => setLoginId(e.target.value)} />
+        <Field
+          label={t.login.password}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        {error ? <Alert kind="error">{errorText(t, error)}</Alert> : null}
+        <button type="submit" className="primary" disabled={busy}>
+          {t.login.submit}
+        </button>
+      </form>
+      <p className="phishing-note">{t.login.phishingNote}</p>
+      <p>
+        <Link to="/security">{t.login.securityLink}</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import { useState, type FormEvent } from 'react';
+import type { MfaMethod, MfaScope, MfaSettings } from '../api/types';
+import { Alert } from '../components/Alert';
+import { Field } from '../components/Field';
+import { StepUpSection } from '../components/StepUpSection';
+import { useStepUp } from '../hooks/useStepUp';
+import { errorText } from '../i18n/error-text';
+import { useTexts } from '../i18n/texts';
+import { Link } from '../router';
+import { useSession } from '../session';
+import { putMfaSettings } from './MfaSettingsPage';
+
+export function MfaForm({ settings, onChanged }: { settings: MfaSettings; onChanged(next: MfaSettings): void }) {
+  const t = useTexts();
+  const session = useSession();
+  const sms = settings.available.sms;
+  const [method, setMethod] = useState<MfaMethod>(settings.method !== 'none' ? settings.method : sms.available ? 'sms' : 'none');
+  // 全て利用する is recommended, and pre-selected unless the customer chose otherwise.
+  const [scope, setScope] = useState<MfaScope>(settings.method !== 'none' ? settings.scope : 'all');
+  const [tradingPassword, setTradingPassword] = useState('');
+  const stepUp = useStepUp<MfaSettings>((next) => {
+    setTradingPassword('');
+    onChanged(next);
+    void session.refresh();
+  });
+  const locked = stepUp.round !== null || stepUp.busy;
+  const changing = method !== settings.method || scope !== settings.scope;
+  const needsCode = changing && (settings.method !== 'none' || method === 'sms');
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const frozen = { method, scope, tradingPassword };
+    void stepUp.start((challengeId) => putMfaSettings(frozen.method, frozen.scope, frozen.tradingPassword, challengeId));
+  };
+
+  const smsReason = sms.available ? null : (t.mfa.smsReasons[sms.reason ?? ''] ?? t.mfa.smsUnavailableOther);
+  return (
+    <>
+      <p>
+        {t.mfa.current}: <strong data-testid="mfa-current">{t.methods[settings.method]}{settings.method !== 'none' ? `（${t.scopes[settings.scope]}）` : ''}</strong>
+      </p>
+      <form className="card" onSubmit={submit}>
+        <fieldset disabled={locked}>
+          <legend>{t.mfa.methodLegend}</legend>
+          <div className={`choice${sms.available ? '' : ' choice-disabled'}`}>
+            <input type="radio" id="mfa-method-sms" name="method" value="sms" checked={method === 'sms'} disabled={!sms.available} aria-describedby={smsReason ? 'mfa-sms-reason' : undefined} onChange={() => setMethod('sms')} />
+            <label htmlFor="mfa-method-sms">{t.mfa.sms}</label>
+            {smsReason ? (
+              <p className="choice-reason" id="mfa-sms-reason">
+                {smsReason} <Link to="/settings/phone">{t.mfa.phoneLink}</Link>
+              </p>
+            ) : null}
+          </div>
+          <div className={`choice${settings.requiredByPolicy ? ' choice-disabled' : ''}`}>
+            <input type="radio" id="mfa-method-none" name="method" value="none" checked={method === 'none'} disabled={settings.requiredByPolicy} aria-describedby="mfa-none-note" onChange={() => setMethod('none')} />
+            <label htmlFor="mfa-method-none">{t.mfa.none}</label>
+            <p className="choice-reason" id="mfa-none-note">
+              {settings.requiredByPolicy ? t.mfa.noneByPolicy : t.mfa.noneWarning}
+            </p>
+          </div>
+        </fieldset>
+        <fieldset disabled={locked || method === 'none'}>
+          <legend>{t.mfa.scopeLegend}</legend>
+          <div className="choice">
+            <input type="radio" id="mfa-scope-login" name="scope" value="login" checked={scope === 'login'} aria-describedby="mfa-scope-login-help" onChange={() => setScope('login')} />
+            <label htmlFor="mfa-scope-login">{t.mfa.scopeLogin}</label>
+            <p className="choice-reason" id="mfa-scope-login-help">{t.mfa.scopeLoginHelp}</p>
+          </div>
+          <div className="choice">
+            <input type="radio" id="mfa-scope-all" name="scope" value="all" checked={scope === 'all'} aria-describedby="mfa-scope-all-help" onChange={() => setScope('all')} />
+            <label htmlFor="mfa-scope-all">
+              {t.mfa.scopeAll} <span className="badge">{t.mfa.recommended}</span>
+            </label>
+            <p className="choice-reason" id="mfa-scope-all-help">{t.mfa.scopeAllHelp}</p>
+          </div>
+        </fieldset>
+        <Field
+          label={t.mfa.tradingPassword}
+          name="tradingPassword"
+          type="password"
+          autoComplete="off"
+          required
+          disabled={locked}
+          value={tradingPassword}
+          onChange={(e) => setTradingPassword(e.target.value)}
+        />
+        {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
+        <button type="submit" className="primary" disabled={locked || !changing}>
+          {needsCode ? t.common.send : t.common.execute}
+        </button>
+      </form>
+      <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
+    </>
+  );
+}

@@ -1,0 +1,87 @@
+import { fetchAccount, fetchLoginHistory } from '../api/endpoints';
+import type { LoginEvent } from '../api/types';
+import { Alert } from '../components/Alert';
+import { HoldingsTable } from '../components/HoldingsTable';
+import { PageTitle } from '../components/PageTitle';
+import { useLoad } from '../hooks/useLoad';
+import { deviceOf, formatTime } from '../format';
+import { useLanguage } from '../i18n/language-store';
+import { useTexts } from '../i18n/texts';
+import { Link } from '../router';
+import { useSession } from '../session';
+
+/** The sign-in before this one: the newest successful sign-in is the current session. */
+function previousSignIn(events: LoginEvent[]): LoginEvent | undefined {
+  const successes = events.filter((e) => e.result === 'signed_in');
+  return successes[1] ?? successes[0];
+}
+
+/** マイページ: cash, holdings and their value, the last sign-in. */
+export function MyPage() {
+  const t = useTexts();
+  const language = useLanguage();
+  const { customer } = useSession();
+  const account = useLoad(fetchAccount);
+  const logins = useLoad(() => fetchLoginHistory(20));
+  const last = logins.state === 'ready' ? previousSignIn(logins.data) : undefined;
+
+  return (
+    <>
+      <PageTitle title={t.myPage.title}>{t.myPage.title}</PageTitle>
+      <p className="greeting">{t.myPage.greeting(customer.name)}</p>
+      {customer.mfa.method === 'none' ? (
+        <Alert kind="info">
+          {t.myPage.mfaOff} <Link to="/settings/mfa">{t.myPage.mfaOffLink}</Link>
+        </Alert>
+      ) : null}
+      <section className="card" aria-labelledby="assets-heading">
+        <h2 id="assets-heading">{t.myPage.assets}</h2>
+        {account.state === 'loading' ? <p>{t.loading}</p> : null}
+        {account.state === 'failed' ? <Alert kind="error">{t.myPage.accountUnavailable}</Alert> : null}
+        {account.state === 'ready' ? (
+          <>
+            <dl className="figures">
+              <div>
+                <dt>{t.myPage.cash}</dt>
+                <dd data-testid="cash-available">{t.common.yen(account.data.cash.available)}</dd>
+              </div>
+              {account.data.cash.pending > 0 ? (
+                <div>
+                  <dt>{t.myPage.pending}</dt>
+                  <dd>{t.common.yen(account.data.cash.pending)}</dd>
+                </div>
+              ) : null}
+              <div>
+                <dt>{t.myPage.totalValue}</dt>
+                <dd data-testid="total-value">{t.common.yen(account.data.totalValue)}</dd>
+              </div>
+            </dl>
+            <h3>{t.myPage.holdings}</h3>
+            <HoldingsTable holdings={account.data.holdings} />
+          </>
+        ) : null}
+      </section>
+      <section className="card" aria-labelledby="last-sign-in-heading">
+        <h2 id="last-sign-in-heading">{t.myPage.lastSignIn}</h2>
+        {last ? (
+          <dl className="pairs" data-testid="last-sign-in">
+            <dt>{t.myPage.time}</dt>
+            <dd>{formatTime(last.at, language)}</dd>
+            <dt>{t.myPage.address}</dt>
+            <dd>{last.address}</dd>
+            <dt>{t.myPage.device}</dt>
+            <dd>{deviceOf(last.userAgent)}</dd>
+          </dl>
+        ) : logins.state === 'loading' ? (
+          <p>{t.loading}</p>
+        ) : (
+          <p>{t.history.empty}</p>
+        )}
+        <p className="help">{t.myPage.notYourSignIn}</p>
+        <p>
+          <Link to="/history/logins">{t.myPage.historyLink}</Link>
+        </p>
+      </section>
+    </>
+  );
+}

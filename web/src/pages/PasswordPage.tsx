@@ -1,0 +1,91 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../api/client';
+import { Alert } from '../components/Alert';
+import { Field } from '../components/Field';
+import { PageTitle } from '../components/PageTitle';
+import { StepUpSection } from '../components/StepUpSection';
+import { useStepUp } from '../hooks/useStepUp';
+import { errorText } from '../i18n/error-text';
+import { useTexts } from '../i18n/texts';
+import { useSession } from '../session';
+
+const putPassword = (kind: 'login' | 'trading', currentPassword: string, newPassword: string, challengeId?: string) =>
+  api.put<{ status: 'changed' }>(`/api/v1/settings/${kind === 'login' ? 'password' : 'trading-password'}`, {
+    currentPassword,
+    newPassword,
+    ...(challengeId ? { challengeId } : {}),
+  });
+
+/** ログインパスワード / 取引パスワードの変更; with 2FA on, confirmed by a code. */
+export function PasswordPage({ kind }: { kind: 'login' | 'trading' }) {
+  const t = useTexts();
+  const { customer } = useSession();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [mismatch, setMismatch] = useState(false);
+  const [done, setDone] = useState(false);
+  const stepUp = useStepUp<{ status: 'changed' }>(() => {
+    setDone(true);
+    setCurrent('');
+    setNext('');
+    setConfirmation('');
+  });
+  const locked = stepUp.round !== null || stepUp.busy;
+  const title = kind === 'login' ? t.password.loginTitle : t.password.tradingTitle;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setDone(false);
+    setMismatch(next !== confirmation);
+    if (next !== confirmation) return;
+    const frozen = { current, next };
+    void stepUp.start((challengeId) => putPassword(kind, frozen.current, frozen.next, challengeId));
+  };
+
+  return (
+    <>
+      <PageTitle title={title}>{title}</PageTitle>
+      {done ? <Alert kind="success">{t.password.done}</Alert> : null}
+      <form className="card" onSubmit={submit}>
+        <Field
+          label={kind === 'login' ? t.password.current : t.password.currentTrading}
+          name="currentPassword"
+          type="password"
+          autoComplete={kind === 'login' ? 'current-password' : 'off'}
+          required
+          disabled={locked}
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+        />
+        <Field
+          label={t.password.next}
+          help={kind === 'login' ? t.password.loginRules : t.password.tradingRules}
+          name="newPassword"
+          type="password"
+          autoComplete={kind === 'login' ? 'new-password' : 'off'}
+          required
+          disabled={locked}
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+        />
+        <Field
+          label={t.password.confirm}
+          name="confirmPassword"
+          type="password"
+          autoComplete={kind === 'login' ? 'new-password' : 'off'}
+          required
+          disabled={locked}
+          value={confirmation}
+          onChange={(e) => setConfirmation(e.target.value)}
+        />
+        {mismatch ? <Alert kind="error">{t.password.mismatch}</Alert> : null}
+        {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
+        <button type="submit" className="primary" disabled={locked}>
+          {customer.mfa.method !== 'none' ? t.common.send : t.common.execute}
+        </button>
+      </form>
+      <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../api/client';
+import type { Customer } from '../api/types';
+import { Alert } from '../components/Alert';
+import { Field } from '../components/Field';
+import { PageTitle } from '../components/PageTitle';
+import { StepUpSection } from '../components/StepUpSection';
+import { useStepUp } from '../hooks/useStepUp';
+import { maskedPhone } from '../format';
+import { errorText } from '../i18n/error-text';
+import { useTexts } from '../i18n/texts';
+import { useSession } from '../session';
+
+const putPhone = (phone: string, tradingPassword: string, challengeId?: string) =>
+  api.put<Customer>('/api/v1/settings/phone', { phone, tradingPassword, ...(challengeId ? { challengeId } : {}) });
+
+/**
+ * 電話認証番号: register or change the number. With 2FA on, the current factor first, then a code to
+ * the new number (the server asks for each in turn).
+ */
+export function PhonePage() {
+  const t = useTexts();
+  const session = useSession();
+  const phone = session.customer.phone;
+  const [number, setNumber] = useState('');
+  const [tradingPassword, setTradingPassword] = useState('');
+  const [done, setDone] = useState(false);
+  const stepUp = useStepUp<Customer>((customer) => {
+    session.setCustomer(customer);
+    setDone(true);
+    setNumber('');
+    setTradingPassword('');
+  });
+  const locked = stepUp.round !== null || stepUp.busy;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setDone(false);
+    const frozen = { number, tradingPassword };
+    void stepUp.start((challengeId) => putPhone(frozen.number, frozen.tradingPassword, challengeId));
+  };
+
+  return (
+    <>
+      <PageTitle title={t.phone.title}>{t.phone.title}</PageTitle>
+      {done ? <Alert kind="success">{t.phone.done}</Alert> : null}
+      <p>
+        {t.phone.current}:{' '}
+        <strong data-testid="phone-current">
+          {phone ? `${maskedPhone(phone.last4)}（${phone.type === 'mobile' ? t.phone.mobile : t.phone.landline}・${phone.verified ? t.phone.verified : t.phone.unverified}）` : t.phone.none}
+        </strong>
+      </p>
+      <form className="card" onSubmit={submit}>
+        <Field
+          label={t.phone.newNumber}
+          help={t.phone.newNumberHelp}
+          name="phone"
+          type="tel"
+          inputMode="tel"
+          autoComplete="tel-national"
+          required
+          disabled={locked}
+          value={number}
+          onChange={(e) => setNumber(e.target.value)}
+        />
+        <Field
+          label={t.phone.tradingPassword}
+          name="tradingPassword"
+          type="password"
+          autoComplete="off"
+          required
+          disabled={locked}
+          value={tradingPassword}
+          onChange={(e) => setTradingPassword(e.target.value)}
+        />
+        {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
+        <button type="submit" className="primary" disabled={locked}>
+          {t.common.send}
+        </button>
+      </form>
+      <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
+    </>
+  );
+}

@@ -1,0 +1,129 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../api/client';
+import { fetchAccount, fetchProfile } from '../api/endpoints';
+import type { BankAccount, Withdrawal } from '../api/types';
+import { Alert } from '../components/Alert';
+import { Field } from '../components/Field';
+import { PageTitle } from '../components/PageTitle';
+import { StepUpSection } from '../components/StepUpSection';
+import { useLoad } from '../hooks/useLoad';
+import { useStepUp } from '../hooks/useStepUp';
+import { newIdempotencyKey } from '../format';
+import { errorText } from '../i18n/error-text';
+import { useTexts } from '../i18n/texts';
+import { useSession } from '../session';
+
+const postWithdrawal = (amount: number, tradingPassword: string, idempotencyKey: string, challengeId?: string) =>
+  api.post<Withdrawal>('/api/v1/withdrawals', { amount, tradingPassword, idempotencyKey, ...(challengeId ? { challengeId } : {}) });
+
+function BankLine({ bank }: { bank: BankAccount }) {
+  return <>{`${bank.bankName} ${bank.branchName} ****${bank.accountNumber.slice(-4)}`}</>;
+}
+
+/** 出金: amount and trading password; with scope 全て利用する, the code screen repeats amount and account. */
+export function WithdrawalPage() {
+  const t = useTexts();
+  const { customer } = useSession();
+  const account = useLoad(fetchAccount);
+  const profile = useLoad(fetchProfile);
+  const [amount, setAmount] = useState('');
+  const [tradingPassword, setTradingPassword] = useState('');
+  const [done, setDone] = useState<Withdrawal | null>(null);
+  const [frozenAmount, setFrozenAmount] = useState(0);
+  const stepUp = useStepUp<Withdrawal>((withdrawal) => {
+    setDone(withdrawal);
+    setAmount('');
+    setTradingPassword('');
+    account.reload();
+  });
+  const locked = stepUp.round !== null || stepUp.busy;
+  const bank = profile.state === 'ready' ? profile.data.bankAccount : null;
+  const needsCode = customer.mfa.method !== 'none' && customer.mfa.scope === 'all';
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const frozen = { amount: Number(amount.replace(/[,，円\s]/g, '')), tradingPassword, key: newIdempotencyKey() };
+    setFrozenAmount(frozen.amount);
+    // One key for the first try and for the repeat with challengeId: money moves at most once.
+    void stepUp.start((challengeId) => postWithdrawal(frozen.amount, frozen.tradingPassword, frozen.key, challengeId));
+  };
+
+  if (done) {
+    return (
+      <>
+        <PageTitle title={t.withdrawal.title}>{t.withdrawal.title}</PageTitle>
+        <Alert kind="success">{t.withdrawal.done}</Alert>
+        <dl className="pairs card" data-testid="withdrawal-result">
+          <dt>{t.withdrawal.amount}</dt>
+          <dd>{t.common.yen(done.amount)}</dd>
+          <dt>{t.withdrawal.to}</dt>
+          <dd>{bank ? <BankLine bank={bank} /> : `****${done.bankAccount.last4}`}</dd>
+          <dt>{t.withdrawal.status}</dt>
+          <dd>{t.withdrawal.statuses[done.status] ?? done.status}</dd>
+        </dl>
+        {done.status === 'pending' ? <p className="help">{t.withdrawal.pendingNote}</p> : null}
+        <button type="button" className="secondary" onClick={() => setDone(null)}>
+          {t.withdrawal.another}
+        </button>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <PageTitle title={t.withdrawal.title}>{t.withdrawal.title}</PageTitle>
+      <section className="card">
+        <dl className="pairs">
+          <dt>{t.withdrawal.available}</dt>
+          <dd data-testid="withdrawable">
+            {account.state === 'ready' ? t.common.yen(account.data.cash.available) : account.state === 'failed' ? errorText(t, account.error) : t.loading}
+          </dd>
+          <dt>{t.withdrawal.to}</dt>
+          <dd data-testid="bank-account">{bank ? <BankLine bank={bank} /> : profile.state === 'ready' ? t.withdrawal.noBank : t.loading}</dd>
+        </dl>
+      </section>
+      <form className="card" onSubmit={submit}>
+        <Field
+          label={t.withdrawal.amount}
+          name="amount"
+          inputMode="numeric"
+          autoComplete="off"
+          required
+          disabled={locked}
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+        />
+        <Field
+          label={t.withdrawal.tradingPassword}
+          name="tradingPassword"
+          type="password"
+          autoComplete="off"
+          required
+          disabled={locked}
+          value={tradingPassword}
+          onChange={(e) => setTradingPassword(e.target.value)}
+        />
+        {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
+        <button type="submit" className="primary" disabled={locked}>
+          {needsCode ? t.common.send : t.common.execute}
+        </button>
+      </form>
+      <StepUpSection
+        round={stepUp.round}
+        execute={stepUp.execute}
+        restart={stepUp.restart}
+        details={
+          <div className="confirm-box" data-testid="withdrawal-confirm">
+            <p>{t.withdrawal.confirmLead}</p>
+            <dl className="pairs">
+              <dt>{t.withdrawal.amount}</dt>
+              <dd>{t.common.yen(frozenAmount)}</dd>
+              <dt>{t.withdrawal.to}</dt>
+              <dd>{bank ? <BankLine bank={bank} /> : '—'}</dd>
+            </dl>
+          </div>
+        }
+      />
+    </>
+  );
+}
