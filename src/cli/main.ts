@@ -4,6 +4,9 @@ import { closeOnSignals, startServer } from '../server.js';
 import { commands as customerCommands } from './customers.js';
 import { commands as databaseCommands } from './database.js';
 import { commands as configCommands } from './config-check.js';
+import { commands as auditCommands } from './audit.js';
+import { commands as pruneCommands } from './prune.js';
+import { commands as backupCommands } from './backup.js';
 
 export interface Command {
   summary: string;
@@ -23,7 +26,7 @@ const serve: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands, ...configCommands };
+export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands, ...configCommands, ...auditCommands, ...pruneCommands, ...backupCommands };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

@@ -1,0 +1,105 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RETENTION, pruneCutoffs } from '../../src/cli/prune.js';
+import { createPolicy } from '../../src/domain/policy.js';
+import { pruneExpired } from '../../src/store/retention.js';
+import { createCustomer, signInWithPassword } from '../support/flows.js';
+import { dialect, type TestServer } from '../support/harness.js';
+import { kabutoCli, startSharedServer } from './ops-support.js';
+
+const DAY = 24 * 3_600_000;
+let server: TestServer;
+let env: NodeJS.ProcessEnv;
+let dir: string;
+beforeAll(async () => {
+  ({ server, env, dir } = await startSharedServer());
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const db = () => server.kabuto.database.db;
+const count = async (table: 'challenges' | 'sessions' | 'outbox' | 'throttleEvents') =>
+  Number((await db().selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('kabuto prune', () => {
+  it('deletes what nothing can use any more, in batches, while the server keeps serving', async () => {
+    // Old: a session, a challenge with a code sent, a failed sign-in, notices in the outbox.
+    const old = await createCustomer(server);
+    const oldClient = server.client();
+    expect((await signInWithPassword(oldClient, old)).status).toBe(200);
+    const step = await oldClient.put('/api/v1/settings/mfa', { method: 'sms', scope: 'all', tradingPassword: old.tradingPassword });
+    expect((await oldClient.post(`/api/v1/challenges/${step.body.challenge.id}/sms`)).status).toBe(200);
+    await server.client().post('/api/v1/login', { loginId: old.loginId, password: 'not the password at all' });
+
+    server.clock.advance(8 * DAY);
+    const fresh = await createCustomer(server);
+    const freshClient = server.client();
+    expect((await signInWithPassword(freshClient, fresh)).status).toBe(200);
+    await server.client().post('/api/v1/login', { loginId: fresh.loginId, password: 'not the password either' });
+    const freshStep = await freshClient.put('/api/v1/settings/mfa', { method: 'sms', scope: 'all', tradingPassword: fresh.tradingPassword });
+    expect((await freshClient.post(`/api/v1/challenges/${freshStep.body.challenge.id}/sms`)).status).toBe(200);
+    const before = { challenges: await count('challenges'), sessions: await count('sessions'), outbox: await count('outbox'), throttleEvents: await count('throttleEvents') };
+
+    const cutoffs = pruneCutoffs(server.clock.now(), DEFAULT_RETENTION, createPolicy());
+    // Requests keep coming while the prune runs, in batches of two rows.
+    const [counts, ...answers] = await Promise.all([
+      pruneExpired(server.kabuto.database, cutoffs, { batchSize: 2, pauseMs: 1 }),
+      ...Array.from({ length: 5 }, () => freshClient.get('/api/v1/me')),
+    ]);
+    for (const answer of answers) expect(answer.status).toBe(200);
+
+    expect(counts.challenges).toBeGreaterThanOrEqual(1);
+    expect(counts.sessions).toBe(1);
+    expect(counts.outbox).toBeGreaterThanOrEqual(1);
+    expect(counts.throttleEvents).toBeGreaterThanOrEqual(3);
+    // What remains is exactly the fresh rows: nothing recent was touched.
+    expect(await count('sessions')).toBe(before.sessions - counts.sessions);
+    expect(await count('throttleEvents')).toBeGreaterThanOrEqual(3);
+    expect(await count('challenges')).toBe(before.challenges - counts.challenges);
+    expect(await count('challenges')).toBeGreaterThanOrEqual(1);
+    expect(await count('outbox')).toBe(before.outbox - counts.outbox);
+    expect(await count('outbox')).toBeGreaterThanOrEqual(1);
+    expect((await freshClient.get('/api/v1/me')).status).toBe(200);
+    expect((await oldClient.get('/api/v1/me')).status).toBe(401);
+    // A second run finds nothing more.
+    expect(await pruneExpired(server.kabuto.database, cutoffs)).toEqual({ challenges: 0, sessions: 0, outbox: 0, throttleEvents: 0 });
+  });
+
+  it('refuses a retention shorter than the attempt limits look back (it would reset them)', () => {
+    expect(() => pruneCutoffs(Date.now(), { ...DEFAULT_RETENTION, eventHours: 2 }, createPolicy())).toThrowError(/at least 24/);
+  });
+
+  it('runs from the command line', async () => {
+    const { stdout } = await kabutoCli(env, 'prune', '--batch', '100');
+    expect(stdout).toMatch(/^challenges: \d+ deleted\nsessions: \d+ deleted\noutbox: \d+ deleted\nthrottleEvents: \d+ deleted$/m);
+    await expect(kabutoCli(env, 'prune', '--event-hours', '1')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('at least 24') });
+  });
+});
+
+describe.runIf(dialect === 'sqlite')('kabuto backup (SQLite)', () => {
+  it('copies the live database to a new file, and never overwrites one', async () => {
+    const customer = await createCustomer(server);
+    const file = join(dir, 'backup.db');
+    const { stdout } = await kabutoCli(env, 'backup', file);
+    expect(stdout).toContain(`to ${file}`);
+    const copy = new SQLite(file, { readonly: true });
+    try {
+      expect(copy.prepare('select login_id from customers where login_id = ?').get(customer.loginId)).toEqual({ login_id: customer.loginId });
+    } finally {
+      copy.close();
+    }
+    await expect(kabutoCli(env, 'backup', file)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('exists') });
+  });
+});
+
+describe.runIf(dialect === 'postgres')('kabuto backup (PostgreSQL)', () => {
+  it('points to pg_dump instead of pretending', async () => {
+    const file = join(dir, 'backup.db');
+    await expect(kabutoCli(env, 'backup', file)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('pg_dump') });
+    expect(existsSync(file)).toBe(false);
+  });
+});
