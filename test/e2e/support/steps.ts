@@ -1,0 +1,34 @@
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { latestCode, type TestCustomer } from '../../support/flows.js';
+import type { TestServer } from '../../support/harness.js';
+
+// The customer's moves on the portal, as they read the screen: by label and by button name.
+
+export async function signInWithPassword(page: Page, customer: Pick<TestCustomer, 'loginId' | 'password'>): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('ログインID').fill(customer.loginId);
+  await page.getByLabel('ログインパスワード').fill(customer.password);
+  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+}
+
+/** The code screen: 送信, read the SMS, type the code, then `confirm` (認証する or 実行する). */
+export async function enterCodeFromSms(server: TestServer, page: Page, phone: string, confirm: string): Promise<string> {
+  const code = await latestCode(server, phone);
+  await page.getByLabel('認証コード（6桁）').fill(code);
+  await page.getByRole('button', { name: confirm, exact: true }).click();
+  return code;
+}
+
+export async function signInWithSms(server: TestServer, page: Page, customer: TestCustomer): Promise<void> {
+  await signInWithPassword(page, customer);
+  await expect.poll(() => page.getByText(`SMS送信先: ***-****-${customer.phone!.slice(-4)}`).isVisible()).toBe(true);
+  await page.getByRole('button', { name: '送信', exact: true }).click();
+  await page.getByLabel('認証コード（6桁）').waitFor();
+  await enterCodeFromSms(server, page, customer.phone!, '認証する');
+  await page.getByRole('heading', { name: 'マイページ' }).waitFor();
+}
+
+export async function heading(page: Page, name: string): Promise<void> {
+  await page.getByRole('heading', { name, exact: true }).waitFor();
+}
