@@ -21,6 +21,8 @@ export interface ChallengePanelProps {
   /** After the code is verified: sign in, or repeat the operation with `challengeId`. Throws ApiError. */
   onVerified(result: VerifyResult): Promise<void>;
   onRestart(): void;
+  /** Off where the page's own heading already names the step (the sign-in code screen). */
+  showHeading?: boolean;
 }
 
 /** Codes after which this challenge can never pass: the customer starts again. */
@@ -34,7 +36,7 @@ function channelOf(challenge: Challenge): { channel: CodeChannel; last4: string 
 }
 
 /** 送信 → the code → 認証する / 実行する, with 再送信 after a countdown, and every code error in words. */
-export function ChallengePanel({ challenge, initiallySent = null, initialError, confirmLabel, details, onVerified, onRestart }: ChallengePanelProps) {
+export function ChallengePanel({ challenge, initiallySent = null, initialError, confirmLabel, details, onVerified, onRestart, showHeading = true }: ChallengePanelProps) {
   const t = useTexts();
   const target = channelOf(challenge);
   const [sent, setSent] = useState<CodeSent | null>(initiallySent);
@@ -47,6 +49,7 @@ export function ChallengePanel({ challenge, initiallySent = null, initialError, 
 
   const describe = (failure: unknown): string => {
     if (failure instanceof ApiError && failure.code === 'too_many_attempts') return t.errors.deadChallenge;
+    if (failure instanceof ApiError && failure.code === 'invalid_code' && Number(failure.fields.attemptsLeft) <= 0) return t.errors.deadChallenge;
     return errorText(t, failure);
   };
 
@@ -102,8 +105,8 @@ export function ChallengePanel({ challenge, initiallySent = null, initialError, 
 
   const destination = target ? (target.channel === 'sms' ? t.code.smsDestination(maskedPhone(target.last4)) : t.code.voiceDestination(maskedPhone(target.last4))) : null;
   return (
-    <section className="challenge" aria-labelledby={`challenge-${challenge.id}`}>
-      <h2 id={`challenge-${challenge.id}`}>{challenge.purpose === 'login' ? t.code.loginTitle : t.code.stepUpTitle}</h2>
+    <section className="challenge" aria-label={challenge.purpose === 'login' ? t.code.loginTitle : t.code.stepUpTitle}>
+      {showHeading ? <h2>{challenge.purpose === 'login' ? t.code.loginTitle : t.code.stepUpTitle}</h2> : null}
       <dl className="summary">
         <dt>{t.code.purposeFor}</dt>
         <dd>{t.purposes[challenge.purpose] ?? challenge.summary}</dd>

@@ -41,6 +41,7 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
           key={challenge.id}
           challenge={challenge}
           confirmLabel={t.code.verify}
+          showHeading={false}
           onVerified={async (result) => {
             if (result.status === 'signed_in') onSignedIn(result.customer);
           }}

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCustomer } from '../support/flows.js';
+import { screenshot, startPortal, type Portal } from './support/portal.js';
+import { heading, signInWithPassword } from './support/steps.js';
+
+// SMS greyed out with the reason, and the way to the phone page.
+
+describe('二要素認証 for a customer who cannot receive SMS', () => {
+  let portal: Portal;
+  beforeAll(async () => {
+    portal = await startPortal();
+  });
+  afterAll(() => portal.close());
+
+  it('greys out SMS for a landline, says why, and links to the phone page', async () => {
+    const customer = await createCustomer(portal.server, { phone: '03-1234-5678' });
+    const { page, problems } = await portal.open();
+    await signInWithPassword(page, customer);
+    await heading(page, 'マイページ');
+    await page.goto('/settings/mfa');
+    await heading(page, '二要素認証');
+    const sms = page.getByRole('radio', { name: 'SMS認証' });
+    expect(await sms.isDisabled()).toBe(true);
+    expect(await sms.isChecked()).toBe(false);
+    expect(await page.getByText('登録されている番号が固定電話のため、SMSを受信できません。').isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: '実行する' }).isDisabled()).toBe(true);
+    await screenshot(page, '30-mfa-landline');
+    await page.getByRole('link', { name: '電話認証番号を登録・変更する' }).click();
+    await heading(page, '電話認証番号');
+    expect(await page.getByTestId('phone-current').textContent()).toBe('***-****-5678（固定電話・未確認）');
+    expect(problems).toEqual([]);
+  });
+
+  it('greys out SMS when no number is registered', async () => {
+    const customer = await createCustomer(portal.server, { phone: undefined });
+    const { page } = await portal.open();
+    await signInWithPassword(page, customer);
+    await heading(page, 'マイページ');
+    await page.goto('/settings/mfa');
+    await heading(page, '二要素認証');
+    expect(await page.getByRole('radio', { name: 'SMS認証' }).isDisabled()).toBe(true);
+    expect(await page.getByText('電話認証番号が登録されていません。').isVisible()).toBe(true);
+  });
+});
