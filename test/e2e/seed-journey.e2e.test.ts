@@ -85,6 +85,8 @@ describe('the seed journey: SMS two-factor turned on and used, in the portal', (
     await heading(page, 'マイページ');
     expect(page.url()).toBe(`${portal.server.url}/mypage`);
     expect((await page.request.get('/api/v1/me')).status()).toBe(200);
+    // The session is an HttpOnly cookie only: nothing in web storage, nothing readable by script.
+    expect(await page.evaluate(() => [Object.keys(localStorage), Object.keys(sessionStorage), document.cookie])).toEqual([[], [], '']);
     expect(problems).toEqual([]);
   });
 });
