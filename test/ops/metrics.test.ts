@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, latestCode, signInWithPassword, signedInWithSms } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
@@ -104,5 +105,16 @@ describe('/metrics', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('docs/grafana.json', () => {
+  it('charts only metrics that /metrics serves, and every Kabuto metric is charted', async () => {
+    const dashboard = JSON.parse(readFileSync('docs/grafana.json', 'utf8')) as { panels: Array<{ targets?: Array<{ expr: string }> }> };
+    const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
+    const served = new Set((await scrape()).types.keys());
+    const used = new Set(exprs.flatMap((e) => e.match(/\b(kabuto|process|nodejs)_[a-z0-9_]+/g) ?? []).map((m) => m.replace(/_(bucket|count|sum)$/, '')));
+    for (const name of used) expect(served, name).toContain(name);
+    for (const name of served) if (name.startsWith('kabuto_')) expect(used, name).toContain(name);
   });
 });
