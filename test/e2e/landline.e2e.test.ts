@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCustomer } from '../support/flows.js';
+import { createCustomer, e164, latestCode, outbox } from '../support/flows.js';
 import { screenshot, startPortal, type Portal } from './support/portal.js';
 import { heading, signInWithPassword } from './support/steps.js';
 
@@ -40,5 +40,25 @@ describe('二要素認証 for a customer who cannot receive SMS', () => {
     await heading(page, '二要素認証');
     expect(await page.getByRole('radio', { name: 'SMS認証' }).isDisabled()).toBe(true);
     expect(await page.getByText('電話認証番号が登録されていません。').isVisible()).toBe(true);
+  });
+
+  it('signs a landline customer in with a code read out by a voice call, under a mandatory policy', async () => {
+    const mandatory = await startPortal({ KABUTO_MFA_REQUIRED: '1' });
+    try {
+      const customer = await createCustomer(mandatory.server, { phone: '03-1234-5678', password: 'a long enough passphrase 2026' });
+      const { page } = await mandatory.open();
+      await signInWithPassword(page, customer);
+      await page.getByText('音声通話の発信先: ***-****-5678').waitFor();
+      await page.getByRole('button', { name: '送信', exact: true }).click();
+      await page.getByLabel('認証コード（6桁）').waitFor();
+      const [call] = await outbox(mandatory.server, e164(customer.phone!));
+      expect(call!.channel).toBe('voice');
+      await screenshot(page, '31-login-voice');
+      await page.getByLabel('認証コード（6桁）').fill(await latestCode(mandatory.server, customer.phone!));
+      await page.getByRole('button', { name: '認証する' }).click();
+      await heading(page, 'マイページ');
+    } finally {
+      await mandatory.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { isApiError } from './api/client';
+import { isApiError, onSessionEnded } from './api/client';
 import { fetchMe, signOut } from './api/endpoints';
 import type { Customer } from './api/types';
 import { Layout } from './components/Layout';
@@ -23,6 +23,15 @@ export function App() {
       () => setStatus({ state: 'signed_out' }),
     );
   }, []);
+
+  useEffect(
+    () =>
+      onSessionEnded(() => {
+        setStatus({ state: 'signed_out', notice: 'expired' });
+        navigate('/login', { replace: true });
+      }),
+    [],
+  );
 
   const refresh = useCallback(async () => {
     try {

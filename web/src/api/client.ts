@@ -13,6 +13,14 @@ export class ApiError extends Error {
   }
 }
 
+const sessionEndedListeners = new Set<() => void>();
+
+/** Called when a signed-in request answers 401 unauthenticated (idle or absolute timeout, or signed out elsewhere). */
+export function onSessionEnded(listener: () => void): () => void {
+  sessionEndedListeners.add(listener);
+  return () => sessionEndedListeners.delete(listener);
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLanguage() };
   // The contract: every state change is JSON, even with an empty body.
@@ -39,6 +47,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   if (!response.ok) {
     const errorBody = (parsed ?? {}) as { error?: string; message?: string } & Record<string, unknown>;
     const { error, message, ...fields } = errorBody;
+    if (error === 'unauthenticated' && path !== '/api/v1/me') sessionEndedListeners.forEach((listener) => listener());
     throw new ApiError(response.status, typeof error === 'string' ? error : `http_${response.status}`, typeof message === 'string' ? message : '', fields);
   }
   return parsed as T;
