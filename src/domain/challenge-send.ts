@@ -11,6 +11,8 @@ export interface CodeSent {
   phoneLast4: string;
   codeExpiresAt: string;
   resendAfter: string;
+  /** The same wait in seconds, so a client whose clock differs from the server's can count down. */
+  resendAfterSeconds: number;
 }
 
 export function codeMessage(deps: Deps, challenge: ChallengeRecord, code: string, channel: CodeChannel): string {
@@ -88,6 +90,7 @@ export async function sendChallengeCode(
     phoneLast4: last4(to),
     codeExpiresAt: new Date(now + deps.policy.codeTtlMs).toISOString(),
     resendAfter: new Date(now + deps.policy.resendAfterMs).toISOString(),
+    resendAfterSeconds: Math.ceil(deps.policy.resendAfterMs / 1000),
   };
 }
 

@@ -108,7 +108,7 @@ export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promis
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     // The portal is a single-page app: its routes all load index.html; API paths answer JSON.
-    if (hasPortal && request.method === 'GET' && !path.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
+    if (hasPortal && (request.method === 'GET' || request.method === 'HEAD') && !path.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
     return sendFailure(request, reply, fail('not_found'));
   });
   return app;

@@ -29,6 +29,7 @@ describe('login challenges: send, verify, expire', () => {
     expect(sent.body.phoneLast4).toBe(customer.phone!.slice(-4));
     expect(Date.parse(sent.body.codeExpiresAt) - server.clock.now()).toBe(5 * MINUTE);
     expect(Date.parse(sent.body.resendAfter) - server.clock.now()).toBe(60_000);
+    expect(sent.body.resendAfterSeconds).toBe(60);
     const [sms] = await outbox(server, e164(customer.phone!));
     expect(sms!.channel).toBe('sms');
     expect(sms!.body).toMatch(/^【Kabuto証券】ログインの確認コード: \d{6}\n/);

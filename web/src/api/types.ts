@@ -30,6 +30,7 @@ export interface CodeSent {
   phoneLast4: string;
   codeExpiresAt: string;
   resendAfter: string;
+  resendAfterSeconds: number;
 }
 
 export type LoginResult = { status: 'signed_in'; customer: Customer } | { status: 'second_factor_required'; challenge: Challenge };
