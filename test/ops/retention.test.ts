@@ -6,7 +6,7 @@ import { DEFAULT_RETENTION, pruneCutoffs } from '../../src/cli/prune.js';
 import { createPolicy } from '../../src/domain/policy.js';
 import { pruneExpired } from '../../src/store/retention.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
-import { dialect, type TestServer } from '../support/harness.js';
+import { describeOn, dialect, type TestServer } from '../support/harness.js';
 import { kabutoCli, startSharedServer } from './ops-support.js';
 
 const DAY = 24 * 3_600_000;
@@ -80,7 +80,7 @@ describe('kabuto prune', () => {
   });
 });
 
-describe.runIf(dialect === 'sqlite')('kabuto backup (SQLite)', () => {
+describeOn('sqlite', 'kabuto backup (SQLite)', () => {
   it('copies the live database to a new file, and never overwrites one', async () => {
     const customer = await createCustomer(server);
     const file = join(dir, 'backup.db');
@@ -96,7 +96,7 @@ describe.runIf(dialect === 'sqlite')('kabuto backup (SQLite)', () => {
   });
 });
 
-describe.runIf(dialect === 'postgres')('kabuto backup (PostgreSQL)', () => {
+describeOn('postgres', 'kabuto backup (PostgreSQL)', () => {
   it('points to pg_dump instead of pretending', async () => {
     const file = join(dir, 'backup.db');
     await expect(kabutoCli(env, 'backup', file)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('pg_dump') });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.js';
-import { ADMIN_TOKEN, dialect } from '../support/harness.js';
+import { ADMIN_TOKEN, describeOn } from '../support/harness.js';
 import { freshSchema, SpreadClient, startServe, stopServe, type ServeProcess } from './processes.js';
 
 // Three stateless `kabuto serve` processes on one PostgreSQL database: everything that must hold
@@ -39,7 +39,7 @@ async function latestCode(phone: string, on: number): Promise<string> {
   return match[1]!.replace(/、/g, '');
 }
 
-describe.runIf(dialect === 'postgres')('three processes on one PostgreSQL database', () => {
+describeOn('postgres', 'three processes on one PostgreSQL database', () => {
   beforeAll(async () => {
     const schema = await freshSchema();
     // Started together, as an orchestrator would: their migrations race and must settle.
@@ -118,7 +118,7 @@ describe.runIf(dialect === 'postgres')('three processes on one PostgreSQL databa
 
 // On SQLite, several processes on one file is what a rolling restart does for a moment (the old and
 // the new server both up): nothing either keeps in memory may be needed by the other.
-describe.runIf(dialect === 'sqlite')('two processes on one SQLite file (a rolling restart)', () => {
+describeOn('sqlite', 'two processes on one SQLite file (a rolling restart)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kabuto-rolling-'));
   beforeAll(async () => {
     const database = { KABUTO_DATABASE_URL: join(dir, 'kabuto.db') };

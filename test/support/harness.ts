@@ -1,3 +1,4 @@
+import { describe } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -93,4 +94,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await database.drop();
     },
   };
+}
+
+/**
+ * A describe block for one database only (several processes on PostgreSQL, a SQLite file backup):
+ * registered on that dialect's run and absent from the other's, so neither run reports skipped tests.
+ */
+export function describeOn(only: 'sqlite' | 'postgres', name: string, body: () => void): void {
+  if (dialect === only) describe(name, body);
 }
