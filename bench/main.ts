@@ -1,0 +1,106 @@
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { serveBare } from './bare.js';
+import { measureBound } from './bound.js';
+import { postgresReachable, type Dialect } from './databases.js';
+import { benchKabuto, type Settings } from './kabuto-figures.js';
+import { benchPeer, installPeer } from './peer-figures.js';
+import { ROOT } from './processes.js';
+import { compare, table, targetsOf, type Results } from './report.js';
+
+const USAGE = `Usage: npm run bench -- [--quick] [--dialect sqlite|postgres] [--no-peer]
+
+Measures Kabuto against the cost of one argon2id hash, against bare Fastify and against better-auth,
+on SQLite and (when reachable) PostgreSQL; prints one table and writes bench/results.json.
+  --quick     short runs: a sanity check, not figures to quote (written to bench/results-quick.json)
+  --dialect   only this database kind
+  --no-peer   skip better-auth`;
+
+const FULL: Settings = {
+  timing: { warmupSeconds: 3, seconds: 10 },
+  hashConnections: 16,
+  readConnections: 32,
+  floodConnections: 256,
+  floodSeconds: 8,
+  failureSamples: 24,
+  fillerSessions: 100_000,
+  boundSeconds: 5,
+};
+
+const QUICK: Settings = {
+  timing: { warmupSeconds: 1, seconds: 3 },
+  hashConnections: 16,
+  readConnections: 32,
+  floodConnections: 256,
+  floodSeconds: 3,
+  failureSamples: 6,
+  fillerSessions: 100_000,
+  boundSeconds: 2,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { quick: { type: 'boolean' }, dialect: { type: 'string' }, 'no-peer': { type: 'boolean' }, child: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  // The bench's own child processes: the bare Fastify baseline and the argon2 bound.
+  if (values.child === 'bare') {
+    await serveBare();
+    return 0;
+  }
+  if (values.child === 'bound') {
+    console.log(JSON.stringify(await measureBound(Number(process.env.KABUTO_BENCH_BOUND_SECONDS ?? 5))));
+    return 0;
+  }
+
+  const settings = values.quick ? QUICK : FULL;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const wanted: Dialect[] = values.dialect ? [values.dialect as Dialect] : ['sqlite', 'postgres'];
+  const results: Results = {
+    date: new Date().toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
+    },
+    mode: values.quick ? 'quick' : 'full',
+    settings,
+    dialects: {},
+    skipped: {},
+    targets: [],
+  };
+  if (!values['no-peer']) installPeer(log);
+  for (const dialect of wanted) {
+    if (dialect === 'postgres' && !(await postgresReachable())) {
+      results.skipped.postgres = 'PostgreSQL not reachable (KABUTO_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)';
+      log(results.skipped.postgres);
+      continue;
+    }
+    log(`${dialect}: Kabuto`);
+    const kabuto = await benchKabuto(dialect, settings, log);
+    let peer: Awaited<ReturnType<typeof benchPeer>> | { missing: string } = { missing: 'skipped (--no-peer)' };
+    if (!values['no-peer']) {
+      log(`${dialect}: better-auth`);
+      peer = await benchPeer(dialect, settings, log);
+    }
+    results.dialects[dialect] = { kabuto, peer, versusPeer: compare(kabuto, peer) };
+  }
+  results.targets = targetsOf(results.dialects);
+  results.machine.loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));
+  const file = join(ROOT, 'bench', values.quick ? 'results-quick.json' : 'results.json');
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nKabuto bench, ${results.date}, ${String(results.machine.cpu)} × ${String(results.machine.cores)}, Node ${process.version} (${results.mode})\n`);
+  console.log(table(results));
+  for (const t of results.targets) if (!t.met) console.log(`target not met: ${t.figure} on ${t.dialect}: ${t.value.toFixed(2)} (${t.target})`);
+  console.log(`\nwritten: ${file}`);
+  return 0;
+}

@@ -1,0 +1,114 @@
+import type { Dialect } from './databases.js';
+import type { KabutoFigures } from './kabuto-figures.js';
+import type { PeerFigures } from './peer-figures.js';
+
+export interface DialectResult {
+  kabuto: KabutoFigures;
+  peer: PeerFigures | { missing: string };
+  /** Kabuto / better-auth, same load, same database kind. */
+  versusPeer: { signIn: number; twoFactor: number; read: number } | { missing: string };
+}
+
+export interface Results {
+  date: string;
+  machine: Record<string, unknown>;
+  mode: 'full' | 'quick';
+  settings: unknown;
+  dialects: Partial<Record<Dialect, DialectResult>>;
+  skipped: Partial<Record<Dialect, string>>;
+  targets: Array<{ figure: string; dialect: Dialect; target: string; value: number; met: boolean }>;
+}
+
+export function compare(kabuto: KabutoFigures, peer: PeerFigures | { missing: string }): DialectResult['versusPeer'] {
+  if ('missing' in peer) return { missing: peer.missing };
+  return {
+    signIn: kabuto.signIn.perSecond / peer.signIn.perSecond,
+    twoFactor: kabuto.twoFactor.perSecond / peer.twoFactor.perSecond,
+    read: (kabuto.reads['/api/v1/me']?.kabuto.perSecond ?? NaN) / peer.read.perSecond,
+  };
+}
+
+export function targetsOf(dialects: Results['dialects']): Results['targets'] {
+  const targets: Results['targets'] = [];
+  for (const [dialect, result] of Object.entries(dialects) as Array<[Dialect, DialectResult]>) {
+    const signIn = result.kabuto.signIn.ratioToBound;
+    targets.push({ figure: 'sign-in (password) / argon2id bound', dialect, target: '≥ 0.9', value: signIn, met: signIn >= 0.9 });
+    for (const [path, read] of Object.entries(result.kabuto.reads)) {
+      targets.push({ figure: `GET ${path} / bare Fastify`, dialect, target: '≥ 0.5', value: read.ratio, met: read.ratio >= 0.5 });
+    }
+  }
+  return targets;
+}
+
+const n = (value: number, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—');
+const ratio = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '—');
+const cpu = (value: number) => (Number.isFinite(value) ? `${value < 1 ? value.toFixed(3) : value.toFixed(1)} ms` : '—');
+const ms = (value: number) => (Number.isFinite(value) ? `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms` : '—');
+
+/** One markdown table: a row per figure, a column per database kind. */
+export function table(results: Results): string {
+  const dialects = Object.keys(results.dialects) as Dialect[];
+  const cell = (f: (r: DialectResult) => string) => dialects.map((d) => f(results.dialects[d]!));
+  const hashCpu = (r: DialectResult) => (r.kabuto.bound.before.cpuMsPerHash + r.kabuto.bound.after.cpuMsPerHash) / 2;
+  const rows: Array<[string, string[], string]> = [
+    [
+      'argon2id bound (m=19456 KiB, t=2, p=1)',
+      cell((r) => `${n(r.kabuto.bound.hashesPerSecond, 1)} hashes/s on ${r.kabuto.bound.before.concurrency} threads (${n(r.kabuto.bound.before.hashesPerSecond, 1)} before, ${n(r.kabuto.bound.after.hashesPerSecond, 1)} after); CPU ${cpu(hashCpu(r))} per hash`),
+      '',
+    ],
+    [
+      '1. sign-in, password only',
+      cell((r) => `**${ratio(r.kabuto.signIn.ratioToBound)}** of the bound (${n(r.kabuto.signIn.perSecond, 1)}/s, p50 ${ms(r.kabuto.signIn.p50Ms)}, p99 ${ms(r.kabuto.signIn.p99Ms)}); CPU ${cpu(r.kabuto.signIn.serverCpuMsPerOk)} per sign-in: the hash is **${ratio(hashCpu(r) / r.kabuto.signIn.serverCpuMsPerOk)}** of it`),
+      '≥ 0.9',
+    ],
+    [
+      '2. sign-in + SMS code (4 requests)',
+      cell((r) => `**${ratio(r.kabuto.twoFactor.ratioToBound)}** of the bound (${n(r.kabuto.twoFactor.perSecond, 1)} flows/s, p50 ${ms(r.kabuto.twoFactor.p50Ms)}, p99 ${ms(r.kabuto.twoFactor.p99Ms)}); CPU ${cpu(r.kabuto.twoFactor.serverCpuMsPerFlow)} per flow: the hash is **${ratio(hashCpu(r) / r.kabuto.twoFactor.serverCpuMsPerFlow)}** of it`),
+      '',
+    ],
+  ];
+  for (const path of ['/api/v1/me', '/api/v1/account']) {
+    rows.push([
+      `3. GET ${path} / bare Fastify`,
+      cell((r) => {
+        const read = r.kabuto.reads[path];
+        if (!read) return 'missing';
+        return `**${ratio(read.ratio)}** (${n(read.kabuto.perSecond)}/s vs ${n(read.bare.perSecond)}/s; p50 ${ms(read.kabuto.p50Ms)} vs ${ms(read.bare.p50Ms)}, p99 ${ms(read.kabuto.p99Ms)} vs ${ms(read.bare.p99Ms)}); CPU ${cpu(read.kabuto.serverCpuMsPerOk)} vs ${cpu(read.bare.serverCpuMsPerOk)} per answer: **${ratio(read.bare.serverCpuMsPerOk / read.kabuto.serverCpuMsPerOk)}**`;
+      }),
+      '≥ 0.5',
+    ]);
+  }
+  rows.push([
+    '4. withdrawals (trading password, ledger, key, notice)',
+    cell((r) => ('missing' in r.kabuto.withdrawals ? `missing: ${r.kabuto.withdrawals.missing}` : `${n(r.kabuto.withdrawals.perSecond, 1)}/s, p99 ${ms(r.kabuto.withdrawals.p99Ms)} (${ratio(r.kabuto.withdrawals.ratioToBound)} of the bound; one hash: the trading password); CPU ${cpu(r.kabuto.withdrawals.serverCpuMsPerOk)} per withdrawal`)),
+    '',
+  ]);
+  const peer = (f: (v: { signIn: number; twoFactor: number; read: number }, p: PeerFigures) => string) =>
+    cell((r) => ('missing' in r.versusPeer || 'missing' in r.peer ? `missing: ${'missing' in r.peer ? r.peer.missing : ''}` : f(r.versusPeer, r.peer)));
+  rows.push(
+    ['5. Kabuto / better-auth: sign-in', peer((v, p) => `**${ratio(v.signIn)}** (better-auth ${n(p.signIn.perSecond, 1)}/s; CPU ${cpu(p.signIn.serverCpuMsPerOk)} per sign-in)`), ''],
+    ['5. Kabuto / better-auth: sign-in + code', peer((v, p) => `**${ratio(v.twoFactor)}** (better-auth ${n(p.twoFactor.perSecond, 1)} flows/s; CPU ${cpu(p.twoFactor.serverCpuMsPerFlow)} per flow)`), ''],
+    ['5. Kabuto / better-auth: signed-in read', peer((v, p) => `**${ratio(v.read)}** (GET /api/v1/me vs ${p.read.path} ${n(p.read.perSecond)}/s; CPU ${cpu(p.read.serverCpuMsPerOk)} per answer)`), ''],
+    ['6. RSS, idle / after reads', cell((r) => `${r.kabuto.memory.idleRssMiB} / ${r.kabuto.memory.afterReadsRssMiB} MiB with ${n(r.kabuto.memory.liveSessions)} live sessions`), ''],
+    [
+      '6. RSS peak under a login flood',
+      cell((r) => {
+        const f = r.kabuto.memory.flood;
+        return `${f.peakRssMiB} MiB (${f.connections} connections, ${f.seconds} s: ${Object.entries(f.statuses).map(([code, count]) => `${count}×${code}`).join(', ')})`;
+      }),
+      '',
+    ],
+    [
+      'sign-in failure paths, median',
+      cell((r) => {
+        const p = r.kabuto.failurePaths;
+        const m = (k: string) => ms(p[k]?.medianMs ?? NaN);
+        return `unknown ID ${m('unknownLoginId')} · wrong password ${m('wrongPassword')} · locked ${m('lockedAccount')} (right password ${m('rightPassword')})`;
+      }),
+      'alike',
+    ],
+  );
+  const header = `| figure | ${dialects.map((d) => (d === 'sqlite' ? 'SQLite' : 'PostgreSQL')).join(' | ')} | target |`;
+  const rule = `| --- | ${dialects.map(() => '---').join(' | ')} | --- |`;
+  return [header, rule, ...rows.map(([name, cells, target]) => `| ${name} | ${cells.join(' | ')} | ${target} |`)].join('\n');
+}
