@@ -129,6 +129,12 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
       return operations;
     },
   },
+  newDeviceStepUp: {
+    name: 'KABUTO_NEW_DEVICE_STEP_UP',
+    defaultText: 'off',
+    description: '`1`: a sign-in from a device never seen before needs a second factor, even when the customer’s 2FA would not ask (when they have one)',
+    parse: (raw) => flag(raw, false),
+  },
   publicOrigin: {
     name: 'KABUTO_PUBLIC_ORIGIN',
     defaultText: 'unset',
@@ -167,6 +173,67 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
     defaultText: '`web/dist`',
     description: 'the built customer portal served at `/` (absent: the API alone)',
     parse: (raw) => raw ?? join(process.cwd(), 'web', 'dist'),
+  },
+  smtpUrl: {
+    name: 'KABUTO_SMTP_URL',
+    defaultText: 'unset (notices to the dev outbox)',
+    description: 'e.g. `smtps://user:pass@mail.example.jp:465`: notices are sent by SMTP (nodemailer)',
+    secret: true,
+    parse: (raw) => (raw === undefined || /^smtps?:\/\/[^\s]+$/.test(raw) ? raw : invalid('must be an smtp:// or smtps:// URL')),
+  },
+  mailFrom: {
+    name: 'KABUTO_MAIL_FROM',
+    defaultText: '`no-reply@localhost`',
+    description: 'the From address of notices',
+    parse: (raw) => (raw === undefined ? 'no-reply@localhost' : /^[^\s@]+@[^\s@]+$/.test(raw) ? raw : invalid('must be an e-mail address')),
+  },
+  smsApiUrl: {
+    name: 'KABUTO_SMS_API_URL',
+    defaultText: '`https://api.twilio.com`',
+    description: 'base URL of a Twilio-compatible REST API (`/2010-04-01/Accounts/{sid}/Messages.json` and `Calls.json`)',
+    parse: (raw) => {
+      const url = raw?.replace(/\/$/, '') ?? 'https://api.twilio.com';
+      return /^https?:\/\/[^\s]+$/.test(url) ? url : invalid('must be an http(s) URL');
+    },
+  },
+  smsAccountSid: {
+    name: 'KABUTO_SMS_ACCOUNT_SID',
+    defaultText: 'unset (codes to the dev outbox)',
+    description: 'account of the SMS/voice provider; set, it needs `KABUTO_SMS_AUTH_TOKEN` and `KABUTO_SMS_FROM`',
+    parse: (raw, { env }) => {
+      if (raw === undefined) return undefined;
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) invalid('must be letters, digits, _ or - (at most 64)');
+      if (!env.KABUTO_SMS_AUTH_TOKEN || !env.KABUTO_SMS_FROM) invalid('needs KABUTO_SMS_AUTH_TOKEN and KABUTO_SMS_FROM too');
+      return raw;
+    },
+  },
+  smsAuthToken: {
+    name: 'KABUTO_SMS_AUTH_TOKEN',
+    defaultText: 'unset',
+    description: 'the provider’s auth token (HTTP Basic password)',
+    secret: true,
+    parse: (raw) => raw,
+  },
+  smsFrom: {
+    name: 'KABUTO_SMS_FROM',
+    defaultText: 'unset',
+    description: 'sender of SMS: an E.164 number or an alphanumeric sender ID',
+    parse: (raw) => (raw === undefined || /^[+A-Za-z0-9 ]{1,20}$/.test(raw) ? raw : invalid('must be an E.164 number or a sender ID of at most 20 characters')),
+  },
+  voiceFrom: {
+    name: 'KABUTO_VOICE_FROM',
+    defaultText: '`KABUTO_SMS_FROM`',
+    description: 'caller number of voice-call codes (E.164)',
+    parse: (raw, { env }) => {
+      const from = raw ?? env.KABUTO_SMS_FROM ?? undefined;
+      return from === undefined || /^\+[0-9]{6,15}$/.test(from) || raw === undefined ? from : invalid('must be an E.164 number, e.g. +815012345678');
+    },
+  },
+  smsTimeoutMs: {
+    name: 'KABUTO_SMS_TIMEOUT_MS',
+    defaultText: '10000',
+    description: 'time-out of one provider request: past it the customer is told the code could not be sent (502 `send_failed`)',
+    parse: (raw) => integer(raw, 10_000, 100, 120_000, 'milliseconds'),
   },
 };
 

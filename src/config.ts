@@ -19,6 +19,7 @@ export interface Config {
   readonly devOutbox: boolean;
   readonly mfaRequired: boolean;
   readonly phishingResistant: ReadonlySet<string>;
+  readonly newDeviceStepUp: boolean;
   readonly publicOrigin: string | undefined;
   readonly trustProxy: boolean;
   readonly secret: Buffer;
@@ -26,6 +27,16 @@ export interface Config {
   readonly seedDemo: boolean;
   readonly logLevel: string;
   readonly webRoot: string;
+  /** SMTP for notices (smtp:// or smtps://, credentials in the URL); unset: the dev outbox. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  /** Twilio-compatible REST API for SMS and voice calls; unset account: the dev outbox. */
+  readonly smsApiUrl: string;
+  readonly smsAccountSid: string | undefined;
+  readonly smsAuthToken: string | undefined;
+  readonly smsFrom: string | undefined;
+  readonly voiceFrom: string | undefined;
+  readonly smsTimeoutMs: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -4,6 +4,8 @@ import { cryptoRandom } from './adapters/random.js';
 import { createArgon2Hasher, type HasherStats } from './adapters/argon2-hasher.js';
 import { createDevOutbox } from './adapters/dev-outbox.js';
 import { createMetrics, type Metrics } from './adapters/metrics.js';
+import { createHttpSmsProvider } from './adapters/http-sms-provider.js';
+import { createSmtpEmail } from './adapters/smtp-email.js';
 import type { Deps } from './domain/context.js';
 import { deriveSecrets } from './domain/crypto.js';
 import { isFailure } from './domain/errors.js';
@@ -56,20 +58,31 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
   const hasher = createArgon2Hasher({ pepper: secrets.pepper, concurrency: overrides.hasherConcurrency, maxQueue: overrides.hasherMaxQueue });
   // Without real providers configured, messages go to the dev outbox (served only when enabled).
   const outbox = createDevOutbox(store.outbox, clock, random);
+  const provider = config.smsAccountSid
+    ? createHttpSmsProvider({
+        apiUrl: config.smsApiUrl,
+        accountSid: config.smsAccountSid,
+        authToken: config.smsAuthToken!,
+        smsFrom: config.smsFrom!,
+        voiceFrom: config.voiceFrom,
+        timeoutMs: config.smsTimeoutMs,
+      })
+    : undefined;
+  const smtp = config.smtpUrl ? createSmtpEmail({ url: config.smtpUrl, from: config.mailFrom, fromName: overrides.firmName ?? config.firmName }) : undefined;
   const metrics = createMetrics(() => hasher.stats());
   const deps: Deps = {
     store,
     clock,
     random,
     hasher: overrides.hasher ?? hasher,
-    sms: overrides.sms ?? outbox,
-    voice: overrides.voice === undefined ? outbox : overrides.voice,
-    email: overrides.email ?? outbox,
+    sms: overrides.sms ?? provider ?? outbox,
+    voice: overrides.voice === undefined ? (provider ?? outbox) : overrides.voice,
+    email: overrides.email ?? smtp ?? outbox,
     logger: overrides.logger ?? consoleLogger,
     events: overrides.events ?? metrics.events,
     firmName: overrides.firmName ?? config.firmName,
     secrets,
-    policy: createPolicy({ mfaRequired: config.mfaRequired, phishingResistant: config.phishingResistant, ...overrides.policy }),
+    policy: createPolicy({ mfaRequired: config.mfaRequired, phishingResistant: config.phishingResistant, newDeviceStepUp: config.newDeviceStepUp, ...overrides.policy }),
   };
   return {
     config,
@@ -84,6 +97,9 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
         if (isFailure(entry)) throw new Error(`opening cash refused: ${entry.code}`);
       },
     },
-    close: () => database.close(),
+    close: () => {
+      smtp?.close();
+      return database.close();
+    },
   };
 }

@@ -1,6 +1,8 @@
 import type { Deps } from './context.js';
 import { canonicalJson, hmacHex, newId } from './crypto.js';
 import { last4 } from './phone.js';
+import { extraFactorsOf, summariseFactors, type ExtraFactor } from './factor-summary.js';
+import { phishingResistanceRequired } from './phishing-resistance.js';
 import type { ChallengeRecord, CustomerRecord, PhoneType, Purpose } from './types.js';
 
 export type ChallengeMethod =
@@ -31,13 +33,19 @@ export interface NewChallenge {
   summary: string;
   /** Codes go here instead of the registered phone (a new number being proved). */
   target?: { phone: string; type: PhoneType };
-  data?: Record<string, unknown>;
+  /** `codesOnly`: the challenge proves the phone itself (turning SMS on), so no other factor will do. */
+  data?: Record<string, unknown> & { codesOnly?: boolean };
 }
 
 export async function createChallenge(deps: Deps, input: NewChallenge): Promise<ChallengeRecord> {
   const now = deps.clock.now();
   const phone = input.target?.phone ?? input.customer.phone;
   const phoneType = input.target?.type ?? input.customer.phoneType;
+  // Factors and the phishing-resistance decision are fixed at creation, like the phone: verification
+  // checks what was offered, whatever is enrolled or removed meanwhile.
+  const summary = await summariseFactors(deps, input.customer.id);
+  const factors = input.target || input.data?.codesOnly ? [] : extraFactorsOf(summary);
+  const phishingResistant = phishingResistanceRequired(deps.policy, input.purpose, input.content, summary.passkeys);
   const challenge: ChallengeRecord = {
     id: newId(deps.random, 18),
     customerId: input.customer.id,
@@ -45,7 +53,7 @@ export async function createChallenge(deps: Deps, input: NewChallenge): Promise<
     contentHash: hashContent(deps, input.purpose, input.content),
     summary: input.summary,
     // The phone and its type are fixed at creation: a number changed meanwhile cannot redirect codes.
-    data: { ...input.data, phoneType },
+    data: { ...input.data, phoneType, factors, ...(phishingResistant ? { phishingResistant } : {}) },
     status: 'pending',
     attempts: 0,
     codeHash: null,
@@ -73,8 +81,11 @@ export function codeMethods(deps: Deps, challenge: ChallengeRecord): ChallengeMe
   return [];
 }
 
+/** Codes to the phone, then the factors enrolled at creation; under the phishing-resistant policy, passkeys alone. */
 export function challengeMethods(deps: Deps, challenge: ChallengeRecord): ChallengeMethod[] {
-  return codeMethods(deps, challenge);
+  const factors = (challenge.data.factors as ExtraFactor[] | undefined) ?? [];
+  if (challenge.data.phishingResistant) return factors.includes('passkey') ? [{ type: 'passkey' }] : [];
+  return [...codeMethods(deps, challenge), ...factors.map((type) => ({ type }))];
 }
 
 export function viewChallenge(deps: Deps, challenge: ChallengeRecord): ChallengeView {

@@ -1,11 +1,13 @@
 import type { Deps } from './context.js';
 import { hashCode, normaliseCode } from './codes.js';
 import { constantTimeEqual } from './crypto.js';
-import { fail, type Failure } from './errors.js';
+import { fail, isFailure, type Failure } from './errors.js';
 import { challengeMethods } from './challenge-create.js';
 import { sendNotice } from './notices.js';
 import { recordAudit } from './audit.js';
 import type { ChallengeRecord, CustomerRecord } from './types.js';
+import { verifyFactor } from './factor-verify.js';
+import type { RelyingParty } from './passkey-ceremony.js';
 
 export type VerifyMethod = 'sms' | 'voice' | 'totp' | 'passkey' | 'recovery_code';
 
@@ -13,11 +15,15 @@ export interface VerifyInput {
   method: VerifyMethod;
   code?: unknown;
   response?: unknown;
+  /** Who passkeys must be bound to (the HTTP layer knows the origin). */
+  relyingParty?: RelyingParty;
 }
 
 export interface Verified {
   challenge: ChallengeRecord;
   customer: CustomerRecord;
+  /** After a recovery code: how many remain (the client warns at 3 or fewer). */
+  recoveryCodesLeft?: number;
 }
 
 /** Why a challenge can take no more sends or guesses, or undefined when it can. */
@@ -49,19 +55,28 @@ export async function verifyChallenge(
     deps.events.verification(unusable.code);
     return unusable;
   }
+  // The policy decided at creation: this operation takes a passkey, and nothing a phishing site can relay.
+  if (challenge.data.phishingResistant && input.method !== 'passkey') {
+    deps.events.verification('phishing_resistant_required');
+    return fail('phishing_resistant_required', { operation: challenge.data.phishingResistant });
+  }
   const offered = challengeMethods(deps, challenge).map((m) => m.type);
   if (!offered.includes(input.method)) return fail('method_unavailable', { method: input.method, available: offered });
 
   const to = challenge.purpose === 'login' ? 'used' : 'verified';
+  let recoveryCodesLeft: number | undefined;
   if (input.method === 'sms' || input.method === 'voice') {
     const result = await verifyCode(deps, challenge, input.code, now, to);
     deps.events.verification(result === true ? 'verified' : result.code);
     if (result !== true) return result;
   } else {
-    return fail('method_unavailable', { method: input.method, available: offered });
+    const result = await verifyFactor(deps, challenge, { ...input, method: input.method }, now, to, () => wrongCode(deps, challenge, now));
+    deps.events.verification(isFailure(result) ? result.code : 'verified');
+    if (isFailure(result)) return result;
+    recoveryCodesLeft = result.recoveryCodesLeft;
   }
   const customer = (await deps.store.customers.findById(challenge.customerId))!;
-  return { challenge: { ...challenge, status: to }, customer };
+  return { challenge: { ...challenge, status: to }, customer, ...(recoveryCodesLeft !== undefined ? { recoveryCodesLeft } : {}) };
 }
 
 async function verifyCode(deps: Deps, challenge: ChallengeRecord, rawCode: unknown, now: number, to: 'verified' | 'used'): Promise<true | Failure> {

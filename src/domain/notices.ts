@@ -17,7 +17,11 @@ export type NoticeKind =
   | 'new_device_login'
   | 'order_executed'
   | 'withdrawal_requested'
-  | 'recovery_code_used';
+  | 'recovery_code_used'
+  | 'recovery_codes_generated'
+  | 'totp_enrolled'
+  | 'passkey_added'
+  | 'passkey_removed';
 
 type Params = Record<string, string | number>;
 type Render = (p: Params) => { ja: [string, string]; en: [string, string] };
@@ -71,9 +75,29 @@ const NOTICES: Record<NoticeKind, Render> = {
     ja: ['出金指示を受け付けました', `出金 ${p.amount}円（口座末尾 ${p.last4}）を受け付けました。状態: ${p.status}`],
     en: ['Withdrawal requested', `A withdrawal of ${p.amount} yen to the account ending ${p.last4} was requested. Status: ${p.status}`],
   }),
-  recovery_code_used: (p) => ({
-    ja: ['リカバリーコードが使用されました', `リカバリーコードが使用されました。残り ${p.remaining} 個です。`],
-    en: ['Recovery code used', `A recovery code was used. ${p.remaining} remain.`],
+  recovery_code_used: (p) => {
+    // Three or fewer left: the customer is told to make a new set before they run out.
+    const low = Number(p.remaining) <= 3;
+    return {
+      ja: ['リカバリーコードが使用されました', `リカバリーコードが使用されました。残り ${p.remaining} 個です。${low ? '残りが少なくなりました。設定画面で新しいリカバリーコードを発行してください。' : ''}お心当たりがない場合は至急ご連絡ください。`],
+      en: ['Recovery code used', `A recovery code was used. ${p.remaining} remain.${low ? ' You are running low: generate a new set in your settings.' : ''} If this was not you, contact us at once.`],
+    };
+  },
+  recovery_codes_generated: (p) => ({
+    ja: ['リカバリーコードを発行しました', `新しいリカバリーコード（${p.count}個）が発行され、以前のコードは使えなくなりました。お心当たりがない場合は至急ご連絡ください。`],
+    en: ['Recovery codes generated', `A new set of ${p.count} recovery codes was generated; the previous codes no longer work. If this was not you, contact us at once.`],
+  }),
+  totp_enrolled: () => ({
+    ja: ['認証アプリを登録しました', '認証アプリ（ワンタイムパスワード）が登録されました。お心当たりがない場合は至急ご連絡ください。'],
+    en: ['Authenticator app registered', 'An authenticator app was registered for your account. If this was not you, contact us at once.'],
+  }),
+  passkey_added: (p) => ({
+    ja: ['パスキーを登録しました', `パスキー「${p.name}」が登録されました。登録から24時間は出金を保留します。お心当たりがない場合は至急ご連絡ください。`],
+    en: ['Passkey added', `The passkey "${p.name}" was added. Withdrawals are held for 24 hours after it. If this was not you, contact us at once.`],
+  }),
+  passkey_removed: (p) => ({
+    ja: ['パスキーを削除しました', `パスキー「${p.name}」が削除されました。お心当たりがない場合は至急ご連絡ください。`],
+    en: ['Passkey removed', `The passkey "${p.name}" was removed. If this was not you, contact us at once.`],
   }),
 };
 

@@ -5,6 +5,8 @@ export interface SecurityPolicy {
   readonly mfaRequired: boolean;
   /** Operations that accept only a passkey (KABUTO_PHISHING_RESISTANT). */
   readonly phishingResistant: ReadonlySet<string>;
+  /** A sign-in from a device never seen before needs a second factor (KABUTO_NEW_DEVICE_STEP_UP). */
+  readonly newDeviceStepUp: boolean;
   readonly loginLockThreshold: number;
   readonly loginLockBaseMs: number;
   readonly loginLockMaxMs: number;
@@ -34,6 +36,7 @@ export function createPolicy(overrides: Partial<SecurityPolicy> = {}): SecurityP
   return Object.freeze({
     mfaRequired: false,
     phishingResistant: new Set<string>(),
+    newDeviceStepUp: false,
     loginLockThreshold: 5,
     loginLockBaseMs: 15 * MINUTE,
     loginLockMaxMs: 24 * HOUR,

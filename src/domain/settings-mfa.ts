@@ -7,6 +7,8 @@ import { mfaIsOn, passStepUp } from './step-up.js';
 import { checkTradingPassword } from './trading-password.js';
 import { rotateAfterCredentialChange } from './sessions.js';
 import type { CustomerRecord, MfaMethod, MfaScope, SessionRecord } from './types.js';
+import { summariseFactors } from './factor-summary.js';
+import { viewRecoveryCodes } from './recovery-codes.js';
 
 export interface Availability {
   available: boolean;
@@ -18,6 +20,8 @@ export interface MfaSettingsView {
   scope: MfaScope;
   requiredByPolicy: boolean;
   available: { sms: Availability; totp: Availability; passkey: Availability };
+  /** `low` at 3 or fewer left: the portal asks for a new set. */
+  recoveryCodes: { remaining: number; total: number; low: boolean };
 }
 
 export function smsAvailability(customer: CustomerRecord): Availability {
@@ -26,22 +30,26 @@ export function smsAvailability(customer: CustomerRecord): Availability {
   return { available: true };
 }
 
-/** Method availability beyond SMS; the TOTP/passkey features replace these. */
+/** An app or a passkey can be the chosen method once enrolled (/settings/totp, /settings/passkeys). */
 export const extraAvailability = {
-  totp: (_deps: Deps, _customer: CustomerRecord): Availability => ({ available: false, reason: 'not_supported' }),
-  passkey: (_deps: Deps, _customer: CustomerRecord): Availability => ({ available: false, reason: 'not_supported' }),
+  totp: async (deps: Deps, customer: CustomerRecord): Promise<Availability> =>
+    (await summariseFactors(deps, customer.id)).totp ? { available: true } : { available: false, reason: 'not_enrolled' },
+  passkey: async (deps: Deps, customer: CustomerRecord): Promise<Availability> =>
+    (await summariseFactors(deps, customer.id)).passkeys > 0 ? { available: true } : { available: false, reason: 'not_enrolled' },
 };
 
-export function viewMfaSettings(deps: Deps, customer: CustomerRecord): MfaSettingsView {
+export async function viewMfaSettings(deps: Deps, customer: CustomerRecord): Promise<MfaSettingsView> {
+  const [totp, passkey, recoveryCodes] = await Promise.all([
+    extraAvailability.totp(deps, customer),
+    extraAvailability.passkey(deps, customer),
+    viewRecoveryCodes(deps, customer.id),
+  ]);
   return {
     method: customer.mfaMethod,
     scope: customer.mfaScope,
     requiredByPolicy: deps.policy.mfaRequired,
-    available: {
-      sms: smsAvailability(customer),
-      totp: extraAvailability.totp(deps, customer),
-      passkey: extraAvailability.passkey(deps, customer),
-    },
+    available: { sms: smsAvailability(customer), totp, passkey },
+    recoveryCodes,
   };
 }
 
@@ -67,7 +75,7 @@ export async function changeMfaSettings(
     const sms = smsAvailability(customer);
     if (!sms.available) return fail('sms_unavailable', { reason: sms.reason });
   } else if (change.method !== 'none') {
-    const availability = extraAvailability[change.method](deps, customer);
+    const availability = await extraAvailability[change.method](deps, customer);
     if (!availability.available) return fail('method_unavailable', { method: change.method, reason: availability.reason });
   }
   const password = await checkTradingPassword(deps, customer, change.tradingPassword);
@@ -82,10 +90,12 @@ export async function changeMfaSettings(
       content: { method: change.method, scope: change.scope },
       summary: defaultSummary('mfa_settings'),
       challengeId: change.challengeId,
+      // Turning SMS on proves the phone receives codes: an app or a passkey cannot prove that.
+      ...(change.method === 'sms' ? { data: { codesOnly: true } } : {}),
     });
     if (passed !== true) return passed;
   }
-  if (unchanged) return { settings: viewMfaSettings(deps, customer) };
+  if (unchanged) return { settings: await viewMfaSettings(deps, customer) };
 
   const now = deps.clock.now();
   // The code to the phone was verified, so the number is proven to receive codes.
@@ -95,5 +105,5 @@ export async function changeMfaSettings(
   await sendNotice(deps, customer, 'mfa_changed', { method: change.method, scope: change.scope });
   // Sessions opened before the second factor existed (perhaps with a phished password) end here.
   const { token } = await rotateAfterCredentialChange(deps, session);
-  return { settings: viewMfaSettings(deps, { ...customer, ...patch }), token };
+  return { settings: await viewMfaSettings(deps, { ...customer, ...patch }), token };
 }

@@ -6,15 +6,19 @@ import { formatJst, sendNotice } from './notices.js';
 import { loginLockDuration } from './policy.js';
 import { recordAudit } from './audit.js';
 import { createSession } from './sessions.js';
+import { recordDeviceSignIn } from './new-device.js';
+import { secondFactorReason } from './sign-in-policy.js';
 import type { CustomerRecord, LoginEvent } from './types.js';
 
 export interface Client {
   address: string;
   userAgent: string;
+  /** The browser's long-lived device cookie, when it has one (new-device notices). */
+  deviceToken?: string;
 }
 
 export type SignInResult =
-  | { status: 'signed_in'; customer: CustomerRecord; token: string }
+  | { status: 'signed_in'; customer: CustomerRecord; token: string; deviceToken: string }
   | { status: 'second_factor_required'; challenge: ChallengeView };
 
 /** ログイン: login ID and password; then, with 2FA on (or required by policy), a login challenge. */
@@ -46,13 +50,14 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
     await deps.store.customers.update(customer.id, { passwordHash: await deps.hasher.hash(input.password), updatedAt: now });
   }
 
-  if (customer.mfaMethod !== 'none' || deps.policy.mfaRequired) {
+  const reason = await secondFactorReason(deps, customer, client.deviceToken);
+  if (reason) {
     const challenge = await createChallenge(deps, {
       customer,
       purpose: 'login',
       content: { loginId: customer.loginId },
       summary: defaultSummary('login'),
-      data: { address: client.address, userAgent: client.userAgent.slice(0, 256) },
+      data: { address: client.address, userAgent: client.userAgent.slice(0, 256), reason },
     });
     await logEvent(deps, customer.id, input.loginId, client, 'second_factor_required');
     deps.events.signIn('second_factor_required');
@@ -66,7 +71,8 @@ export async function completeSignIn(deps: Deps, customer: CustomerRecord, clien
   const { token } = await createSession(deps, customer.id, client);
   await logEvent(deps, customer.id, customer.loginId, client, 'signed_in');
   deps.events.signIn('signed_in');
-  return { status: 'signed_in', customer, token };
+  const deviceToken = await recordDeviceSignIn(deps, customer, client);
+  return { status: 'signed_in', customer, token, deviceToken };
 }
 
 export async function countWrongPassword(deps: Deps, customer: CustomerRecord, now: number): Promise<void> {

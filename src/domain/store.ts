@@ -13,6 +13,7 @@ import type {
   SessionRecord,
 } from './types.js';
 import type { MoneyStore } from './money-store.js';
+import type { FactorStore } from './factor-store.js';
 
 export interface CustomerStore {
   findByLoginId(loginId: string): Promise<CustomerRecord | undefined>;
@@ -99,5 +100,6 @@ export interface Store {
   audit: AuditStore;
   loginEvents: LoginEventStore;
   money: MoneyStore;
+  factors: FactorStore;
   ping(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { DatabaseHandle } from './database.js';
 import { createLoginEventRepo, createOutboxRepo, createThrottleRepo } from './events-repos.js';
 import { createSessionRepo } from './sessions-repo.js';
 import { createMoneyRepo } from './money-repo.js';
+import { createFactorRepo } from './factors-repo.js';
 
 export function createStore(handle: DatabaseHandle): Store {
   const { db } = handle;
@@ -19,6 +20,7 @@ export function createStore(handle: DatabaseHandle): Store {
     audit: createAuditRepo(db),
     loginEvents: createLoginEventRepo(db),
     money: createMoneyRepo(db),
+    factors: createFactorRepo(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -8,7 +8,9 @@ import { endSession, resolveSession, rotateSession } from '../../domain/sessions
 import { completeSignIn } from '../../domain/sign-in.js';
 import { sendFailure } from '../failures.js';
 import { body, enumOf, idParams } from '../schemas.js';
-import { clientOf, SESSION_COOKIE, setSessionCookie } from '../session.js';
+import { SESSION_COOKIE, setSessionCookie } from '../session.js';
+import { clientWithDevice, setDeviceCookie } from '../device-cookie.js';
+import { relyingPartyOf } from '../relying-party.js';
 
 export function challengeRoutes(app: FastifyInstance, kabuto: Kabuto): void {
   const { deps, config } = kabuto;
@@ -47,16 +49,21 @@ export function challengeRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     },
     async (request, reply) => {
       const requester = await requesterOf(request);
-      const result = await verifyChallenge(deps, request.params.id, request.body, requester);
+      const input = { ...request.body, relyingParty: relyingPartyOf(request, config) };
+      const result = await verifyChallenge(deps, request.params.id, input, requester);
       if (isFailure(result)) return sendFailure(request, reply, result);
+      const extra = result.recoveryCodesLeft !== undefined ? { recoveryCodesLeft: result.recoveryCodesLeft } : {};
       if (result.challenge.purpose !== 'login') {
         if (requester.session) setSessionCookie(request, reply, (await rotateSession(deps, requester.session)).token, config.publicOrigin);
-        return { status: 'verified' };
+        return { status: 'verified', ...extra };
       }
       if (requester.session) await endSession(deps, requester.session.id);
-      const signedIn = await completeSignIn(deps, result.customer, clientOf(request));
-      if (signedIn.status === 'signed_in') setSessionCookie(request, reply, signedIn.token, config.publicOrigin);
-      return { status: 'signed_in', customer: viewCustomer(deps, result.customer) };
+      const signedIn = await completeSignIn(deps, result.customer, clientWithDevice(request));
+      if (signedIn.status === 'signed_in') {
+        setSessionCookie(request, reply, signedIn.token, config.publicOrigin);
+        setDeviceCookie(request, reply, signedIn.deviceToken, config.publicOrigin);
+      }
+      return { status: 'signed_in', customer: viewCustomer(deps, result.customer), ...extra };
     },
   );
 }

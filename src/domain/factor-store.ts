@@ -1,0 +1,65 @@
+// The persistence of second factors beyond the phone, as the domain sees it (src/store implements
+// it for SQLite and PostgreSQL). Every consume-once is one conditional statement in the store.
+
+export interface TotpRecord {
+  customerId: string;
+  /** AES-256-GCM ciphertext of the confirmed secret, or null before the first confirmation. */
+  secretEnc: string | null;
+  /** An enrolment shown to the customer but not yet confirmed by a first code. */
+  pendingEnc: string | null;
+  lastStep: number | null;
+  confirmedAt: number | null;
+}
+
+export interface PasskeyRecord {
+  /** The credential ID, base64url. */
+  id: string;
+  customerId: string;
+  name: string;
+  /** COSE public key, base64url. */
+  publicKey: string;
+  counter: number;
+  transports: string[];
+  deviceType: string;
+  backedUp: boolean;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface WebAuthnChallengeRecord {
+  challenge: string;
+  /** `register`, `login`, or `challenge:<id>` (a step-up challenge answered by a passkey). */
+  purpose: string;
+  customerId: string | null;
+  expiresAt: number;
+}
+
+export interface FactorStore {
+  findTotp(customerId: string): Promise<TotpRecord | undefined>;
+  saveTotpPending(customerId: string, pendingEnc: string, now: number): Promise<void>;
+  /** pending → confirmed, only if the pending secret is still the one checked; records the step used. */
+  confirmTotp(customerId: string, pendingEnc: string, step: number, now: number): Promise<boolean>;
+  /** Accept a time step once: true only when it is later than the last accepted step. */
+  useTotpStep(customerId: string, step: number): Promise<boolean>;
+  deleteTotp(customerId: string): Promise<void>;
+
+  insertPasskey(passkey: PasskeyRecord): Promise<void>;
+  findPasskey(id: string): Promise<PasskeyRecord | undefined>;
+  listPasskeys(customerId: string): Promise<PasskeyRecord[]>;
+  /** Store the new signature counter, only if nobody moved it meanwhile. */
+  updatePasskeyCounter(id: string, expected: number, next: number, now: number): Promise<boolean>;
+  deletePasskey(customerId: string, id: string): Promise<boolean>;
+
+  /** The old set dies with the new one, in one transaction. */
+  replaceRecoveryCodes(customerId: string, hashes: string[], now: number): Promise<void>;
+  /** Mark one unused code used; exactly one concurrent caller wins. */
+  useRecoveryCode(customerId: string, hash: string, now: number): Promise<boolean>;
+  countRecoveryCodes(customerId: string): Promise<{ remaining: number; total: number }>;
+
+  insertWebAuthnChallenge(record: WebAuthnChallengeRecord, now: number): Promise<void>;
+  /** Delete and return true when the challenge exists for this purpose and customer and is fresh. */
+  consumeWebAuthnChallenge(challenge: string, purpose: string, customerId: string | null, now: number): Promise<boolean>;
+
+  isKnownDevice(customerId: string, deviceHash: string): Promise<boolean>;
+  rememberDevice(customerId: string, deviceHash: string, now: number): Promise<void>;
+}

@@ -1,0 +1,28 @@
+import type { Deps } from './context.js';
+
+/** Second factors beyond the phone that a challenge may offer. */
+export type ExtraFactor = 'totp' | 'passkey' | 'recovery_code';
+
+export interface FactorSummary {
+  totp: boolean;
+  passkeys: number;
+  recoveryCodes: { remaining: number; total: number };
+}
+
+export async function summariseFactors(deps: Deps, customerId: string): Promise<FactorSummary> {
+  const [totp, passkeys, recoveryCodes] = await Promise.all([
+    deps.store.factors.findTotp(customerId),
+    deps.store.factors.listPasskeys(customerId),
+    deps.store.factors.countRecoveryCodes(customerId),
+  ]);
+  return { totp: Boolean(totp?.secretEnc), passkeys: passkeys.length, recoveryCodes };
+}
+
+/** The factors a new challenge offers besides codes to the phone (fixed at its creation). */
+export function extraFactorsOf(summary: FactorSummary): ExtraFactor[] {
+  const factors: ExtraFactor[] = [];
+  if (summary.totp) factors.push('totp');
+  if (summary.passkeys > 0) factors.push('passkey');
+  if (summary.recoveryCodes.remaining > 0) factors.push('recovery_code');
+  return factors;
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kabuto } from '../../kabuto.js';
+import { viewCustomer } from '../../domain/customers.js';
+import { fail, isFailure } from '../../domain/errors.js';
+import { signInWithPasskey, startPasskeyLogin } from '../../domain/passkey-login.js';
+import { endSession, resolveSession } from '../../domain/sessions.js';
+import { clientWithDevice, setDeviceCookie } from '../device-cookie.js';
+import { sendFailure } from '../failures.js';
+import { relyingPartyOf } from '../relying-party.js';
+import { body } from '../schemas.js';
+import { SESSION_COOKIE, setSessionCookie } from '../session.js';
+
+/** パスキーでログイン: a discoverable passkey with user verification signs in alone. */
+export function passkeyLoginRoutes(app: FastifyInstance, kabuto: Kabuto): void {
+  const { deps, config } = kabuto;
+
+  app.post('/api/v1/login/passkey-options', { schema: { body: body({}) } }, async (request) => startPasskeyLogin(deps, relyingPartyOf(request, config)));
+
+  app.post<{ Body: { response: unknown } }>(
+    '/api/v1/login/passkey',
+    { schema: { body: body({ response: { type: 'object' } }, ['response']) } },
+    async (request, reply) => {
+      const result = await signInWithPasskey(deps, relyingPartyOf(request, config), request.body.response, clientWithDevice(request));
+      if (isFailure(result)) return sendFailure(request, reply, result);
+      if (result.status !== 'signed_in') return sendFailure(request, reply, fail('invalid_credentials'));
+      // Rotation: whatever session the client held before is ended, never promoted.
+      const previous = await resolveSession(deps, request.cookies[SESSION_COOKIE]);
+      if (previous) await endSession(deps, previous.id);
+      setSessionCookie(request, reply, result.token, config.publicOrigin);
+      setDeviceCookie(request, reply, result.deviceToken, config.publicOrigin);
+      return { status: 'signed_in', customer: viewCustomer(deps, result.customer) };
+    },
+  );
+}

@@ -1,0 +1,136 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { FactorStore, PasskeyRecord } from '../domain/factor-store.js';
+import type { FactorTables, PasskeysTable } from './factors-schema.js';
+import type { Database } from './schema.js';
+
+function toPasskey(row: Selectable<PasskeysTable>): PasskeyRecord {
+  return {
+    ...row,
+    counter: Number(row.counter),
+    transports: JSON.parse(row.transports) as string[],
+    backedUp: row.backedUp === 1,
+    createdAt: Number(row.createdAt),
+    lastUsedAt: row.lastUsedAt === null ? null : Number(row.lastUsedAt),
+  };
+}
+
+const changed = (result: { numUpdatedRows?: bigint; numDeletedRows?: bigint }) => Number(result.numUpdatedRows ?? result.numDeletedRows ?? 0n) === 1;
+
+export function createFactorRepo(base: Kysely<Database>): FactorStore {
+  const db = base.withTables<FactorTables>();
+  return {
+    async findTotp(customerId) {
+      const row = await db.selectFrom('totpFactors').selectAll().where('customerId', '=', customerId).executeTakeFirst();
+      return row && { customerId, secretEnc: row.secretEnc, pendingEnc: row.pendingEnc, lastStep: row.lastStep === null ? null : Number(row.lastStep), confirmedAt: row.confirmedAt };
+    },
+    async saveTotpPending(customerId, pendingEnc, now) {
+      await db
+        .insertInto('totpFactors')
+        .values({ customerId, secretEnc: null, pendingEnc, lastStep: null, confirmedAt: null, updatedAt: now })
+        .onConflict((oc) => oc.column('customerId').doUpdateSet({ pendingEnc, updatedAt: now }))
+        .execute();
+    },
+    async confirmTotp(customerId, pendingEnc, step, now) {
+      const result = await db
+        .updateTable('totpFactors')
+        .set({ secretEnc: pendingEnc, pendingEnc: null, lastStep: step, confirmedAt: now, updatedAt: now })
+        .where('customerId', '=', customerId)
+        .where('pendingEnc', '=', pendingEnc)
+        .executeTakeFirst();
+      return changed(result);
+    },
+    async useTotpStep(customerId, step) {
+      // One statement decides: two requests with the same code cannot both pass.
+      const result = await db
+        .updateTable('totpFactors')
+        .set({ lastStep: step })
+        .where('customerId', '=', customerId)
+        .where('secretEnc', 'is not', null)
+        .where((eb) => eb.or([eb('lastStep', 'is', null), eb('lastStep', '<', step)]))
+        .executeTakeFirst();
+      return changed(result);
+    },
+    async deleteTotp(customerId) {
+      await db.deleteFrom('totpFactors').where('customerId', '=', customerId).execute();
+    },
+
+    async insertPasskey(p) {
+      await db
+        .insertInto('passkeys')
+        .values({ ...p, transports: JSON.stringify(p.transports), backedUp: p.backedUp ? 1 : 0 })
+        .execute();
+    },
+    async findPasskey(id) {
+      const row = await db.selectFrom('passkeys').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toPasskey(row);
+    },
+    async listPasskeys(customerId) {
+      const rows = await db.selectFrom('passkeys').selectAll().where('customerId', '=', customerId).orderBy('createdAt').execute();
+      return rows.map(toPasskey);
+    },
+    async updatePasskeyCounter(id, expected, next, now) {
+      const result = await db.updateTable('passkeys').set({ counter: next, lastUsedAt: now }).where('id', '=', id).where('counter', '=', expected).executeTakeFirst();
+      return changed(result);
+    },
+    async deletePasskey(customerId, id) {
+      const result = await db.deleteFrom('passkeys').where('customerId', '=', customerId).where('id', '=', id).executeTakeFirst();
+      return changed(result);
+    },
+
+    async replaceRecoveryCodes(customerId, hashes, now) {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('recoveryCodes').where('customerId', '=', customerId).execute();
+        await trx
+          .insertInto('recoveryCodes')
+          .values(hashes.map((codeHash) => ({ customerId, codeHash, createdAt: now, usedAt: null })))
+          .execute();
+      });
+    },
+    async useRecoveryCode(customerId, hash, now) {
+      const result = await db
+        .updateTable('recoveryCodes')
+        .set({ usedAt: now })
+        .where('customerId', '=', customerId)
+        .where('codeHash', '=', hash)
+        .where('usedAt', 'is', null)
+        .executeTakeFirst();
+      return changed(result);
+    },
+    async countRecoveryCodes(customerId) {
+      const row = await db
+        .selectFrom('recoveryCodes')
+        .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('codeHash').filterWhere('usedAt', 'is', null).as('remaining')])
+        .where('customerId', '=', customerId)
+        .executeTakeFirstOrThrow();
+      return { remaining: Number(row.remaining), total: Number(row.total) };
+    },
+
+    async insertWebAuthnChallenge(record, now) {
+      // Expired challenges are swept as new ones come: the table holds minutes of traffic at most.
+      await db.deleteFrom('webauthnChallenges').where('expiresAt', '<=', now).execute();
+      await db.insertInto('webauthnChallenges').values(record).execute();
+    },
+    async consumeWebAuthnChallenge(challenge, purpose, customerId, now) {
+      const result = await db
+        .deleteFrom('webauthnChallenges')
+        .where('challenge', '=', challenge)
+        .where('purpose', '=', purpose)
+        .where((eb) => (customerId === null ? eb('customerId', 'is', null) : eb('customerId', '=', customerId)))
+        .where('expiresAt', '>', now)
+        .executeTakeFirst();
+      return changed(result);
+    },
+
+    async isKnownDevice(customerId, deviceHash) {
+      const row = await db.selectFrom('knownDevices').select('deviceHash').where('customerId', '=', customerId).where('deviceHash', '=', deviceHash).executeTakeFirst();
+      return row !== undefined;
+    },
+    async rememberDevice(customerId, deviceHash, now) {
+      await db
+        .insertInto('knownDevices')
+        .values({ customerId, deviceHash, firstSeenAt: now, lastSeenAt: now })
+        .onConflict((oc) => oc.columns(['customerId', 'deviceHash']).doUpdateSet({ lastSeenAt: now }))
+        .execute();
+    },
+  };
+}
