@@ -5,6 +5,9 @@ import { MfaSettingsPage } from './pages/MfaSettingsPage';
 import { MyPage } from './pages/MyPage';
 import { OrderPage } from './pages/OrderPage';
 import { PasswordPage } from './pages/PasswordPage';
+import { PasskeysPage } from './pages/PasskeysPage';
+import { RecoveryCodesPage } from './pages/RecoveryCodesPage';
+import { TotpPage } from './pages/TotpPage';
 import { PhonePage } from './pages/PhonePage';
 import { SettingsPage } from './pages/SettingsPage';
 import { WithdrawalPage } from './pages/WithdrawalPage';
@@ -29,6 +32,12 @@ export function SignedInRoutes({ path }: { path: string }) {
       return <SettingsPage />;
     case '/settings/mfa':
       return <MfaSettingsPage />;
+    case '/settings/passkeys':
+      return <PasskeysPage />;
+    case '/settings/totp':
+      return <TotpPage />;
+    case '/settings/recovery-codes':
+      return <RecoveryCodesPage />;
     case '/settings/phone':
       return <PhonePage />;
     case '/settings/password':

@@ -7,6 +7,7 @@ import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
 import { maskedPhone } from '../format';
 import { Alert } from './Alert';
+import { FactorChallengePanel } from './FactorChallengePanel';
 import { resendWaitMs, type CodeChannel } from './code-timing';
 
 type VerifyResult = { status: 'verified' } | { status: 'signed_in'; customer: Customer };
@@ -112,7 +113,8 @@ export function ChallengePanel({ challenge, initiallySent = null, initialError, 
         <dd>{t.purposes[challenge.purpose] ?? challenge.summary}</dd>
       </dl>
       {details}
-      {target ? <p className="destination">{destination}</p> : <Alert kind="error">{t.code.noMethod}</Alert>}
+      {target ? <p className="destination">{destination}</p> : challenge.methods.length > 0 ? null : <Alert kind="error">{t.code.noMethod}</Alert>}
+      {final ? null : <FactorChallengePanel challenge={challenge} onVerified={onVerified} />}
       {error ? (
         <Alert kind="error">{error instanceof ApiError && error.code === 'code_format' ? t.errors.codeFormat : describe(error)}</Alert>
       ) : null}

@@ -5,6 +5,7 @@ import { Alert } from '../components/Alert';
 import { ChallengePanel } from '../components/ChallengePanel';
 import { Field } from '../components/Field';
 import { PageTitle } from '../components/PageTitle';
+import { PasskeySignInButton } from '../components/PasskeySignInButton';
 import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
 import { Link } from '../router';
@@ -76,6 +77,7 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
           {t.login.submit}
         </button>
       </form>
+      <PasskeySignInButton onSignedIn={onSignedIn} />
       <p className="phishing-note">{t.login.phishingNote}</p>
       <p>
         <Link to="/security">{t.login.securityLink}</Link>

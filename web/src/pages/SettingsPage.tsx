@@ -7,10 +7,12 @@ import { useTexts } from '../i18n/texts';
 import { maskedPhone } from '../format';
 import { Link } from '../router';
 import { useSession } from '../session';
+import { useFactorTexts } from '../i18n/texts-factors';
 
 /** 登録情報: what is on record, and the ways to change the security settings. */
 export function SettingsPage() {
   const t = useTexts();
+  const f = useFactorTexts();
   const { customer } = useSession();
   const profile = useLoad(fetchProfile);
   const phone = customer.phone;
@@ -44,6 +46,15 @@ export function SettingsPage() {
           <span className="menu-state">
             {t.settings.mfaState(t.methods[customer.mfa.method] ?? customer.mfa.method, customer.mfa.method === 'none' ? '—' : (t.scopes[customer.mfa.scope] ?? ''))}
           </span>
+        </li>
+        <li>
+          <Link to="/settings/passkeys">{f.nav.passkeys}</Link>
+        </li>
+        <li>
+          <Link to="/settings/totp">{f.nav.totp}</Link>
+        </li>
+        <li>
+          <Link to="/settings/recovery-codes">{f.nav.recoveryCodes}</Link>
         </li>
         <li>
           <Link to="/settings/phone">{t.settings.phone}</Link>

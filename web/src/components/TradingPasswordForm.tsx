@@ -1,0 +1,23 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { useFactorTexts } from '../i18n/texts-factors';
+import { Field } from './Field';
+
+/** The trading password every factor change starts with (then, with 2FA on, the current factor). */
+export function TradingPasswordForm({ submitLabel, disabled, onSubmit, children }: { submitLabel: string; disabled: boolean; onSubmit(tradingPassword: string): void; children?: ReactNode }) {
+  const f = useFactorTexts();
+  const [tradingPassword, setTradingPassword] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSubmit(tradingPassword);
+    setTradingPassword('');
+  };
+  return (
+    <form className="card" onSubmit={submit}>
+      {children}
+      <Field label={f.common.tradingPassword} name="tradingPassword" type="password" autoComplete="off" required disabled={disabled} value={tradingPassword} onChange={(e) => setTradingPassword(e.target.value)} />
+      <button type="submit" className="primary" disabled={disabled}>
+        {submitLabel}
+      </button>
+    </form>
+  );
+}
