@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCodeAt } from '../../src/domain/totp.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
+import { createCustomer } from '../support/flows.js';
+import { base32Decode } from '../factors/support/factor-flows.js';
+import { WEB_DIST, screenshot } from './support/portal.js';
+import { heading, signInWithPassword } from './support/steps.js';
+
+// The portal's factor screens in Chromium with the DevTools virtual authenticator. The portal is
+// opened at `localhost` (a passkey's RP ID must be a domain, not 127.0.0.1).
+
+const CHROMIUM = process.env.KABUTO_E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+describe('portal: passkeys, authenticator app and recovery codes', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(`${WEB_DIST}/index.html`)) throw new Error('web/dist is missing: npm run build:web');
+    server = await startTestServer({ env: { KABUTO_WEB_ROOT: WEB_DIST } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const context = await browser.newContext({ baseURL: server.url.replace('127.0.0.1', 'localhost'), locale: 'ja-JP', viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('registers a passkey on its screen and signs in with the passkey button', async () => {
+    const customer = await createCustomer(server);
+    await signInWithPassword(page, customer);
+    await heading(page, 'マイページ');
+
+    await page.goto('/settings');
+    await page.getByRole('link', { name: 'パスキー', exact: true }).click();
+    await heading(page, 'パスキー');
+    await page.getByLabel('パスキーの名前（例: iPhone）').fill('この端末');
+    await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
+    await page.getByRole('button', { name: 'パスキーを登録' }).click();
+    await page.getByText('パスキー「この端末」を登録しました').waitFor();
+    await page.getByRole('list', { name: 'パスキー' }).getByText('この端末').waitFor();
+    await screenshot(page, 'passkeys');
+
+    await page.getByRole('button', { name: 'ログアウト' }).click();
+    await page.getByRole('button', { name: 'パスキーでログイン' }).click();
+    await heading(page, 'マイページ');
+  });
+
+  it('enrols an authenticator app from the QR screen and shows recovery codes once', async () => {
+    const customer = await createCustomer(server);
+    await page.context().clearCookies();
+    await signInWithPassword(page, customer);
+    await heading(page, 'マイページ');
+
+    await page.goto('/settings/totp');
+    await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
+    await page.getByRole('button', { name: '認証アプリを登録' }).click();
+    await expect.poll(() => page.locator('img[src^="data:image/png"]').count()).toBe(1);
+    const key = (await page.locator('code.secret').innerText()).replace(/\s/g, '');
+    await page.getByLabel('アプリに表示された6桁のコード').fill(totpCodeAt(base32Decode(key), server.clock.now()));
+    await page.getByRole('button', { name: '確認して登録' }).click();
+    await page.getByText('認証アプリを登録しました。').waitFor();
+
+    await page.goto('/settings/recovery-codes');
+    await page.getByText('発行されていません。').waitFor();
+    await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
+    await page.getByRole('button', { name: '新しいリカバリーコードを発行' }).click();
+    await expect.poll(() => page.locator('ol.recovery-codes li').count()).toBe(10);
+    await page.getByText('残り 10 / 10 個').waitFor();
+    await screenshot(page, 'recovery-codes');
+    // Shown once: a reload shows the count, never the codes.
+    await page.reload();
+    await page.getByText('残り 10 / 10 個').waitFor();
+    expect(await page.locator('ol.recovery-codes li').count()).toBe(0);
+  });
+});
