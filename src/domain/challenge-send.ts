@@ -38,6 +38,8 @@ export async function sendChallengeCode(
   const now = deps.clock.now();
   const unusable = await checkChallengeUsable(deps, challenge, now);
   if (unusable) return unusable;
+  // A challenge that takes a passkey only would refuse the code: sending it would only cost money.
+  if (challenge.data.phishingResistant) return fail('phishing_resistant_required', { operation: challenge.data.phishingResistant });
 
   const phone = challenge.targetPhone;
   const phoneType = challenge.data.phoneType;

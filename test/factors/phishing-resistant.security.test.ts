@@ -24,6 +24,10 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
     expect(types(first.body.challenge)).toEqual(['passkey']);
     const id = first.body.challenge.id;
 
+    // No code is even sent: it could not be used.
+    const send = await client.post(`/api/v1/challenges/${id}/sms`);
+    expect(send.status).toBe(403);
+    expect(send.body.error).toBe('phishing_resistant_required');
     const sms = await client.post(`/api/v1/challenges/${id}/verify`, { method: 'sms', code: '123456' });
     expect(sms.status).toBe(403);
     expect(sms.body.error).toBe('phishing_resistant_required');
