@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/harness.js';
 import { createCustomer, outbox, signInWithPassword, signedInWithSms } from '../support/flows.js';
-import { newAuthenticator, registerPasskey, signInWithPasskey } from './support/factor-flows.js';
+import { newAuthenticator, registerPasskey, signInWithPasskey, withStepUp } from './support/factor-flows.js';
 
 describe('passkeys', () => {
   let server: TestServer;
@@ -24,6 +24,23 @@ describe('passkeys', () => {
     expect(first.status).toBe(403);
     expect(first.body.error).toBe('step_up_required');
     expect(first.body.challenge.purpose).toBe('mfa_settings');
+    const removed = await withStepUp(server, client, customer, (challengeId) =>
+      client.request('DELETE', `/api/v1/settings/passkeys/${id}`, { tradingPassword: customer.tradingPassword, ...(challengeId ? { challengeId } : {}) }),
+    );
+    expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+    expect((await client.get('/api/v1/settings/passkeys')).body.passkeys.map((p: { name: string }) => p.name)).toEqual(['YubiKey']);
+  });
+
+  it('keeps the last passkey while it is the chosen method', async () => {
+    const customer = await createCustomer(server);
+    const client = server.client();
+    await signInWithPassword(client, customer);
+    await registerPasskey(server, client, customer, newAuthenticator(server));
+    expect((await client.put('/api/v1/settings/mfa', { method: 'passkey', scope: 'all', tradingPassword: customer.tradingPassword })).status).toBe(200);
+    const [only] = (await client.get('/api/v1/settings/passkeys')).body.passkeys;
+    const refused = await client.request('DELETE', `/api/v1/settings/passkeys/${only.id}`, { tradingPassword: customer.tradingPassword });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: 'method_unavailable', reason: 'last_passkey_in_use' });
   });
 
   it('enrolment with MFA on needs the current factor, and the trading password first', async () => {

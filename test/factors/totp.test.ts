@@ -86,6 +86,19 @@ describe('authenticator apps (TOTP)', () => {
     expect(refused.status).toBe(400);
   });
 
+  it('one code, two concurrent sign-ins: exactly one succeeds', async () => {
+    const customer = await createCustomer(server);
+    const client = server.client();
+    await signInWithPassword(client, customer);
+    const secret = await enrolTotp(server, client, customer);
+    await setMfa(server, client, customer, 'totp', 'login');
+    server.clock.advance(30_000);
+    const [a, b] = await Promise.all([signInWithPassword(server.client(), customer), signInWithPassword(server.client(), customer)]);
+    const code = totpCodeAt(secret, server.clock.now());
+    const results = await Promise.all([a, b].map((login) => server.client().post(`/api/v1/challenges/${login.body.challenge.id}/verify`, { method: 'totp', code })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
+  });
+
   it('counts wrong app codes like wrong SMS codes: five kill the challenge', async () => {
     const customer = await createCustomer(server);
     const client = server.client();
