@@ -83,6 +83,9 @@ export async function unlockCustomer(deps: Deps, customer: CustomerRecord, actor
 export async function resetMfa(deps: Deps, customer: CustomerRecord, actor: string): Promise<void> {
   const now = deps.clock.now();
   await deps.store.customers.update(customer.id, { mfaMethod: 'none', phoneVerified: false, factorLocked: false, updatedAt: now });
+  // The lost device may hold the app, a passkey or the recovery codes' photo; and with the
+  // phishing-resistant policy a remaining passkey would be the only way in.
+  await deps.store.factors.deleteAllFactors(customer.id);
   await deps.store.sessions.deleteForCustomer(customer.id);
   await recordAudit(deps, customer.id, 'mfa_reset', { previous: customer.mfaMethod }, actor);
   await sendNotice(deps, customer, 'mfa_reset');

@@ -60,6 +60,9 @@ export interface FactorStore {
   /** Delete and return true when the challenge exists for this purpose and customer and is fresh. */
   consumeWebAuthnChallenge(challenge: string, purpose: string, customerId: string | null, now: number): Promise<boolean>;
 
+  /** An operator's reset after a lost device: app secret, passkeys and recovery codes go, in one transaction. */
+  deleteAllFactors(customerId: string): Promise<void>;
+
   isKnownDevice(customerId: string, deviceHash: string): Promise<boolean>;
   rememberDevice(customerId: string, deviceHash: string, now: number): Promise<void>;
 }

@@ -121,6 +121,13 @@ export function createFactorRepo(base: Kysely<Database>): FactorStore {
       return changed(result);
     },
 
+    async deleteAllFactors(customerId) {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('totpFactors').where('customerId', '=', customerId).execute();
+        await trx.deleteFrom('passkeys').where('customerId', '=', customerId).execute();
+        await trx.deleteFrom('recoveryCodes').where('customerId', '=', customerId).execute();
+      });
+    },
     async isKnownDevice(customerId, deviceHash) {
       const row = await db.selectFrom('knownDevices').select('deviceHash').where('customerId', '=', customerId).where('deviceHash', '=', deviceHash).executeTakeFirst();
       return row !== undefined;

@@ -43,6 +43,16 @@ describe('passkeys', () => {
     expect(refused.body).toMatchObject({ error: 'method_unavailable', reason: 'last_passkey_in_use' });
   });
 
+  it("an operator's MFA reset (lost phone) removes passkeys too", async () => {
+    const customer = await createCustomer(server);
+    const client = server.client();
+    await signInWithPassword(client, customer);
+    const authenticator = newAuthenticator(server);
+    await registerPasskey(server, client, customer, authenticator);
+    expect((await server.admin().post(`/api/admin/v1/customers/${customer.loginId}/mfa/reset`)).status).toBeLessThan(300);
+    expect((await signInWithPasskey(server.client(), authenticator)).status).toBe(401);
+  });
+
   it('enrolment with MFA on needs the current factor, and the trading password first', async () => {
     const { customer, client } = await signedInWithSms(server);
     const wrong = await client.post('/api/v1/settings/passkeys/options', { tradingPassword: 'wrong wrong wrong' });
