@@ -16,6 +16,15 @@ export function policedOperation(purpose: Purpose, content: unknown): PhishingRe
 }
 
 /**
+ * Whether the policy itself demands a step-up for this operation, whatever the customer's MFA scope:
+ * a withdrawal or bank-account change under it always proves a passkey.
+ */
+export function policyDemandsStepUp(policy: SecurityPolicy, purpose: Purpose, content: unknown): boolean {
+  const operation = policedOperation(purpose, content);
+  return operation !== undefined && operation !== 'login' && policy.phishingResistant.has(operation);
+}
+
+/**
  * The policy's decision for a new challenge, stored on it so verification checks what was decided.
  * One exception, for sign-in only: a customer with no passkey yet signs in with the factors they have,
  * or nobody could ever sign in to register one. Withdrawals and bank-account changes have no exception.

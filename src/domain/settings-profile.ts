@@ -5,6 +5,7 @@ import { recordAudit } from './audit.js';
 import { sendNotice } from './notices.js';
 import { passStepUp, scopeCoversOperations } from './step-up.js';
 import { checkTradingPassword } from './trading-password.js';
+import { policyDemandsStepUp } from './phishing-resistance.js';
 import type { BankAccount, CustomerRecord } from './types.js';
 
 export interface ProfileChange {
@@ -37,7 +38,7 @@ export async function changeProfile(deps: Deps, customer: CustomerRecord, change
   if (password !== true) return password;
 
   const content = { email: change.email, address: change.address, bankAccount: change.bankAccount };
-  if (scopeCoversOperations(customer)) {
+  if (scopeCoversOperations(customer) || policyDemandsStepUp(deps.policy, 'registration_change', content)) {
     const passed = await passStepUp(deps, { customer, purpose: 'registration_change', content, summary: defaultSummary('registration_change'), challengeId: change.challengeId });
     if (passed !== true) return passed;
   }

@@ -10,6 +10,7 @@ import { sendNotice } from './notices.js';
 import { requireStepUp, scopeCoversOperations } from './step-up.js';
 import { checkTradingPassword } from './trading-password.js';
 import { tellOldContacts } from './withdrawal-cooling-off.js';
+import { policyDemandsStepUp } from './phishing-resistance.js';
 import type { CustomerRecord } from './types.js';
 
 export interface WithdrawalRequest {
@@ -74,7 +75,7 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, request: 
   // verified makes the challenge useless.
   const content = { amount: request.amount, bankAccount: bank };
   let challenge: ChallengeMatch | undefined;
-  if (scopeCoversOperations(customer)) {
+  if (scopeCoversOperations(customer) || policyDemandsStepUp(deps.policy, 'withdrawal', content)) {
     if (request.challengeId === undefined) {
       return requireStepUp(deps, { customer, purpose: 'withdrawal', content, summary: `出金 ${formatYen(request.amount)}` });
     }

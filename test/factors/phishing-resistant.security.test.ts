@@ -54,6 +54,28 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
     expect(sms.body.error).toBe('phishing_resistant_required');
   });
 
+  it("asks for the passkey even when the customer's own 2FA does not cover withdrawals or bank changes", async () => {
+    const customer = await createCustomer(server, { cash: 300_000, bankAccount: BANK });
+    const client = server.client();
+    await signInWithPassword(client, customer);
+    const authenticator = newAuthenticator(server);
+    await registerPasskey(server, client, customer, authenticator);
+    const withdrawal = { amount: 20_000, tradingPassword: customer.tradingPassword, idempotencyKey: 'pr-w-3' };
+    const first = await client.post('/api/v1/withdrawals', withdrawal);
+    expect(first.status).toBe(403);
+    expect(first.body.error).toBe('step_up_required');
+    expect(types(first.body.challenge)).toEqual(['passkey']);
+    const options = await client.post(`/api/v1/challenges/${first.body.challenge.id}/passkey-options`);
+    expect((await client.post(`/api/v1/challenges/${first.body.challenge.id}/verify`, { method: 'passkey', response: authenticator.assert(options.body) })).status).toBe(200);
+    expect((await client.post('/api/v1/withdrawals', { ...withdrawal, challengeId: first.body.challenge.id })).status).toBe(201);
+
+    const bank = await client.put('/api/v1/settings/profile', { bankAccount: { ...BANK, accountNumber: '7777777' }, tradingPassword: customer.tradingPassword });
+    expect(bank.status).toBe(403);
+    expect(types(bank.body.challenge)).toEqual(['passkey']);
+    // An address change is not policed: with 2FA off it needs the trading password alone.
+    expect((await client.put('/api/v1/settings/profile', { address: '東京都中央区', tradingPassword: customer.tradingPassword })).status).toBe(200);
+  });
+
   it('a bank-account change takes a passkey only; an e-mail change alone does not', async () => {
     const { customer, client } = await signedInWithSms(server, undefined, 'all');
     await registerPasskey(server, client, customer, newAuthenticator(server));
