@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serveBare } from './bare.js';
+import { serveWithStubHasher } from './stub-hash-server.js';
 import { measureBound } from './bound.js';
 import { postgresReachable, type Dialect } from './databases.js';
 import { benchKabuto, type Settings } from './kabuto-figures.js';
@@ -14,19 +15,24 @@ const USAGE = `Usage: npm run bench -- [--quick] [--dialect sqlite|postgres] [--
 
 Measures Kabuto against the cost of one argon2id hash, against bare Fastify and against better-auth,
 on SQLite and (when reachable) PostgreSQL; prints one table and writes bench/results.json.
-  --quick     short runs: a sanity check, not figures to quote (written to bench/results-quick.json)
+  --quick     short runs: a sanity check, not figures to quote
+              (a quick or partial run writes bench/results-partial.json, never results.json)
   --dialect   only this database kind
-  --no-peer   skip better-auth`;
+  --no-peer   skip better-auth
+  --report    no run: print the table of bench/results.json and put it in bench/README.md`;
 
+// About 5 minutes for both database kinds with the peer.
 const FULL: Settings = {
-  timing: { warmupSeconds: 3, seconds: 10 },
+  timing: { warmupSeconds: 2, seconds: 8 },
   hashConnections: 16,
   readConnections: 32,
   floodConnections: 256,
   floodSeconds: 8,
   failureSamples: 24,
   fillerSessions: 100_000,
-  boundSeconds: 5,
+  boundSeconds: 3,
+  signInRounds: 3,
+  roundSeconds: 5,
 };
 
 const QUICK: Settings = {
@@ -37,13 +43,15 @@ const QUICK: Settings = {
   floodSeconds: 3,
   failureSamples: 6,
   fillerSessions: 100_000,
-  boundSeconds: 2,
+  boundSeconds: 1.5,
+  signInRounds: 2,
+  roundSeconds: 2,
 };
 
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { quick: { type: 'boolean' }, dialect: { type: 'string' }, 'no-peer': { type: 'boolean' }, child: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { report: { type: 'boolean' }, quick: { type: 'boolean' }, dialect: { type: 'string' }, 'no-peer': { type: 'boolean' }, child: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     console.log(USAGE);
@@ -54,8 +62,18 @@ export async function main(argv: string[]): Promise<number> {
     await serveBare();
     return 0;
   }
+  if (values.child === 'stub-hash') {
+    await serveWithStubHasher();
+    return 0;
+  }
   if (values.child === 'bound') {
     console.log(JSON.stringify(await measureBound(Number(process.env.KABUTO_BENCH_BOUND_SECONDS ?? 5))));
+    return 0;
+  }
+
+  if (values.report) {
+    const saved = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8')) as Results;
+    console.log(publish(saved, true));
     return 0;
   }
 
@@ -96,11 +114,29 @@ export async function main(argv: string[]): Promise<number> {
   }
   results.targets = targetsOf(results.dialects);
   results.machine.loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));
-  const file = join(ROOT, 'bench', values.quick ? 'results-quick.json' : 'results.json');
+  // Only a complete run (full length, both kinds, the peer) is results.json; anything else is a check.
+  const complete = !values.quick && !values.dialect && !values['no-peer'];
+  const file = join(ROOT, 'bench', complete ? 'results.json' : 'results-partial.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-  console.log(`\nKabuto bench, ${results.date}, ${String(results.machine.cpu)} × ${String(results.machine.cores)}, Node ${process.version} (${results.mode})\n`);
-  console.log(table(results));
-  for (const t of results.targets) if (!t.met) console.log(`target not met: ${t.figure} on ${t.dialect}: ${t.value.toFixed(2)} (${t.target})`);
+  console.log(publish(results, complete));
   console.log(`\nwritten: ${file}`);
   return 0;
+}
+
+/** The table with its heading; a full run also replaces the table in bench/README.md. */
+function publish(results: Results, toReadme: boolean): string {
+  const m = results.machine;
+  const load = (m.loadAverageAtStart as number[]).join(' ');
+  const heading = `Kabuto bench, ${results.date}, ${String(m.cpu)} × ${String(m.cores)} cores, ${String(m.memoryGiB)} GiB, Node ${String(m.node)}, load average ${load} at the start (${results.mode} run)`;
+  const section = `${heading}\n\n${table(results)}`;
+  if (toReadme) updateReadme(section);
+  const missed = results.targets.filter((t) => !t.met).map((t) => `target not met: ${t.figure} on ${t.dialect}: ${t.value.toFixed(2)} (${t.target})`);
+  return `\n${section}\n\n${missed.join('\n')}`;
+}
+
+function updateReadme(section: string): void {
+  const file = join(ROOT, 'bench', 'README.md');
+  const text = readFileSync(file, 'utf8');
+  const updated = text.replace(/<!-- results:start -->[\s\S]*<!-- results:end -->/, `<!-- results:start -->\n${section}\n<!-- results:end -->`);
+  if (updated !== text) writeFileSync(file, updated);
 }

@@ -1,0 +1,32 @@
+import { loadConfig } from '../src/config.js';
+import { buildApp } from '../src/http/app.js';
+import { createKabuto } from '../src/kabuto.js';
+
+/**
+ * Kabuto as `kabuto serve` composes it, with one change: the password hasher answers "right" after
+ * a 5 ms timer instead of hashing. Under load its CPU per sign-in is Kabuto's own work alone (HTTP,
+ * queries, session, log), measured without two argon2 threads beside it on the cores.
+ * A diagnostic of the bench only (`--child stub-hash`); never a way to run Kabuto.
+ */
+export async function serveWithStubHasher(): Promise<void> {
+  const config = loadConfig(process.env);
+  const wait = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
+  const kabuto = await createKabuto(config, {
+    hasher: {
+      hash: async () => {
+        throw new Error('the stub hasher does not hash');
+      },
+      verify: async () => {
+        await wait();
+        return true;
+      },
+      verifyDummy: wait,
+      needsRehash: () => false,
+    },
+  });
+  const app = await buildApp(kabuto);
+  kabuto.deps.logger = app.log;
+  await app.listen({ host: config.host, port: config.port });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void app.close().then(() => kabuto.close()).then(() => process.exit(0)));
+  await new Promise(() => {});
+}
