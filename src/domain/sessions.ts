@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Deps } from './context.js';
-import { constantTimeEqual, newId } from './crypto.js';
+import { newId } from './crypto.js';
 import type { SessionRecord } from './types.js';
 
 // A session token is `id.secret`; only a hash of the secret is stored, so a copy of the database
@@ -10,6 +10,17 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
+}
+
+/**
+ * The stored hash against the presented secret's, compared in constant time. Both are SHA-256
+ * digests, so their lengths are equal and public: no HMAC round (constantTimeEqual's) is needed,
+ * which was 5 % of a signed-in read's CPU in the bench.
+ */
+function secretMatches(storedHash: string, secret: string): boolean {
+  const stored = Buffer.from(storedHash, 'hex');
+  const presented = createHash('sha256').update(secret).digest();
+  return stored.length === presented.length && timingSafeEqual(stored, presented);
 }
 
 export async function createSession(deps: Deps, customerId: string, client: { address: string; userAgent: string }): Promise<{ token: string; session: SessionRecord }> {
@@ -35,7 +46,7 @@ export async function resolveSession(deps: Deps, token: string | undefined): Pro
   const [id, secret, extra] = token.split('.');
   if (!id || !secret || extra !== undefined) return undefined;
   const session = await deps.store.sessions.findById(id);
-  if (!session || !constantTimeEqual(session.secretHash, hashSecret(secret))) return undefined;
+  if (!session || !secretMatches(session.secretHash, secret)) return undefined;
   const now = deps.clock.now();
   if (now - session.lastSeenAt >= deps.policy.sessionIdleMs || now - session.createdAt >= deps.policy.sessionAbsoluteMs) {
     await deps.store.sessions.delete(id);
