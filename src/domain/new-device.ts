@@ -18,6 +18,12 @@ export function validDeviceToken(token: string | undefined): string | undefined 
   return token !== undefined && TOKEN_PATTERN.test(token) ? token : undefined;
 }
 
+/** A stable name for a device's token in counters (never the token itself). */
+export function deviceKey(deps: Deps, token: string | undefined): string | undefined {
+  const valid = validDeviceToken(token);
+  return valid === undefined ? undefined : deviceHash(deps, valid);
+}
+
 export async function isKnownDevice(deps: Deps, customerId: string, token: string | undefined): Promise<boolean> {
   const valid = validDeviceToken(token);
   return valid !== undefined && deps.store.factors.isKnownDevice(customerId, deviceHash(deps, valid));

@@ -6,7 +6,7 @@ import { formatJst, sendNotice } from './notices.js';
 import { loginLockDuration } from './policy.js';
 import { recordAudit } from './audit.js';
 import { createSession } from './sessions.js';
-import { recordDeviceSignIn } from './new-device.js';
+import { deviceKey, isKnownDevice, recordDeviceSignIn } from './new-device.js';
 import { secondFactorReason } from './sign-in-policy.js';
 import type { CustomerRecord, LoginEvent } from './types.js';
 
@@ -34,13 +34,15 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
   const customer = await deps.store.customers.findByLoginId(input.loginId);
   // Unknown ID and locked account spend the same hashing work as a wrong password and answer the
   // same: an attacker learns nothing about which IDs exist or are locked.
-  if (!customer || (customer.lockedUntil !== null && customer.lockedUntil > now)) {
+  if (!customer || (await lockedForThisDevice(deps, customer, client, now))) {
     await deps.hasher.verifyDummy(input.password);
     await failSignIn(deps, customer, input.loginId, client, addressKey, customer ? 'locked' : 'invalid_credentials');
     return fail('invalid_credentials');
   }
   if (!(await deps.hasher.verify(customer.passwordHash, input.password))) {
     await countWrongPassword(deps, customer, now);
+    const deviceFailures = deviceFailureKey(deps, customer, client);
+    if (deviceFailures) await deps.store.throttle.add(deviceFailures, now);
     await failSignIn(deps, customer, input.loginId, client, addressKey, 'invalid_credentials');
     return fail('invalid_credentials');
   }
@@ -64,6 +66,24 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
     return { status: 'second_factor_required', challenge: viewChallenge(deps, challenge) };
   }
   return completeSignIn(deps, customer, client);
+}
+
+/**
+ * The lock stops guessing, but anyone who knows a login ID could keep its owner locked out by
+ * guessing on purpose. A browser the customer has completed a sign-in with (its device cookie) is
+ * not held by the lock (OWASP's device cookies): the attacker's lock binds only the attacker.
+ */
+async function lockedForThisDevice(deps: Deps, customer: CustomerRecord, client: Client, now: number): Promise<boolean> {
+  if (customer.lockedUntil === null || customer.lockedUntil <= now) return false;
+  if (!(await isKnownDevice(deps, customer.id, client.deviceToken))) return true;
+  // A known device has its own budget of wrong passwords (a stolen device cookie buys no more guesses).
+  const failures = await deps.store.throttle.count(deviceFailureKey(deps, customer, client)!, now - deps.policy.loginLockMaxMs);
+  return failures >= deps.policy.loginLockThreshold;
+}
+
+function deviceFailureKey(deps: Deps, customer: CustomerRecord, client: Client): string | undefined {
+  const device = deviceKey(deps, client.deviceToken);
+  return device && `login-fail:device:${customer.id}:${device}`;
 }
 
 /** The last step of every successful sign-in: a fresh session (never one the client brought). */

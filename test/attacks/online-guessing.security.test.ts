@@ -102,4 +102,32 @@ describe('attack: online guessing', () => {
     const wrong = await attacker.post(`/api/v1/challenges/${id}/verify`, { method: 'sms', code: code === '000002' ? '000003' : '000002' });
     expect(wrong.body.attemptsLeft).toBe(1);
   });
+
+  it('an attacker who locks an account by guessing does not lock its owner out of a browser they signed in with before', async () => {
+    const victim = await createCustomer(server);
+    const home = server.client();
+    expect((await signInWithPassword(home, victim)).status).toBe(200);
+    expect(home.cookies.get('kabuto_device')).toBeDefined();
+    await home.post('/api/v1/logout');
+
+    const attacker = server.client();
+    for (let i = 0; i < 5; i++) await attacker.post('/api/v1/login', { loginId: victim.loginId, password: `deliberate wrong ${i}` }, { 'x-forwarded-for': '203.0.113.9' });
+    // Locked for anyone else, the right password included ...
+    expect((await signInWithPassword(server.client(), victim)).status).toBe(401);
+    expect((await signInWithPassword(attacker, victim)).status).toBe(401);
+    // ... but the owner's own browser still gets in.
+    const back = await signInWithPassword(home, victim);
+    expect(back.status).toBe(200);
+    expect(back.body.status).toBe('signed_in');
+  });
+
+  it('a known device still guesses under the lock budget: five wrong passwords there lock it too', async () => {
+    const victim = await createCustomer(server);
+    const home = server.client();
+    await signInWithPassword(home, victim);
+    for (let i = 0; i < 5; i++) await server.client().post('/api/v1/login', { loginId: victim.loginId, password: `deliberate wrong ${i}` });
+    for (let i = 0; i < 5; i++) expect((await home.post('/api/v1/login', { loginId: victim.loginId, password: `home wrong ${i}x` })).status).toBe(401);
+    // The device spent its own budget: now the lock holds it too, right password or not.
+    expect((await signInWithPassword(home, victim)).status).toBe(401);
+  });
 });
