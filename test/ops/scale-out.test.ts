@@ -47,7 +47,7 @@ describeOn('postgres', 'three processes on one PostgreSQL database', () => {
   }, 90_000);
 
   afterAll(async () => {
-    const codes = await Promise.all(processes.map(stopServe));
+    const codes = await Promise.all(processes.map((serve) => stopServe(serve)));
     expect(codes).toEqual([0, 0, 0]);
   });
 
@@ -128,7 +128,7 @@ describeOn('sqlite', 'two processes on one SQLite file (a rolling restart)', () 
   }, 90_000);
 
   afterAll(async () => {
-    expect(await Promise.all(processes.map(stopServe))).toEqual([0, 0]);
+    expect(await Promise.all(processes.map((serve) => stopServe(serve)))).toEqual([0, 0]);
     rmSync(dir, { recursive: true, force: true });
   });
 
