@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { HttpClient } from './http-client.js';
 import type { TestServer } from './harness.js';
+import { rememberSecret } from './known-secrets.js';
 
 // The customer journeys that many tests start from, written once.
 
@@ -24,6 +25,8 @@ export async function createCustomer(server: TestServer, input: Partial<TestCust
     email: input.email ?? `cust${suffix}@example.jp`,
     phone: 'phone' in input ? input.phone : `090-${String(1000 + (counter % 9000)).padStart(4, '0')}-${String(process.pid % 10000).padStart(4, '0')}`,
   };
+  rememberSecret(customer.password);
+  rememberSecret(customer.tradingPassword);
   const response = await server.admin().post('/api/admin/v1/customers', {
     loginId: customer.loginId,
     name: 'テスト 顧客',
@@ -54,7 +57,9 @@ export async function latestCode(server: TestServer, phone: string): Promise<str
   const messages = await outbox(server, phone.startsWith('+') ? phone : e164(phone));
   const match = messages[0]?.body.match(/(?:コード: |コードは、)([0-9、]+)/);
   if (!match) throw new Error(`no code in the outbox for ${phone}`);
-  return match[1]!.replace(/、/g, '');
+  const code = match[1]!.replace(/、/g, '');
+  rememberSecret(code);
+  return code;
 }
 
 export async function signInWithPassword(client: HttpClient, customer: TestCustomer) {

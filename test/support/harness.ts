@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { buildApp, type AppOptions } from '../../src/http/app.js';
 import { createKabuto, type Kabuto, type KabutoOverrides } from '../../src/kabuto.js';
 import { HttpClient } from './http-client.js';
+import { leakedSecrets } from './known-secrets.js';
 
 // Every API test runs the real app over real HTTP, on SQLite by default and on PostgreSQL with
 // KABUTO_TEST_DIALECT=postgres (npm run test:pg): one suite, two databases.
@@ -92,6 +93,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await app.close();
       await kabuto.close();
       await database.drop();
+      const leaked = leakedSecrets(logs);
+      if (leaked.length > 0) throw new Error(`${leaked.length} secret(s) of this test reached the server's log`);
     },
   };
 }

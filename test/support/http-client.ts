@@ -1,3 +1,5 @@
+import { rememberSecret } from './known-secrets.js';
+
 // A small HTTP client with a cookie jar, so tests speak to the server as a browser would.
 
 export interface HttpResponse<T = any> {
@@ -39,7 +41,10 @@ export class HttpClient {
       const value = rest.join('=');
       const expired = attributes.some((a) => /expires=Thu, 01 Jan 1970/i.test(a)) || value === '';
       if (expired) this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value);
+      else {
+        this.cookies.set(name!.trim(), value);
+        for (const part of value.split('.')) rememberSecret(part);
+      }
     }
     const text = await response.text();
     let parsed: unknown = undefined;
