@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useFactorTexts } from '../i18n/texts-factors';
-import { Field } from './Field';
+import { TradingPasswordField } from './TradingPasswordField';
 
 /** The trading password every factor change starts with (then, with 2FA on, the current factor). */
 export function TradingPasswordForm({ submitLabel, disabled, onSubmit, children }: { submitLabel: string; disabled: boolean; onSubmit(tradingPassword: string): void; children?: ReactNode }) {
@@ -14,7 +14,7 @@ export function TradingPasswordForm({ submitLabel, disabled, onSubmit, children 
   return (
     <form className="card" onSubmit={submit}>
       {children}
-      <Field label={f.common.tradingPassword} name="tradingPassword" type="password" autoComplete="off" required disabled={disabled} value={tradingPassword} onChange={(e) => setTradingPassword(e.target.value)} />
+      <TradingPasswordField label={f.common.tradingPassword} disabled={disabled} value={tradingPassword} onChange={setTradingPassword} />
       <button type="submit" className="primary" disabled={disabled}>
         {submitLabel}
       </button>

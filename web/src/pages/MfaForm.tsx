@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { MfaMethod, MfaScope, MfaSettings } from '../api/types';
 import { Alert } from '../components/Alert';
-import { Field } from '../components/Field';
+import { TradingPasswordField } from '../components/TradingPasswordField';
 import { StepUpSection } from '../components/StepUpSection';
 import { useStepUp } from '../hooks/useStepUp';
 import { errorText } from '../i18n/error-text';
@@ -74,16 +74,7 @@ export function MfaForm({ settings, onChanged }: { settings: MfaSettings; onChan
             <p className="choice-reason" id="mfa-scope-all-help">{t.mfa.scopeAllHelp}</p>
           </div>
         </fieldset>
-        <Field
-          label={t.mfa.tradingPassword}
-          name="tradingPassword"
-          type="password"
-          autoComplete="off"
-          required
-          disabled={locked}
-          value={tradingPassword}
-          onChange={(e) => setTradingPassword(e.target.value)}
-        />
+        <TradingPasswordField label={t.mfa.tradingPassword} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
         {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
         <button type="submit" className="primary" disabled={locked || !changing}>
           {needsCode ? t.common.send : t.common.execute}

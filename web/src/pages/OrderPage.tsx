@@ -4,6 +4,7 @@ import { fetchInstruments } from '../api/endpoints';
 import type { Order } from '../api/types';
 import { Alert } from '../components/Alert';
 import { Field } from '../components/Field';
+import { TradingPasswordField } from '../components/TradingPasswordField';
 import { PageTitle } from '../components/PageTitle';
 import { StepUpSection } from '../components/StepUpSection';
 import { useLoad } from '../hooks/useLoad';
@@ -92,16 +93,7 @@ export function OrderPage() {
           </div>
         </fieldset>
         <Field label={t.order.quantity} name="quantity" inputMode="numeric" required disabled={locked} value={quantity} onChange={(e) => setQuantity(e.target.value)} />
-        <Field
-          label={t.order.tradingPassword}
-          name="tradingPassword"
-          type="password"
-          autoComplete="off"
-          required
-          disabled={locked}
-          value={tradingPassword}
-          onChange={(e) => setTradingPassword(e.target.value)}
-        />
+        <TradingPasswordField label={t.order.tradingPassword} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
         {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
         <button type="submit" className="primary" disabled={locked || !chosen}>
           {t.order.submit}

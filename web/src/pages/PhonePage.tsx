@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import type { Customer } from '../api/types';
 import { Alert } from '../components/Alert';
 import { Field } from '../components/Field';
+import { TradingPasswordField } from '../components/TradingPasswordField';
 import { PageTitle } from '../components/PageTitle';
 import { StepUpSection } from '../components/StepUpSection';
 import { useStepUp } from '../hooks/useStepUp';
@@ -63,16 +64,7 @@ export function PhonePage() {
           value={number}
           onChange={(e) => setNumber(e.target.value)}
         />
-        <Field
-          label={t.phone.tradingPassword}
-          name="tradingPassword"
-          type="password"
-          autoComplete="off"
-          required
-          disabled={locked}
-          value={tradingPassword}
-          onChange={(e) => setTradingPassword(e.target.value)}
-        />
+        <TradingPasswordField label={t.phone.tradingPassword} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
         {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
         <button type="submit" className="primary" disabled={locked}>
           {t.common.send}

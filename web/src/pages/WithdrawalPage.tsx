@@ -4,6 +4,7 @@ import { fetchAccount, fetchProfile } from '../api/endpoints';
 import type { BankAccount, Withdrawal } from '../api/types';
 import { Alert } from '../components/Alert';
 import { Field } from '../components/Field';
+import { TradingPasswordField } from '../components/TradingPasswordField';
 import { PageTitle } from '../components/PageTitle';
 import { StepUpSection } from '../components/StepUpSection';
 import { useLoad } from '../hooks/useLoad';
@@ -93,16 +94,7 @@ export function WithdrawalPage() {
           value={amount}
           onChange={(e) => setAmount(e.target.value)}
         />
-        <Field
-          label={t.withdrawal.tradingPassword}
-          name="tradingPassword"
-          type="password"
-          autoComplete="off"
-          required
-          disabled={locked}
-          value={tradingPassword}
-          onChange={(e) => setTradingPassword(e.target.value)}
-        />
+        <TradingPasswordField label={t.withdrawal.tradingPassword} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
         {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
         <button type="submit" className="primary" disabled={locked}>
           {needsCode ? t.common.send : t.common.execute}
