@@ -137,10 +137,13 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
   },
   publicOrigin: {
     name: 'KABUTO_PUBLIC_ORIGIN',
-    defaultText: 'unset',
-    description: 'e.g. `https://kabuto.example.jp`: the origin for CSRF checks; https turns on HSTS and Secure cookies',
-    parse: (raw) => {
+    defaultText: 'unset (required in production)',
+    description: 'e.g. `https://kabuto.example.jp`: the origin customers use, for CSRF checks and passkeys; https turns on HSTS and Secure cookies',
+    parse: (raw, { mode }) => {
       const origin = raw?.replace(/\/$/, '');
+      // Behind a proxy the Host header is an internal name: guessing the origin from it would refuse
+      // every customer's request (CSRF) and every passkey (relying party). Production says it.
+      if (origin === undefined && mode === 'production') invalid('is required in production mode: the origin customers use, e.g. https://kabuto.example.jp');
       return origin === undefined || /^https?:\/\/[^/]+$/.test(origin) ? origin : invalid('must be an origin such as https://kabuto.example.jp');
     },
   },

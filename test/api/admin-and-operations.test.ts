@@ -78,11 +78,13 @@ describe('operations endpoints', () => {
     }
   });
 
-  it('refuses to start in production without KABUTO_SECRET, naming the variable, and never enables the outbox there', async () => {
+  it('refuses to start in production without KABUTO_SECRET or KABUTO_PUBLIC_ORIGIN, naming the variable, and never enables the outbox there', async () => {
     const { loadConfig } = await import('../../src/config.js');
-    expect(() => loadConfig({ NODE_ENV: 'production', KABUTO_DATABASE_URL: ':memory:' })).toThrow(/KABUTO_SECRET/);
-    expect(() => loadConfig({ NODE_ENV: 'production', KABUTO_SECRET: 'b'.repeat(64), KABUTO_DEV_OUTBOX: '1' })).toThrow(/KABUTO_DEV_OUTBOX/);
-    const production = loadConfig({ NODE_ENV: 'production', KABUTO_SECRET: 'b'.repeat(64) });
+    const origin = { KABUTO_PUBLIC_ORIGIN: 'https://kabuto.example.jp' };
+    expect(() => loadConfig({ NODE_ENV: 'production', KABUTO_DATABASE_URL: ':memory:', ...origin })).toThrow(/KABUTO_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', KABUTO_SECRET: 'b'.repeat(64) })).toThrow(/KABUTO_PUBLIC_ORIGIN is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', KABUTO_SECRET: 'b'.repeat(64), KABUTO_DEV_OUTBOX: '1', ...origin })).toThrow(/KABUTO_DEV_OUTBOX/);
+    const production = loadConfig({ NODE_ENV: 'production', KABUTO_SECRET: 'b'.repeat(64), ...origin });
     expect(production.devOutbox).toBe(false);
     expect(production.seedDemo).toBe(false);
   });

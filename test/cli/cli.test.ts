@@ -55,7 +55,7 @@ describe('the kabuto CLI', () => {
   });
 
   it('refuses to start in production without its secret, naming the variable', async () => {
-    await expect(run('node', ['bin/kabuto.mjs', 'serve'], { env: { ...env, NODE_ENV: 'production', KABUTO_SECRET: '', KABUTO_DEV_OUTBOX: '' } })).rejects.toMatchObject({
+    await expect(run('node', ['bin/kabuto.mjs', 'serve'], { env: { ...env, NODE_ENV: 'production', KABUTO_SECRET: '', KABUTO_DEV_OUTBOX: '', KABUTO_PUBLIC_ORIGIN: 'https://kabuto.example.jp' } })).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('KABUTO_SECRET'),
     });
