@@ -1,8 +1,8 @@
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Deps } from './context.js';
 import { challengeMethods } from './challenge-create.js';
-import { checkChallengeUsable } from './challenge-verify.js';
-import { fail, type Failure } from './errors.js';
+import { openChallenge } from './challenge-access.js';
+import { fail, isFailure, type Failure } from './errors.js';
 import { asTransports, WEBAUTHN_TIMEOUT_MS, type RelyingParty } from './passkey-ceremony.js';
 
 /** POST /challenges/{id}/passkey-options: request options for this challenge's customer's passkeys. */
@@ -12,11 +12,10 @@ export async function startChallengePasskey(
   challengeId: string,
   requester: { customerId: string | null },
 ): Promise<PublicKeyCredentialRequestOptionsJSON | Failure> {
-  const challenge = await deps.store.challenges.findById(challengeId);
-  if (!challenge || (challenge.purpose !== 'login' && challenge.customerId !== requester.customerId)) return fail('challenge_not_found');
   const now = deps.clock.now();
-  const unusable = await checkChallengeUsable(deps, challenge, now);
-  if (unusable) return unusable;
+  const opened = await openChallenge(deps, challengeId, requester, now);
+  if (isFailure(opened)) return opened;
+  const { challenge } = opened;
   const offered = challengeMethods(deps, challenge).map((m) => m.type);
   if (!offered.includes('passkey')) return fail('method_unavailable', { method: 'passkey', available: offered });
   const passkeys = await deps.store.factors.listPasskeys(challenge.customerId);

@@ -1,9 +1,9 @@
 import type { Deps } from './context.js';
 import { generateCode, hashCode } from './codes.js';
-import { fail, type Failure } from './errors.js';
+import { fail, isFailure, type Failure } from './errors.js';
 import { last4 } from './phone.js';
 import type { ChallengeRecord, CodeChannel } from './types.js';
-import { checkChallengeUsable } from './challenge-verify.js';
+import { openChallenge, usableChallengeCustomer } from './challenge-access.js';
 
 const HOUR = 3600_000;
 
@@ -33,11 +33,10 @@ export async function sendChallengeCode(
   channel: CodeChannel,
   requester: { customerId: string | null },
 ): Promise<CodeSent | Failure> {
-  const challenge = await deps.store.challenges.findById(challengeId);
-  if (!challenge || (challenge.purpose !== 'login' && challenge.customerId !== requester.customerId)) return fail('challenge_not_found');
   const now = deps.clock.now();
-  const unusable = await checkChallengeUsable(deps, challenge, now);
-  if (unusable) return unusable;
+  const opened = await openChallenge(deps, challengeId, requester, now);
+  if (isFailure(opened)) return opened;
+  const { challenge } = opened;
   // A challenge that takes a passkey only would refuse the code: sending it would only cost money.
   if (challenge.data.phishingResistant) return fail('phishing_resistant_required', { operation: challenge.data.phishingResistant });
 
@@ -99,8 +98,8 @@ export async function sendChallengeCode(
 async function refusedSend(deps: Deps, challengeId: string, now: number): Promise<Failure> {
   const current = await deps.store.challenges.findById(challengeId);
   if (!current) return fail('challenge_not_found');
-  const unusable = await checkChallengeUsable(deps, current, now);
-  if (unusable) return unusable;
+  const unusable = await usableChallengeCustomer(deps, current, now);
+  if (isFailure(unusable)) return unusable;
   if (current.sends >= deps.policy.maxSendsPerChallenge) return fail('send_limit_reached');
   const wait = (current.lastSentAt ?? now) + deps.policy.resendAfterMs - now;
   return fail('resend_too_soon', { retryAfter: Math.max(1, Math.ceil(wait / 1000)) });

@@ -6,6 +6,7 @@ import { challengeMethods } from './challenge-create.js';
 import { sendNotice } from './notices.js';
 import { recordAudit } from './audit.js';
 import type { ChallengeRecord, CustomerRecord } from './types.js';
+import { openChallenge, usableChallengeCustomer } from './challenge-access.js';
 import { verifyFactor } from './factor-verify.js';
 import type { RelyingParty } from './passkey-ceremony.js';
 
@@ -26,16 +27,6 @@ export interface Verified {
   recoveryCodesLeft?: number;
 }
 
-/** Why a challenge can take no more sends or guesses, or undefined when it can. */
-export async function checkChallengeUsable(deps: Deps, challenge: ChallengeRecord, now: number): Promise<Failure | undefined> {
-  if (challenge.status === 'used' || challenge.status === 'verified') return fail('challenge_used');
-  if (challenge.status === 'dead') return fail('too_many_attempts', { retryAfter: Math.max(1, Math.ceil((challenge.expiresAt - now) / 1000)) });
-  if (now >= challenge.expiresAt) return fail('challenge_expired');
-  const customer = await deps.store.customers.findById(challenge.customerId);
-  if (!customer || customer.factorLocked) return fail('factor_locked');
-  return undefined;
-}
-
 /**
  * 認証する. A login challenge goes straight to `used` (the caller opens the session); any other to
  * `verified`, to be consumed once by the operation it was made for. Concurrent right answers race
@@ -47,14 +38,13 @@ export async function verifyChallenge(
   input: VerifyInput,
   requester: { customerId: string | null },
 ): Promise<Verified | Failure> {
-  const challenge = await deps.store.challenges.findById(challengeId);
-  if (!challenge || (challenge.purpose !== 'login' && challenge.customerId !== requester.customerId)) return fail('challenge_not_found');
   const now = deps.clock.now();
-  const unusable = await checkChallengeUsable(deps, challenge, now);
-  if (unusable) {
-    deps.events.verification(unusable.code);
-    return unusable;
+  const opened = await openChallenge(deps, challengeId, requester, now);
+  if (isFailure(opened)) {
+    if (opened.code !== 'challenge_not_found') deps.events.verification(opened.code);
+    return opened;
   }
+  const { challenge, customer } = opened;
   // The policy decided at creation: this operation takes a passkey, and nothing a phishing site can relay.
   if (challenge.data.phishingResistant && input.method !== 'passkey') {
     deps.events.verification('phishing_resistant_required');
@@ -75,7 +65,6 @@ export async function verifyChallenge(
     if (isFailure(result)) return result;
     recoveryCodesLeft = result.recoveryCodesLeft;
   }
-  const customer = (await deps.store.customers.findById(challenge.customerId))!;
   return { challenge: { ...challenge, status: to }, customer, ...(recoveryCodesLeft !== undefined ? { recoveryCodesLeft } : {}) };
 }
 
@@ -101,14 +90,13 @@ async function wrongCode(deps: Deps, challenge: ChallengeRecord, now: number): P
   const counted = await deps.store.challenges.countWrongAttempt(challenge.id, max);
   await deps.store.throttle.add(`code-fail:${challenge.customerId}`, now);
   if (!counted) {
+    // No longer pending: another request used or killed it meanwhile.
     const current = await deps.store.challenges.findById(challenge.id);
-    return (current && (await checkChallengeUsable(deps, current, now))) ?? fail('too_many_attempts', { retryAfter: 60 });
-  }
-  if (counted.status === 'dead') {
-    await lockFactorIfAbused(deps, challenge.customerId, now);
-    return fail('too_many_attempts', { retryAfter: Math.max(1, Math.ceil((challenge.expiresAt - now) / 1000)) });
+    const state = current && (await usableChallengeCustomer(deps, current, now));
+    return isFailure(state) ? state : fail('too_many_attempts', { retryAfter: 60 });
   }
   await lockFactorIfAbused(deps, challenge.customerId, now);
+  if (counted.status === 'dead') return fail('too_many_attempts', { retryAfter: Math.max(1, Math.ceil((challenge.expiresAt - now) / 1000)) });
   return fail('invalid_code', { attemptsLeft: max - counted.attempts });
 }
 

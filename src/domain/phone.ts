@@ -28,6 +28,7 @@ export function parseDomesticPhone(input: string): ParsedPhone | Failure {
   return fail('phone_invalid', { reason: 'unsupported_type' });
 }
 
-export function last4(e164: string): string {
-  return e164.slice(-4);
+/** The last four digits a customer recognises a phone number or a bank account by. */
+export function last4(number: string): string {
+  return number.slice(-4);
 }

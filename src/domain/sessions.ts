@@ -23,13 +23,19 @@ function secretMatches(storedHash: string, secret: string): boolean {
   return stored.length === presented.length && timingSafeEqual(stored, presented);
 }
 
-export async function createSession(deps: Deps, customerId: string, client: { address: string; userAgent: string }): Promise<{ token: string; session: SessionRecord }> {
+/** A fresh `id.secret` token, and what the store keeps of it. */
+function mintToken(deps: Deps): { id: string; secretHash: string; token: string } {
   const id = newId(deps.random, 16);
   const secret = newId(deps.random, 32);
+  return { id, secretHash: hashSecret(secret), token: `${id}.${secret}` };
+}
+
+export async function createSession(deps: Deps, customerId: string, client: { address: string; userAgent: string }): Promise<{ token: string; session: SessionRecord }> {
+  const { id, secretHash, token } = mintToken(deps);
   const now = deps.clock.now();
   const session: SessionRecord = {
     id,
-    secretHash: hashSecret(secret),
+    secretHash,
     customerId,
     createdAt: now,
     lastSeenAt: now,
@@ -37,7 +43,7 @@ export async function createSession(deps: Deps, customerId: string, client: { ad
     userAgent: client.userAgent.slice(0, 512),
   };
   await deps.store.sessions.insert(session);
-  return { token: `${id}.${secret}`, session };
+  return { token, session };
 }
 
 /** The live session behind a token, or undefined: unknown, wrong secret, idle or past its absolute limit. */
@@ -66,16 +72,14 @@ export async function endSession(deps: Deps, sessionId: string): Promise<void> {
  * it at the moment the customer proves the second factor. The absolute lifetime is kept.
  */
 export async function rotateSession(deps: Deps, current: SessionRecord): Promise<{ token: string }> {
-  const id = newId(deps.random, 16);
-  const secret = newId(deps.random, 32);
-  await deps.store.sessions.insert({ ...current, id, secretHash: hashSecret(secret), lastSeenAt: deps.clock.now() });
+  const { id, secretHash, token } = mintToken(deps);
+  await deps.store.sessions.insert({ ...current, id, secretHash, lastSeenAt: deps.clock.now() });
   await deps.store.sessions.delete(current.id);
-  return { token: `${id}.${secret}` };
+  return { token };
 }
 
 /** A credential changed: every other session ends and the current one gets a fresh token. */
 export async function rotateAfterCredentialChange(deps: Deps, current: SessionRecord): Promise<{ token: string }> {
-  await deps.store.sessions.deleteForCustomer(current.customerId);
-  const { token } = await createSession(deps, current.customerId, { address: current.address, userAgent: current.userAgent });
-  return { token };
+  await deps.store.sessions.deleteForCustomer(current.customerId, current.id);
+  return rotateSession(deps, current);
 }

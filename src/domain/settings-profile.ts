@@ -7,6 +7,7 @@ import { passStepUp, scopeCoversOperations } from './step-up.js';
 import { checkTradingPassword } from './trading-password.js';
 import { policyDemandsStepUp } from './phishing-resistance.js';
 import type { BankAccount, CustomerRecord } from './types.js';
+import { last4 } from './phone.js';
 
 export interface ProfileChange {
   email?: string;
@@ -56,7 +57,7 @@ export async function changeProfile(deps: Deps, customer: CustomerRecord, change
   const fields = Object.keys(content).filter((k) => content[k as keyof typeof content] !== undefined);
   await recordAudit(deps, customer.id, 'profile_changed', {
     fields,
-    ...(change.bankAccount ? { bankAccountLast4: change.bankAccount.accountNumber.slice(-4) } : {}),
+    ...(change.bankAccount ? { bankAccountLast4: last4(change.bankAccount.accountNumber) } : {}),
     // The cooling-off tells the replaced address of a withdrawal held after the change.
     ...(change.email !== undefined && change.email !== customer.email ? { previousEmail: customer.email } : {}),
   });

@@ -3,6 +3,7 @@ import { formatYen } from './challenge-create.js';
 import type { WithdrawalRecord } from './money-store.js';
 import { sendNotice } from './notices.js';
 import type { CustomerRecord } from './types.js';
+import { last4 } from './phone.js';
 
 // Cooling-off (security.md: SIM swap, account takeover). Someone who took over an account changes
 // the contacts first, so a withdrawal soon after is held, and the contacts that were there before
@@ -25,11 +26,11 @@ async function oldContacts(deps: Deps, customer: CustomerRecord): Promise<{ phon
 
 export async function tellOldContacts(deps: Deps, customer: CustomerRecord, withdrawal: Omit<WithdrawalRecord, 'seq'>): Promise<void> {
   const { phone, emails } = await oldContacts(deps, customer);
-  const last4 = withdrawal.bankAccount.accountNumber.slice(-4);
-  const params = { amount: withdrawal.amount.toLocaleString('ja-JP'), last4, status: '保留中 pending（24時間 / 24 hours）' };
+  const accountLast4 = last4(withdrawal.bankAccount.accountNumber);
+  const params = { amount: withdrawal.amount.toLocaleString('ja-JP'), last4: accountLast4, status: '保留中 pending（24時間 / 24 hours）' };
   for (const email of emails) await sendNotice(deps, email, 'withdrawal_requested', params);
   if (!phone) return;
-  const text = `【${deps.firmName}】出金 ${formatYen(withdrawal.amount)}（口座末尾 ${last4}）を受け付けました。連絡先の変更直後のため24時間保留します。お心当たりがない場合は至急当社へご連絡ください。`;
+  const text = `【${deps.firmName}】出金 ${formatYen(withdrawal.amount)}（口座末尾 ${accountLast4}）を受け付けました。連絡先の変更直後のため24時間保留します。お心当たりがない場合は至急当社へご連絡ください。`;
   try {
     await deps.sms.sendSms(phone, text);
   } catch (error) {

@@ -12,6 +12,7 @@ import { checkTradingPassword } from './trading-password.js';
 import { tellOldContacts } from './withdrawal-cooling-off.js';
 import { policyDemandsStepUp } from './phishing-resistance.js';
 import type { CustomerRecord } from './types.js';
+import { last4 } from './phone.js';
 
 export interface WithdrawalRequest {
   amount: number;
@@ -36,7 +37,7 @@ export function viewWithdrawal(w: Omit<WithdrawalRecord, 'seq'>, now: number): W
     amount: w.amount,
     status: held ? 'pending' : 'completed',
     heldUntil: w.heldUntil === null ? null : new Date(w.heldUntil).toISOString(),
-    bankAccount: { last4: w.bankAccount.accountNumber.slice(-4) },
+    bankAccount: { last4: last4(w.bankAccount.accountNumber) },
     requestedAt: new Date(w.at).toISOString(),
   };
 }

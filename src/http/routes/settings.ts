@@ -10,13 +10,14 @@ import type { CustomerRecord } from '../../domain/types.js';
 import { sendFailure } from '../failures.js';
 import { bankAccount, body, challengeId, enumOf, secret, text } from '../schemas.js';
 import { requireCustomer, setSessionCookie } from '../session.js';
+import { last4 } from '../../domain/phone.js';
 
 export function viewProfile(customer: CustomerRecord) {
   return {
     name: customer.name,
     email: customer.email,
     address: customer.address,
-    bankAccount: customer.bankAccount && { ...customer.bankAccount, last4: customer.bankAccount.accountNumber.slice(-4) },
+    bankAccount: customer.bankAccount && { ...customer.bankAccount, last4: last4(customer.bankAccount.accountNumber) },
   };
 }
 
