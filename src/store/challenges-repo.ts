@@ -87,19 +87,7 @@ export function createChallengeRepo(db: Kysely<Database>): ChallengeStore {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async consume(id, match) {
-      const result = await db
-        .updateTable('challenges')
-        .set({ status: 'used', usedAt: match.now })
-        .where('id', '=', id)
-        .where('status', '=', 'verified')
-        .where('customerId', '=', match.customerId)
-        .where('purpose', '=', match.purpose)
-        .where('contentHash', '=', match.contentHash)
-        .where('expiresAt', '>', match.now)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    },
+    consume: (id, match) => consumeVerifiedChallenge(db, id, match),
     async countDeadSince(customerId, since) {
       const row = await db
         .selectFrom('challenges')
@@ -111,4 +99,30 @@ export function createChallengeRepo(db: Kysely<Database>): ChallengeStore {
       return Number(row.n);
     },
   };
+}
+
+/**
+ * verified → used, for exactly this customer, purpose and content, before expiry; one caller wins.
+ * Exported so that an operation can consume its step-up inside its own transaction (a withdrawal
+ * spends the challenge and moves the money together, or neither).
+ */
+export async function consumeVerifiedChallenge(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database that has the challenges table
+  db: Kysely<any>,
+  id: string,
+  match: { customerId: string; purpose: Purpose; contentHash: string; now: number },
+): Promise<boolean> {
+  // A database with more tables (a transaction over the money tables too) still has these: seen as
+  // just the identity tables, the query keeps its column types.
+  const result = await (db as unknown as Kysely<Database>)
+    .updateTable('challenges')
+    .set({ status: 'used', usedAt: match.now })
+    .where('id', '=', id)
+    .where('status', '=', 'verified')
+    .where('customerId', '=', match.customerId)
+    .where('purpose', '=', match.purpose)
+    .where('contentHash', '=', match.contentHash)
+    .where('expiresAt', '>', match.now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

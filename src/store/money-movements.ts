@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { EntryKind, IdempotencyRecord, KeyClaim, LedgerEntry, MovementResult, OrderMovement, OrderRecord, StoredOutcome, WithdrawalMovement, WithdrawalRecord } from '../domain/money-store.js';
 import type { MoneyTables } from './money-schema.js';
 import type { Database } from './schema.js';
+import { consumeVerifiedChallenge } from './challenges-repo.js';
 
 // Each movement is one transaction. Locks are always taken in the same order — idempotency key,
 // challenge, balance row, holding row — so two movements of one customer never deadlock on
@@ -99,18 +100,9 @@ export function createMovements(db: Db) {
       return run<WithdrawalRecord>(db, m.claim, async (trx) => {
         if (!(await claimKey(trx, m.claim, m.refusal))) return TAKEN;
         if (m.challenge) {
-          const consumed = await trx
-            .updateTable('challenges')
-            .set({ status: 'used', usedAt: m.claim.now })
-            .where('id', '=', m.challenge.id)
-            .where('status', '=', 'verified')
-            .where('customerId', '=', m.claim.customerId)
-            .where('purpose', '=', m.challenge.purpose)
-            .where('contentHash', '=', m.challenge.contentHash)
-            .where('expiresAt', '>', m.claim.now)
-            .executeTakeFirst();
+          const match = { customerId: m.claim.customerId, purpose: m.challenge.purpose, contentHash: m.challenge.contentHash, now: m.claim.now };
           // Rolled back with the key: a 403 has not used its key (api.md).
-          if (Number(consumed.numUpdatedRows) !== 1) throw new Rollback({ status: 'challenge_mismatch' });
+          if (!(await consumeVerifiedChallenge(trx, m.challenge.id, match))) throw new Rollback({ status: 'challenge_mismatch' });
         }
         const w = m.withdrawal;
         const balance = await debit(trx, w.customerId, w.amount);
