@@ -12,7 +12,7 @@ export type ChallengeMethod =
   | { type: 'passkey' }
   | { type: 'recovery_code' };
 
-/** The challenge as the API shows it (shared/spec/api.md `Challenge`). */
+/** The challenge as the API shows it (docs/api.md `Challenge`). */
 export interface ChallengeView {
   id: string;
   purpose: Purpose;

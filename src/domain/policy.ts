@@ -1,4 +1,4 @@
-// The security numbers of shared/spec/security.md, in one frozen object. Operators may override
+// The security numbers of docs/security.md ("Security defaults"), in one frozen object. Operators may override
 // some through configuration; tests hold the defaults.
 
 export interface SecurityPolicy {

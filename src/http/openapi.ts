@@ -28,7 +28,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       info: {
         title: 'Kabuto',
         version,
-        description: 'Account security for online brokerages. The contract in prose: shared/spec/api.md.',
+        description: 'Account security for online brokerages. The API in prose: docs/api.md in the repository.',
       },
       components: {
         securitySchemes: {

@@ -1,4 +1,4 @@
-// The shapes of shared/spec/api.md, as the portal reads them.
+// The shapes of docs/api.md, as the portal reads them.
 
 export type MfaMethod = 'none' | 'sms' | 'totp' | 'passkey';
 export type MfaScope = 'login' | 'all';

@@ -1,4 +1,4 @@
-// 画面の言葉 (shared/spec/glossary.md). The English file mirrors every key.
+// 画面の言葉 (docs/api.md, "Glossary"). The English file mirrors every key.
 
 export const ja = {
   firm: 'Kabuto証券',
