@@ -1,8 +1,10 @@
 # syntax=docker/dockerfile:1
 # Kabuto: API and customer portal in one process. Multi-stage: compilers and dev dependencies stay in
-# the build stages; the runtime image holds production dependencies, the sources and the built portal.
+# the build stages; the runtime image holds production dependencies, the compiled server (dist/) and the
+# built portal: no TypeScript sources, no transpiler.
 
-ARG NODE_VERSION=20.19
+# The current Node.js LTS line (24, "Krypton").
+ARG NODE_VERSION=24
 
 # --- dependencies: native modules (better-sqlite3) may compile when no prebuilt binary fits ---
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
@@ -11,12 +13,16 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
-# --- portal build (Vite): needs the dev dependencies ---
-FROM deps AS web
+# --- build: the server (tsc: src/ → dist/) and the portal (Vite: web/ → web/dist); needs the dev dependencies ---
+FROM deps AS build
+COPY tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY scripts ./scripts
+COPY src ./src
 COPY web ./web
-RUN npx vite build --config web/vite.config.ts --logLevel warn
+RUN npm run build
 
-# --- production dependencies only (tsx runs the TypeScript sources: there is no compile step) ---
+# --- production dependencies only ---
 FROM deps AS prod-deps
 RUN npm prune --omit=dev
 
@@ -31,8 +37,8 @@ WORKDIR /app
 COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
 COPY --chown=root:root package.json package-lock.json ./
 COPY --chown=root:root bin ./bin
-COPY --chown=root:root src ./src
-COPY --from=web --chown=root:root /app/web/dist ./web/dist
+COPY --from=build --chown=root:root /app/dist ./dist
+COPY --from=build --chown=root:root /app/web/dist ./web/dist
 # The code belongs to root and is read-only to the server; only /data (SQLite) is writable, by `node`.
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `kabuto` command. Runs the TypeScript sources through tsx's loader: no build step to forget.
-import { register } from 'tsx/esm/api';
+// The `kabuto` command: the compiled JavaScript in dist/, or the sources while dist/ is missing or out
+// of date (see entry.mjs).
+import { loadMain } from './entry.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const main = await loadMain();
 process.exitCode = await main(process.argv.slice(2));

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { VARIABLES } from '../../src/config-variables.js';
@@ -15,6 +16,27 @@ describe('deployment files', () => {
     expect(runtime).toMatch(/^HEALTHCHECK .*\n.*\/readyz/m);
     expect(runtime).toMatch(/^CMD \["node", "bin\/kabuto.mjs", "serve"\]$/m);
     expect(runtime).not.toMatch(/python3|g\+\+/);
+  });
+
+  it('the image runs the compiled server (dist/) on the current Node.js LTS, without sources or a transpiler', () => {
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    expect(dockerfile).toMatch(/^ARG NODE_VERSION=24$/m);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/^COPY --from=build .*\/app\/dist \.\/dist$/m);
+    expect(runtime).not.toMatch(/^COPY .* (\.\/)?src /m);
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    expect(dockerfile).toMatch(/^RUN npm prune --omit=dev$/m);
+  });
+
+  it('runtime dependencies are what the server imports: no portal, test-only or unused package', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const sources = readdirSync('src', { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(join('src', f), 'utf8'))
+      .join('\n');
+    const imported = new Set([...sources.matchAll(/(?:from|import\() ?'((?:@[^/']+\/)?[^./'][^/']*)/g)].map((m) => m[1]!).filter((name) => !name.startsWith('node:')));
+    expect(Object.keys(pkg.dependencies).sort()).toEqual([...imported].sort());
+    for (const devOnly of ['react', 'react-dom', 'smtp-server', 'tsx', 'typescript', 'vite']) expect(pkg.devDependencies).toHaveProperty(devOnly);
   });
 
   it('compose runs two Kabuto instances on one PostgreSQL behind a reverse proxy, with valid settings', () => {
