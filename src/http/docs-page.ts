@@ -13,7 +13,7 @@ function operationHtml(method: string, path: string, op: NonNullable<OpenApiLike
   const params = (op.parameters ?? []) as Array<{ name: string; in: string; required?: boolean }>;
   return [
     `<section id="${escapeHtml(`${method}-${path}`)}">`,
-    `<h3><span class="method">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code>${op.security ? ' <span class="auth">admin token</span>' : ''}</h3>`,
+    `<h3><span class="method">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code>${JSON.stringify(op.security ?? []).includes('adminToken') ? ' <span class="auth">admin token</span>' : ''}</h3>`,
     params.length ? `<p>Parameters: ${params.map((p) => `<code>${escapeHtml(p.name)}</code> (${escapeHtml(p.in)}${p.required ? ', required' : ''})`).join(', ')}</p>` : '',
     body ? `<details><summary>Request body</summary><pre>${escapeHtml(JSON.stringify(body, null, 2))}</pre></details>` : '',
     '</section>',
