@@ -107,7 +107,7 @@ export function createChallengeRepo(db: Kysely<Database>): ChallengeStore {
  * spends the challenge and moves the money together, or neither).
  */
 export async function consumeVerifiedChallenge(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database that has the challenges table
+  // Kysely<any>: any database that has the challenges table
   db: Kysely<any>,
   id: string,
   match: { customerId: string; purpose: Purpose; contentHash: string; now: number },

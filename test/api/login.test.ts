@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { createCustomer, e164, enableSms, outbox, signInWithPassword } from '../support/flows.js';
+import { createCustomer, enableSms, outbox, signInWithPassword } from '../support/flows.js';
 
 describe('POST /api/v1/login', () => {
   let server: TestServer;

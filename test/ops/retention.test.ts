@@ -6,7 +6,7 @@ import { DEFAULT_RETENTION, pruneCutoffs } from '../../src/cli/prune.js';
 import { createPolicy } from '../../src/domain/policy.js';
 import { pruneExpired } from '../../src/store/retention.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
-import { describeOn, dialect, type TestServer } from '../support/harness.js';
+import { describeOn, type TestServer } from '../support/harness.js';
 import { kabutoCli, startSharedServer } from './ops-support.js';
 
 const DAY = 24 * 3_600_000;

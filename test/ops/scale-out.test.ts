@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.js';
 import { ADMIN_TOKEN, describeOn } from '../support/harness.js';
 import { freshSchema, SpreadClient, startServe, stopServe, type ServeProcess } from './processes.js';

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 // A Twilio-compatible provider on loopback: records every request and answers as told
 // (`ok`, an API error, a 500, or never — for the time-out).
@@ -27,8 +27,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 export async function startFakeProvider(): Promise<FakeProvider> {
   const hanging: Array<() => void> = [];
   const fake: FakeProvider = { url: '', mode: 'ok', requests: [], close: async () => {} };
-  const server: Server = createServer(async (request, response) => {
-    const form = new URLSearchParams(await readBody(request));
+  const answer = (request: IncomingMessage, response: ServerResponse, form: URLSearchParams) => {
     fake.requests.push({ path: request.url ?? '', authorization: request.headers.authorization, form });
     if (fake.mode === 'hang') {
       hanging.push(() => response.destroy());
@@ -48,6 +47,10 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     }
     response.statusCode = 201;
     response.end(JSON.stringify({ sid: `SM${fake.requests.length}`, status: 'queued' }));
+  };
+  const server: Server = createServer((request, response) => {
+    // A failed read ends this request, not the test process (an unhandled rejection would).
+    readBody(request).then((body) => answer(request, response, new URLSearchParams(body)), (error: Error) => response.destroy(error));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

@@ -15,7 +15,7 @@ export interface StepUpRound {
 
 export type Perform<T> = (challengeId?: string) => Promise<T>;
 
-export function useStepUp<T>(onDone: (result: T) => void) {
+export function useStepUp<T>(onDone: (result: T) => void | Promise<void>) {
   const [round, setRound] = useState<StepUpRound | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -41,7 +41,7 @@ export function useStepUp<T>(onDone: (result: T) => void) {
     setBusy(true);
     setError(null);
     try {
-      onDone(await request(undefined));
+      await onDone(await request(undefined));
     } catch (failure) {
       if (failure instanceof ApiError && failure.code === 'step_up_required' && failure.fields.challenge) await enter(failure.fields.challenge as Challenge);
       else setError(failure);
@@ -56,7 +56,7 @@ export function useStepUp<T>(onDone: (result: T) => void) {
     try {
       const result = await perform.current(round.challenge.id);
       setRound(null);
-      onDone(result);
+      await onDone(result);
     } catch (failure) {
       if (failure instanceof ApiError && failure.code === 'step_up_required' && failure.fields.challenge) {
         await enter(failure.fields.challenge as Challenge);
