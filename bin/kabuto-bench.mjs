@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: Kabuto's throughput against the cost of one argon2id hash, and against better-auth.
-// Runs the TypeScript sources through tsx's loader like bin/kabuto.mjs. The same entry starts the
+// Runs the TypeScript sources through tsx's loader (the bench is a development tool: tsx is a dev dependency). The same entry starts the
 // bench's own child processes (`--child bound|bare`), so every server runs in a process of one kind.
 import { register } from 'tsx/esm/api';
 
