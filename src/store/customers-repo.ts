@@ -45,6 +45,16 @@ export function createCustomerRepo(db: Kysely<Database>): CustomerStore {
     async update(id, patch) {
       await db.updateTable('customers').set(toRow(patch)).where('id', '=', id).execute();
     },
+    async reserveLoginAttempt(id, threshold, now) {
+      return db
+        .updateTable('customers')
+        .set((eb) => ({ failedLogins: eb('failedLogins', '+', 1) }))
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<=', now)]))
+        .where('failedLogins', '<', threshold)
+        .returning(['failedLogins', 'lockCount'])
+        .executeTakeFirst();
+    },
     async countLoginFailure(id) {
       const row = await db
         .updateTable('customers')
