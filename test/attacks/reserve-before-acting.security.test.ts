@@ -10,7 +10,7 @@ import { startFakeProvider, type FakeProvider } from '../factors/support/fake-sm
 // on PostgreSQL (npm run test:pg) they truly run side by side on several connections.
 
 const BURST = 60;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A cheap hasher that stays in flight a while (like argon2) and counts the passwords it judged. */
 function slowHasher(): PasswordHasher & { judged: number } {
