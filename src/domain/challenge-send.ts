@@ -4,6 +4,7 @@ import { fail, isFailure, type Failure } from './errors.js';
 import { last4 } from './phone.js';
 import type { ChallengeRecord, CodeChannel } from './types.js';
 import { openChallenge, usableChallengeCustomer } from './challenge-access.js';
+import { codeMethods } from './challenge-create.js';
 import type { MessageRefusal } from './ports.js';
 import { release, reserve } from './reservations.js';
 
@@ -48,6 +49,11 @@ export async function sendChallengeCode(
     return fail('sms_unavailable', { reason: !phone ? 'no_phone' : 'landline' });
   }
   if (channel === 'voice' && (!phone || !deps.voice)) return fail('voice_unavailable', { reason: !phone ? 'no_phone' : 'not_configured' });
+  // Only a channel the challenge offered: a voice call to a mobile number it offered SMS for would
+  // reach the phone by a channel the customer never chose (and voice is the pricier route).
+  if (!codeMethods(deps, challenge).some((method) => method.type === channel)) {
+    return channel === 'voice' ? fail('voice_unavailable', { reason: 'mobile' }) : fail('sms_unavailable', { reason: 'landline' });
+  }
   const to = phone as string;
 
   // SMS pumping and bombing: caps per customer and per number, reserved in the database before the
