@@ -2,6 +2,7 @@ import type { Deps } from './context.js';
 import { hmacHex, newId } from './crypto.js';
 import { formatJst, sendNotice } from './notices.js';
 import type { CustomerRecord } from './types.js';
+import { describeUserAgent } from './user-agent.js';
 
 // New-device sign-in (security.md: notices). A browser carries a long-lived random device token
 // (cookie); the database keeps only its keyed hash per customer. A sign-in with a token this
@@ -39,7 +40,7 @@ export async function recordDeviceSignIn(deps: Deps, customer: CustomerRecord, c
   const now = deps.clock.now();
   await deps.store.factors.rememberDevice(customer.id, deviceHash(deps, token), now);
   if (!known) {
-    await sendNotice(deps, customer, 'new_device_login', { at: formatJst(now), address: client.address, userAgent: client.userAgent.slice(0, 200) || '(unknown)' });
+    await sendNotice(deps, customer, 'new_device_login', { at: formatJst(now), address: client.address, userAgent: describeUserAgent(client.userAgent) });
   }
   return token;
 }
