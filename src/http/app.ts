@@ -8,6 +8,7 @@ import type { Kabuto } from '../kabuto.js';
 import { fail } from '../domain/errors.js';
 import { registerErrorHandling } from './error-handling.js';
 import { registerRequestGuards } from './request-guards.js';
+import { registerCookieNames } from './device-cookie.js';
 import { registerRoutes } from './routes/index.js';
 import { sendFailure } from './failures.js';
 import { registerMetrics } from './metrics.js';
@@ -106,6 +107,7 @@ export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promis
     crossOriginEmbedderPolicy: false,
   });
 
+  registerCookieNames(app, config.publicOrigin);
   registerRequestGuards(app, config);
   registerErrorHandling(app);
   registerRequestLogging(app);
