@@ -18,7 +18,7 @@ import type { FactorStore } from './factor-store.js';
 export interface CustomerStore {
   findByLoginId(loginId: string): Promise<CustomerRecord | undefined>;
   findById(id: string): Promise<CustomerRecord | undefined>;
-  /** False when the login ID is taken. */
+  /** False when the login ID is taken (in any letter case). */
   insert(customer: CustomerRecord): Promise<boolean>;
   update(id: string, patch: Partial<Omit<CustomerRecord, 'id' | 'loginId'>>): Promise<void>;
   /**

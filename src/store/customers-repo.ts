@@ -38,7 +38,8 @@ export function createCustomerRepo(db: Kysely<Database>): CustomerStore {
       const result = await db
         .insertInto('customers')
         .values(toRow(customer) as CustomersTable)
-        .onConflict((oc) => oc.column('loginId').doNothing())
+        // Any unique index: the login ID itself, or the same ID in another letter case.
+        .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
     },
