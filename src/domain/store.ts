@@ -82,8 +82,6 @@ export interface SessionStore {
 export interface ThrottleStore {
   add(key: string, at: number): Promise<void>;
   count(key: string, since: number): Promise<number>;
-  /** Drop one event of the key at `at` (a send that the provider refused). */
-  remove(key: string, at: number): Promise<void>;
 }
 
 /**

@@ -201,6 +201,9 @@ describe(`attack: parallel requests against every limit (${dialect})`, () => {
     const responses = await Promise.all(ids.map((id) => client.post(`/api/v1/challenges/${id}/sms`)));
     expect(count(responses.map((r) => r.status), 502)).toBe(10);
     expect(provider.requests).toHaveLength(10);
+    // Counted in the metrics as sent, too.
+    const metrics = (await server.client().get('/metrics')).text;
+    expect(metrics).toMatch(/^kabuto_codes_sent_total\{channel="sms",purpose="login"\} 10$/m);
     // Sent one after another on one challenge: the per-challenge cap of 5 holds too, with no resend wait.
     await server.close();
     provider.requests.length = 0;
