@@ -44,12 +44,18 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
   // Unknown ID and locked account spend the same work (the reservation's UPDATE, the hashing) as a
   // wrong password and answer the same: an attacker learns nothing about which IDs exist or are locked.
   const attempt = await reserveGuess(deps, customer, client, now);
+  // A hash that never ran (the hashing queue full: 503) judged nothing: every place goes back.
+  const giveBack = async () => {
+    await release(deps, addressPlace);
+    if (attempt?.kind === 'device') await release(deps, attempt.place);
+    if (attempt?.kind === 'account') await deps.store.customers.giveBackLoginAttempt(customer!.id);
+  };
   if (!customer || !attempt) {
-    await deps.hasher.verifyDummy(input.password);
+    await judged(deps.hasher.verifyDummy(input.password), giveBack);
     await failSignIn(deps, customer, input.loginId, client, customer ? 'locked' : 'invalid_credentials');
     return fail('invalid_credentials');
   }
-  if (!(await deps.hasher.verify(customer.passwordHash, input.password))) {
+  if (!(await judged(deps.hasher.verify(customer.passwordHash, input.password), giveBack))) {
     // The guess stays counted; the one that took the last place before the lock imposes it.
     if (attempt.kind === 'account' && attempt.failedLogins >= deps.policy.loginLockThreshold) await lockAccount(deps, customer, attempt.lockCount, now);
     await failSignIn(deps, customer, input.loginId, client, 'invalid_credentials');
@@ -93,9 +99,23 @@ async function reserveGuess(deps: Deps, customer: CustomerRecord | undefined, cl
   // An unknown ID runs the same UPDATE (matching no row): the same work whether the ID exists or not.
   const taken = await deps.store.customers.reserveLoginAttempt(customer?.id ?? '', threshold, now);
   if (taken) return { kind: 'account', ...taken };
+  // All guesses taken but no lock in force: they are in flight (or were cut off by a crash). The
+  // lock is imposed now: a right password among them still lifts it, and a count left behind by a
+  // crash can never hold the account shut without a lock that ends.
+  if (customer && (customer.lockedUntil === null || customer.lockedUntil <= now)) await lockAccount(deps, customer, customer.lockCount, now);
   if (!customer || !(await isKnownDevice(deps, customer.id, client.deviceToken))) return undefined;
   const place = await reserve(deps, deviceFailureKey(deps, customer, client)!, threshold, deps.policy.loginLockMaxMs, now);
   return place ? { kind: 'device', place } : undefined;
+}
+
+/** The hash's answer; when it throws (the hashing queue is full), the places are given back first. */
+async function judged<T>(hashing: Promise<T>, giveBack: () => Promise<void>): Promise<T> {
+  try {
+    return await hashing;
+  } catch (error) {
+    await giveBack();
+    throw error;
+  }
 }
 
 function deviceFailureKey(deps: Deps, customer: CustomerRecord, client: Client): string | undefined {

@@ -27,6 +27,8 @@ export interface CustomerStore {
    * when the account is locked or its guesses are all taken (also for an unknown id).
    */
   reserveLoginAttempt(id: string, threshold: number, now: number): Promise<{ failedLogins: number; lockCount: number } | undefined>;
+  /** Give back a reserved guess that was never judged (its hash could not run). */
+  giveBackLoginAttempt(id: string): Promise<void>;
   /** Atomically add one failed sign-in; returns the new count and the locks so far. */
   countLoginFailure(id: string): Promise<{ failedLogins: number; lockCount: number }>;
   /** Lock when the count reached the threshold; only one concurrent caller wins (returns true). */

@@ -56,6 +56,14 @@ export function createCustomerRepo(db: Kysely<Database>): CustomerStore {
         .returning(['failedLogins', 'lockCount'])
         .executeTakeFirst();
     },
+    async giveBackLoginAttempt(id) {
+      await db
+        .updateTable('customers')
+        .set((eb) => ({ failedLogins: eb('failedLogins', '-', 1) }))
+        .where('id', '=', id)
+        .where('failedLogins', '>', 0)
+        .execute();
+    },
     async countLoginFailure(id) {
       const row = await db
         .updateTable('customers')

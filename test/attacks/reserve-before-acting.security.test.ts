@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PasswordHasher } from '../../src/domain/ports.js';
+import { OverloadedError } from '../../src/domain/errors.js';
 import { dialect, startTestServer, type TestServer } from '../support/harness.js';
 import { createCustomer, e164, outbox, signedInWithSms, signInWithPassword } from '../support/flows.js';
 import { startFakeProvider, type FakeProvider } from '../factors/support/fake-sms-provider.js';
@@ -118,6 +119,33 @@ describe(`attack: parallel requests against every limit (${dialect})`, () => {
     );
     expect(responses.every((r) => r.status === 401)).toBe(true);
     expect(hasher.judged - judgedBefore).toBe(5);
+  });
+
+  it('11.3: a guess whose hash never ran (503, hashing queue full) gives every place back; a count left by a crash cannot hold the account shut', async () => {
+    const hasher = slowHasher();
+    let overloaded = false;
+    const flaky: PasswordHasher = {
+      ...hasher,
+      verify: (hash, password) => (overloaded ? Promise.reject(new OverloadedError(1)) : hasher.verify(hash, password)),
+      verifyDummy: (password) => (overloaded ? Promise.reject(new OverloadedError(1)) : hasher.verifyDummy(password)),
+    };
+    server = await startTestServer({ overrides: { hasher: flaky } });
+    const customer = await createCustomer(server);
+    overloaded = true;
+    const shed = await Promise.all(Array.from({ length: BURST }, (_, i) => server.client().post('/api/v1/login', { loginId: i % 2 ? customer.loginId : `nobody${i}`, password: `guess ${i}` })));
+    expect(shed.every((r) => r.status === 503)).toBe(true);
+    overloaded = false;
+    const after = (await server.kabuto.deps.store.customers.findByLoginId(customer.loginId))!;
+    expect(after.failedLogins).toBe(0);
+    expect(after.lockedUntil).toBeNull();
+    // Neither the account nor the address lost anything: the right password signs in.
+    expect((await signInWithPassword(server.client(), customer)).status).toBe(200);
+
+    // A process killed mid-hash leaves its reservations counted: the next guess turns them into a lock that ends.
+    await server.kabuto.deps.store.customers.update(after.id, { failedLogins: 5, updatedAt: server.clock.now() });
+    expect((await signInWithPassword(server.client(), customer)).status).toBe(401);
+    server.clock.advance(15 * 60_000 + 1000);
+    expect((await signInWithPassword(server.client(), customer)).status).toBe(200);
   });
 
   it('11.4: 20 challenges × 5 wrong codes at once never pass the 24-hour budget of 50 guesses', async () => {
