@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { Config, Mode } from './config.js';
 import { isPostgresUrl } from './store/database.js';
 
@@ -44,6 +45,22 @@ function integer(raw: string | undefined, fallback: number, min: number, max: nu
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < min || value > max) return invalid(`must be ${what} (${min}–${max}), got "${raw}"`);
   return value;
+}
+
+/** A hop count, or addresses and CIDR ranges of the proxies (IPv4 or IPv6). */
+function parseTrustProxy(raw: string | undefined): false | number | readonly string[] {
+  if (raw === undefined || raw === '0' || raw === 'false') return false;
+  // `true` once meant "trust every hop"; it now means one hop, as `1` does.
+  if (raw === 'true') return 1;
+  if (/^\d+$/.test(raw)) return integer(raw, 1, 1, 10, 'a hop count');
+  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const version = isIP(address ?? '');
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 6 ? 128 : 32));
+    if (version === 0 || !bitsOk || extra !== undefined) invalid(`must be a hop count or proxy addresses / CIDR ranges separated by commas, got "${entry}"`);
+  }
+  return Object.freeze(entries);
 }
 
 const PHISHING_RESISTANT_OPERATIONS = ['login', 'withdrawal', 'bank_account'];
@@ -150,8 +167,22 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
   trustProxy: {
     name: 'KABUTO_TRUST_PROXY',
     defaultText: 'off',
-    description: '`1` behind a reverse proxy: client addresses come from `X-Forwarded-For`, request IDs from `X-Request-Id`',
-    parse: (raw) => flag(raw, false),
+    description:
+      'behind a reverse proxy: the number of proxy hops in front of Kabuto (`1`: one proxy that appends to `X-Forwarded-For`, its last entry is the client), or a comma-separated list of the proxies’ addresses and CIDR ranges (e.g. `10.0.0.0/8,127.0.0.1`); only those entries are believed for client addresses and `X-Request-Id`. `0` off. The whole chain is never trusted: a client forges the leftmost entries',
+    parse: (raw) => parseTrustProxy(raw),
+  },
+  metricsToken: {
+    name: 'KABUTO_METRICS_TOKEN',
+    defaultText: 'unset (`/metrics` off in production, open otherwise)',
+    description: 'bearer token `/metrics` requires, 16+ characters; in production `/metrics` is served only with one',
+    secret: true,
+    parse: (raw) => (raw === undefined || raw.length >= 16 ? raw : invalid('must be at least 16 characters')),
+  },
+  docs: {
+    name: 'KABUTO_DOCS',
+    defaultText: 'off in production, on otherwise',
+    description: '`1` serves the API reference at `/docs` and the OpenAPI document at `/api/v1/openapi.json`; `0` turns both off',
+    parse: (raw, { mode }) => flag(raw, mode !== 'production'),
   },
   firmName: {
     name: 'KABUTO_FIRM_NAME',

@@ -21,7 +21,15 @@ export interface Config {
   readonly phishingResistant: ReadonlySet<string>;
   readonly newDeviceStepUp: boolean;
   readonly publicOrigin: string | undefined;
-  readonly trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-For entries are believed (Fastify's trustProxy): false, a hop count
+   * (the last N entries), or the proxies' addresses and CIDR ranges.
+   */
+  readonly trustProxy: false | number | readonly string[];
+  /** Bearer token of GET /metrics; undefined: served openly outside production, off in production. */
+  readonly metricsToken: string | undefined;
+  /** Whether /docs and the OpenAPI document are served. */
+  readonly docs: boolean;
   readonly secret: Buffer;
   readonly firmName: string;
   readonly seedDemo: boolean;

@@ -1,4 +1,4 @@
-import type { SmsSender, VoiceSender } from '../domain/ports.js';
+import type { MessageRefusal, SmsSender, VoiceSender } from '../domain/ports.js';
 
 export interface SmsProviderOptions {
   /** Base URL of a Twilio-compatible API, e.g. https://api.twilio.com. */
@@ -11,9 +11,17 @@ export interface SmsProviderOptions {
 }
 
 /** What a refused or failed request throws: the status and the provider's error code, never the text sent. */
-export class ProviderError extends Error {
+export class ProviderError extends Error implements MessageRefusal {
   constructor(readonly operation: 'sms' | 'voice', readonly status: number | 'timeout' | 'network', readonly providerCode?: string) {
     super(`${operation} provider ${typeof status === 'number' ? `answered ${status}` : status}${providerCode ? ` (code ${providerCode})` : ''}`);
+  }
+
+  /**
+   * Only a 4xx answer says the message did not go out. A time-out, a network error or a 5xx may
+   * follow a delivery (a provider that answers late): those count as sent against the caps.
+   */
+  get refused(): boolean {
+    return typeof this.status === 'number' && this.status >= 400 && this.status < 500;
   }
 }
 

@@ -21,7 +21,7 @@ export function createMetrics(hasherStats: () => HasherStats): Metrics {
   const signIns = counter('kabuto_sign_ins_total', 'Sign-in attempts by result', ['result']);
   const codesSent = counter('kabuto_codes_sent_total', 'One-time codes sent, by channel and purpose', ['channel', 'purpose']);
   const verifications = counter('kabuto_verifications_total', 'Second-factor verifications by result', ['result']);
-  const locks = counter('kabuto_locks_total', 'Locks imposed (login, trading password, second factor)', ['kind']);
+  const locks = counter('kabuto_locks_total', 'Locks imposed (trading password, second factor)', ['kind']);
   const stepUps = counter('kabuto_step_ups_total', 'Step-up checks by purpose and outcome', ['purpose', 'outcome']);
   const sendAlerts = counter('kabuto_send_alerts_total', 'SMS volume alerts raised (possible SMS pumping)', ['kind']);
   const withdrawals = counter('kabuto_withdrawals_total', 'Withdrawal requests by status', ['status']);
@@ -57,7 +57,11 @@ export function createMetrics(hasherStats: () => HasherStats): Metrics {
       signIn: (result) => signIns.inc({ result }),
       codeSent: (channel, purpose) => codesSent.inc({ channel, purpose }),
       verification: (result) => verifications.inc({ result }),
-      lock: (kind) => locks.inc({ kind }),
+      // Only a real login ID can lock, so a login-lock counter would tell an attacker which IDs exist
+      // (the 5th wrong password moves it): login locks go to the audit log and a warn line instead.
+      lock: (kind) => {
+        if (kind !== 'login') locks.inc({ kind });
+      },
       stepUp: (purpose, outcome) => stepUps.inc({ purpose, outcome }),
       sendAlert: (kind) => sendAlerts.inc({ kind }),
       withdrawal: (status) => withdrawals.inc({ status }),

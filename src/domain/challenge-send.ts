@@ -4,6 +4,9 @@ import { fail, isFailure, type Failure } from './errors.js';
 import { last4 } from './phone.js';
 import type { ChallengeRecord, CodeChannel } from './types.js';
 import { openChallenge, usableChallengeCustomer } from './challenge-access.js';
+import { codeMethods } from './challenge-create.js';
+import type { MessageRefusal } from './ports.js';
+import { release, reserve } from './reservations.js';
 
 const HOUR = 3600_000;
 
@@ -46,19 +49,32 @@ export async function sendChallengeCode(
     return fail('sms_unavailable', { reason: !phone ? 'no_phone' : 'landline' });
   }
   if (channel === 'voice' && (!phone || !deps.voice)) return fail('voice_unavailable', { reason: !phone ? 'no_phone' : 'not_configured' });
+  // Only a channel the challenge offered: a voice call to a mobile number it offered SMS for would
+  // reach the phone by a channel the customer never chose (and voice is the pricier route).
+  if (!codeMethods(deps, challenge).some((method) => method.type === channel)) {
+    return channel === 'voice' ? fail('voice_unavailable', { reason: 'mobile' }) : fail('sms_unavailable', { reason: 'landline' });
+  }
   const to = phone as string;
 
-  // SMS pumping and bombing: caps per customer and per number, counted across processes in the database.
-  const hourAgo = now - HOUR;
+  // SMS pumping and bombing: caps per customer and per number, reserved in the database before the
+  // send (reserve before you act), so no number of parallel sends passes a cap by even one.
   const customerKey = `send:customer:${challenge.customerId}`;
   const phoneKey = `send:phone:${to}`;
-  const [byCustomer, byPhone] = await Promise.all([deps.store.throttle.count(customerKey, hourAgo), deps.store.throttle.count(phoneKey, hourAgo)]);
-  if (byCustomer >= deps.policy.maxSendsPerCustomerPerHour || byPhone >= deps.policy.maxSendsPerPhonePerHour) {
-    // A cap reached is what SMS pumping and bombing look like: the operator hears of it.
-    const cap = byCustomer >= deps.policy.maxSendsPerCustomerPerHour ? 'customer_hourly_cap' : 'phone_hourly_cap';
-    deps.events.sendAlert(cap);
-    deps.logger.warn({ alert: 'sms_cap', cap, customerId: challenge.customerId, phoneLast4: last4(to) }, 'code sending cap reached');
-    return fail('send_limit_reached', { retryAfter: 3600 });
+  const places: string[] = [];
+  const giveBack = () => Promise.all(places.map((place) => release(deps, place)));
+  for (const [key, limit, cap] of [
+    [customerKey, deps.policy.maxSendsPerCustomerPerHour, 'customer_hourly_cap'],
+    [phoneKey, deps.policy.maxSendsPerPhonePerHour, 'phone_hourly_cap'],
+  ] as const) {
+    const place = await reserve(deps, key, limit, HOUR, now);
+    if (!place) {
+      await giveBack();
+      // A cap reached is what SMS pumping and bombing look like: the operator hears of it.
+      deps.events.sendAlert(cap);
+      deps.logger.warn({ alert: 'sms_cap', cap, customerId: challenge.customerId, phoneLast4: last4(to) }, 'code sending cap reached');
+      return fail('send_limit_reached', { retryAfter: 3600 });
+    }
+    places.push(place);
   }
 
   const code = generateCode(deps.random);
@@ -71,18 +87,32 @@ export async function sendChallengeCode(
     codeExpiresAt: now + deps.policy.codeTtlMs,
     channel,
   });
-  if (!reserved) return refusedSend(deps, challenge.id, now);
+  if (!reserved) {
+    await giveBack();
+    return refusedSend(deps, challenge.id, now);
+  }
 
-  await Promise.all([deps.store.throttle.add(customerKey, now), deps.store.throttle.add(phoneKey, now), deps.store.throttle.add('send:all', now)]);
+  // The hourly total only raises an alert; it is no cap.
+  const totalPlace = await reserve(deps, 'send:all', Number.MAX_SAFE_INTEGER, HOUR, now);
+  if (totalPlace) places.push(totalPlace);
   try {
     const body = codeMessage(deps, challenge, code, channel);
     if (channel === 'sms') await deps.sms.sendSms(to, body);
     else await deps.voice!.call(to, body);
   } catch (error) {
-    // The provider failed: nothing was delivered, so nothing counts against the customer.
-    await deps.store.challenges.releaseSend(challenge.id, codeHash, { sends: challenge.sends, lastSentAt: challenge.lastSentAt });
-    await Promise.all([deps.store.throttle.remove(customerKey, now), deps.store.throttle.remove(phoneKey, now), deps.store.throttle.remove('send:all', now)]);
-    deps.logger.error({ err: error instanceof Error ? error.message : String(error), channel, challenge: challenge.id }, 'code could not be sent');
+    const logged = { err: error instanceof Error ? error.message : String(error), channel, challenge: challenge.id };
+    if (isClearRefusal(error)) {
+      // The provider refused it (a 4xx answer): nothing went out, so nothing counts against the customer.
+      await deps.store.challenges.releaseSend(challenge.id, codeHash, { sends: challenge.sends, lastSentAt: challenge.lastSentAt });
+      await giveBack();
+    } else {
+      // A time-out or a server error may still have delivered the message (a provider that answers
+      // late): it counts as sent against every cap and in the metrics. Only the resend wait is not
+      // started (the customer may try again at once, within the caps), and the code stays valid.
+      await deps.store.challenges.restartResendWait(challenge.id, codeHash, challenge.lastSentAt);
+      deps.events.codeSent(channel, challenge.purpose);
+    }
+    deps.logger.error({ ...logged, counted: !isClearRefusal(error) }, 'code could not be sent');
     return fail('send_failed');
   }
   deps.events.codeSent(channel, challenge.purpose);
@@ -103,6 +133,11 @@ async function refusedSend(deps: Deps, challengeId: string, now: number): Promis
   if (current.sends >= deps.policy.maxSendsPerChallenge) return fail('send_limit_reached');
   const wait = (current.lastSentAt ?? now) + deps.policy.resendAfterMs - now;
   return fail('resend_too_soon', { retryAfter: Math.max(1, Math.ceil(wait / 1000)) });
+}
+
+/** Only a clear refusal (the provider answered 4xx) proves a message did not go out. */
+function isClearRefusal(error: unknown): boolean {
+  return error instanceof Error && (error as Partial<MessageRefusal>).refused === true;
 }
 
 /** Toll fraud shows as volume: past the hourly total the operator is alerted (warn log and metric). */

@@ -8,6 +8,7 @@ import { recordAudit } from './audit.js';
 import type { ChallengeRecord, CustomerRecord } from './types.js';
 import { openChallenge, usableChallengeCustomer } from './challenge-access.js';
 import { verifyFactor } from './factor-verify.js';
+import { release, reserve } from './reservations.js';
 import type { RelyingParty } from './passkey-ceremony.js';
 
 export type VerifyMethod = 'sms' | 'voice' | 'totp' | 'passkey' | 'recovery_code';
@@ -53,51 +54,88 @@ export async function verifyChallenge(
   const offered = challengeMethods(deps, challenge).map((m) => m.type);
   if (!offered.includes(input.method)) return fail('method_unavailable', { method: input.method, available: offered });
 
+  // Reserve before you act: the guess takes a place in the customer's 24-hour budget and one of the
+  // challenge's attempts before it is checked, so guesses in flight count like finished ones.
+  const guess = await reserveGuess(deps, challenge, now);
+  if (isFailure(guess)) {
+    deps.events.verification(guess.code);
+    return guess;
+  }
   const to = challenge.purpose === 'login' ? 'used' : 'verified';
+  const wrong = () => wrongCode(deps, challenge, guess.attempts, now);
   let recoveryCodesLeft: number | undefined;
   if (input.method === 'sms' || input.method === 'voice') {
-    const result = await verifyCode(deps, challenge, input.code, now, to);
+    const result = await verifyCode(deps, challenge, input.method, input.code, now, to, wrong);
     deps.events.verification(result === true ? 'verified' : result.code);
-    if (result !== true) return result;
+    if (result !== true) return notAGuess(deps, result, guess.place);
   } else {
-    const result = await verifyFactor(deps, challenge, { ...input, method: input.method }, now, to, () => wrongCode(deps, challenge, now));
+    const result = await verifyFactor(deps, challenge, { ...input, method: input.method }, now, to, wrong);
     deps.events.verification(isFailure(result) ? result.code : 'verified');
-    if (isFailure(result)) return result;
+    if (isFailure(result)) return notAGuess(deps, result, guess.place);
     recoveryCodesLeft = result.recoveryCodesLeft;
   }
+  // A right answer is not a wrong guess: its place in the budget is given back.
+  await release(deps, guess.place);
   return { challenge: { ...challenge, status: to }, customer, ...(recoveryCodesLeft !== undefined ? { recoveryCodesLeft } : {}) };
 }
 
-async function verifyCode(deps: Deps, challenge: ChallengeRecord, rawCode: unknown, now: number, to: 'verified' | 'used'): Promise<true | Failure> {
+/** A refusal that judged no answer (an expired code, a challenge used meanwhile) gives the budget's place back. */
+async function notAGuess(deps: Deps, failure: Failure, place: string): Promise<Failure> {
+  if (failure.code !== 'invalid_code' && failure.code !== 'too_many_attempts') await release(deps, place);
+  return failure;
+}
+
+const budgetKey = (customerId: string) => `code-fail:${customerId}`;
+
+async function reserveGuess(deps: Deps, challenge: ChallengeRecord, now: number): Promise<{ place: string; attempts: number } | Failure> {
+  const { deadChallengesBeforeFactorLock, maxCodeAttempts, deadChallengeWindowMs } = deps.policy;
+  const place = await reserve(deps, budgetKey(challenge.customerId), deadChallengesBeforeFactorLock * maxCodeAttempts, deadChallengeWindowMs, now);
+  if (!place) {
+    await lockFactorIfAbused(deps, challenge.customerId, now);
+    return fail('factor_locked');
+  }
+  const attempt = await deps.store.challenges.reserveAttempt(challenge.id, maxCodeAttempts);
+  if (attempt) return { place, attempts: attempt.attempts };
+  await release(deps, place);
+  // No guess left: its last ones are in flight, or another request used or killed it meanwhile.
+  const current = await deps.store.challenges.findById(challenge.id);
+  const state = current && (await usableChallengeCustomer(deps, current, now));
+  return isFailure(state) ? state : fail('too_many_attempts', { retryAfter: Math.max(1, Math.ceil((challenge.expiresAt - now) / 1000)) });
+}
+
+async function verifyCode(
+  deps: Deps,
+  challenge: ChallengeRecord,
+  method: 'sms' | 'voice',
+  rawCode: unknown,
+  now: number,
+  to: 'verified' | 'used',
+  wrong: () => Promise<Failure>,
+): Promise<true | Failure> {
   const code = normaliseCode(rawCode);
-  if (code !== undefined && challenge.codeHash && challenge.codeExpiresAt !== null) {
+  // The code verifies only as the channel it was sent by: a spoken code is `voice`, a texted one `sms`.
+  if (code !== undefined && challenge.codeHash && challenge.codeExpiresAt !== null && challenge.codeChannel === method) {
     if (now >= challenge.codeExpiresAt) return fail('code_expired');
     const candidate = hashCode(deps.secrets.codeKey, challenge.id, code);
     if (constantTimeEqual(candidate, challenge.codeHash)) {
       if (await deps.store.challenges.acceptCode(challenge.id, candidate, now, to)) return true;
       // Someone else's request with the same code won the race, or the code was superseded.
       const current = await deps.store.challenges.findById(challenge.id);
-      if (current && current.status === 'pending') return wrongCode(deps, challenge, now);
+      if (current && current.status === 'pending') return wrong();
       return fail('challenge_used');
     }
   }
   // A missing, malformed or wrong code counts the same: each is a guess.
-  return wrongCode(deps, challenge, now);
+  return wrong();
 }
 
-async function wrongCode(deps: Deps, challenge: ChallengeRecord, now: number): Promise<Failure> {
+/** A wrong guess: its places stay taken; the challenge's last guess kills it. */
+async function wrongCode(deps: Deps, challenge: ChallengeRecord, attempts: number, now: number): Promise<Failure> {
   const max = deps.policy.maxCodeAttempts;
-  const counted = await deps.store.challenges.countWrongAttempt(challenge.id, max);
-  await deps.store.throttle.add(`code-fail:${challenge.customerId}`, now);
-  if (!counted) {
-    // No longer pending: another request used or killed it meanwhile.
-    const current = await deps.store.challenges.findById(challenge.id);
-    const state = current && (await usableChallengeCustomer(deps, current, now));
-    return isFailure(state) ? state : fail('too_many_attempts', { retryAfter: 60 });
-  }
+  if (attempts >= max) await deps.store.challenges.kill(challenge.id);
   await lockFactorIfAbused(deps, challenge.customerId, now);
-  if (counted.status === 'dead') return fail('too_many_attempts', { retryAfter: Math.max(1, Math.ceil((challenge.expiresAt - now) / 1000)) });
-  return fail('invalid_code', { attemptsLeft: max - counted.attempts });
+  if (attempts >= max) return fail('too_many_attempts', { retryAfter: Math.max(1, Math.ceil((challenge.expiresAt - now) / 1000)) });
+  return fail('invalid_code', { attemptsLeft: max - attempts });
 }
 
 /**
@@ -109,7 +147,7 @@ async function lockFactorIfAbused(deps: Deps, customerId: string, now: number): 
   const limit = deps.policy.deadChallengesBeforeFactorLock;
   const [dead, wrong] = await Promise.all([
     deps.store.challenges.countDeadSince(customerId, since),
-    deps.store.throttle.count(`code-fail:${customerId}`, since),
+    deps.store.throttle.count(budgetKey(customerId), since),
   ]);
   if (dead < limit && wrong < limit * deps.policy.maxCodeAttempts) return;
   const customer = await deps.store.customers.findById(customerId);

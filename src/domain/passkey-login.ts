@@ -3,6 +3,7 @@ import type { Deps } from './context.js';
 import { fail, type Failure } from './errors.js';
 import { verifyPasskeyAssertion } from './passkey-assertion.js';
 import { WEBAUTHN_TIMEOUT_MS, type RelyingParty } from './passkey-ceremony.js';
+import { release, reserve } from './reservations.js';
 import { completeSignIn, logEvent, type Client, type SignInResult } from './sign-in.js';
 
 /** パスキーでログイン, step 1: request options with no credential list (the passkey says whose it is). */
@@ -26,7 +27,9 @@ export async function startPasskeyLogin(deps: Deps, rp: RelyingParty): Promise<P
 export async function signInWithPasskey(deps: Deps, rp: RelyingParty, response: unknown, client: Client): Promise<SignInResult | Failure> {
   const now = deps.clock.now();
   const addressKey = `login-fail:addr:${client.address}`;
-  if ((await deps.store.throttle.count(addressKey, now - deps.policy.addressWindowMs)) >= deps.policy.addressFailureLimit) {
+  // Reserved before the assertion is checked (like a password guess), given back on success.
+  const addressPlace = await reserve(deps, addressKey, deps.policy.addressFailureLimit, deps.policy.addressWindowMs, now);
+  if (!addressPlace) {
     deps.events.signIn('throttled');
     return fail('too_many_attempts', { retryAfter: Math.ceil(deps.policy.addressWindowMs / 1000) });
   }
@@ -34,11 +37,11 @@ export async function signInWithPasskey(deps: Deps, rp: RelyingParty, response: 
   const customer = 'passkey' in assertion ? await deps.store.customers.findById(assertion.passkey.customerId) : undefined;
   // A second factor locked by an operator stays locked, whichever factor knocks.
   if (!customer || customer.factorLocked) {
-    await deps.store.throttle.add(addressKey, now);
     await logEvent(deps, customer?.id ?? null, customer?.loginId ?? '', client, 'invalid_credentials');
     deps.events.signIn('invalid_credentials');
     deps.logger.info({ passkeyLogin: 'refused', reason: 'refused' in assertion ? assertion.refused : 'factor locked' }, 'passkey sign-in refused');
     return fail('invalid_credentials');
   }
+  await release(deps, addressPlace);
   return completeSignIn(deps, customer, client);
 }

@@ -20,6 +20,14 @@ export interface PasswordHasher {
   needsRehash(hash: string): boolean;
 }
 
+/**
+ * What a sender's error carries when the provider clearly refused the message (a 4xx answer):
+ * nothing went out. Any other error (time-out, network, 5xx) may have delivered it.
+ */
+export interface MessageRefusal {
+  readonly refused: boolean;
+}
+
 export interface SmsSender {
   sendSms(to: string, body: string): Promise<void>;
 }

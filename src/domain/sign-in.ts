@@ -8,6 +8,7 @@ import { recordAudit } from './audit.js';
 import { createSession } from './sessions.js';
 import { deviceKey, isKnownDevice, recordDeviceSignIn } from './new-device.js';
 import { secondFactorReason } from './sign-in-policy.js';
+import { release, reserve } from './reservations.js';
 import type { CustomerRecord, LoginEvent } from './types.js';
 
 export interface Client {
@@ -21,33 +22,49 @@ export type SignInResult =
   | { status: 'signed_in'; customer: CustomerRecord; token: string; deviceToken: string }
   | { status: 'second_factor_required'; challenge: ChallengeView };
 
-/** ログイン: login ID and password; then, with 2FA on (or required by policy), a login challenge. */
+/**
+ * ログイン: login ID and password; then, with 2FA on (or required by policy), a login challenge.
+ *
+ * Reserve before you act: a place in the address throttle and a guess of the account's lock budget
+ * are taken before the password is hashed, so guesses in flight count like finished ones (24 wrong
+ * passwords and the right one sent at once: at most the lock threshold of them is judged). A right
+ * password gives its places back.
+ */
 export async function signIn(deps: Deps, input: { loginId: string; password: string }, client: Client): Promise<SignInResult | Failure> {
   const now = deps.clock.now();
   const addressKey = `login-fail:addr:${client.address}`;
   const { addressFailureLimit, addressWindowMs } = deps.policy;
-  if ((await deps.store.throttle.count(addressKey, now - addressWindowMs)) >= addressFailureLimit) {
+  const addressPlace = await reserve(deps, addressKey, addressFailureLimit, addressWindowMs, now);
+  if (!addressPlace) {
     deps.events.signIn('throttled');
     return fail('too_many_attempts', { retryAfter: Math.ceil(addressWindowMs / 1000) });
   }
 
   const customer = await deps.store.customers.findByLoginId(input.loginId);
-  // Unknown ID and locked account spend the same hashing work as a wrong password and answer the
-  // same: an attacker learns nothing about which IDs exist or are locked.
-  if (!customer || (await lockedForThisDevice(deps, customer, client, now))) {
-    await deps.hasher.verifyDummy(input.password);
-    await failSignIn(deps, customer, input.loginId, client, addressKey, customer ? 'locked' : 'invalid_credentials');
+  // Unknown ID and locked account spend the same work (the reservation's UPDATE, the hashing) as a
+  // wrong password and answer the same: an attacker learns nothing about which IDs exist or are locked.
+  const attempt = await reserveGuess(deps, customer, client, now);
+  // A hash that never ran (the hashing queue full: 503) judged nothing: every place goes back.
+  const giveBack = async () => {
+    await release(deps, addressPlace);
+    if (attempt?.kind === 'device') await release(deps, attempt.place);
+    if (attempt?.kind === 'account') await deps.store.customers.giveBackLoginAttempt(customer!.id);
+  };
+  if (!customer || !attempt) {
+    await judged(deps.hasher.verifyDummy(input.password), giveBack);
+    await failSignIn(deps, customer, input.loginId, client, customer ? 'locked' : 'invalid_credentials');
     return fail('invalid_credentials');
   }
-  if (!(await deps.hasher.verify(customer.passwordHash, input.password))) {
-    await countWrongPassword(deps, customer, now);
-    const deviceFailures = deviceFailureKey(deps, customer, client);
-    if (deviceFailures) await deps.store.throttle.add(deviceFailures, now);
-    await failSignIn(deps, customer, input.loginId, client, addressKey, 'invalid_credentials');
+  if (!(await judged(deps.hasher.verify(customer.passwordHash, input.password), giveBack))) {
+    // The guess stays counted; the one that took the last place before the lock imposes it.
+    if (attempt.kind === 'account' && attempt.failedLogins >= deps.policy.loginLockThreshold) await lockAccount(deps, customer, attempt.lockCount, now);
+    await failSignIn(deps, customer, input.loginId, client, 'invalid_credentials');
     return fail('invalid_credentials');
   }
 
-  if (customer.failedLogins > 0 || customer.lockCount > 0 || customer.lockedUntil !== null) await deps.store.customers.resetLoginFailures(customer.id);
+  await release(deps, addressPlace);
+  if (attempt.kind === 'device') await release(deps, attempt.place);
+  await deps.store.customers.resetLoginFailures(customer.id);
   if (deps.hasher.needsRehash(customer.passwordHash)) {
     await deps.store.customers.update(customer.id, { passwordHash: await deps.hasher.hash(input.password), updatedAt: now });
   }
@@ -68,17 +85,37 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
   return completeSignIn(deps, customer, client);
 }
 
+type Guess = { kind: 'account'; failedLogins: number; lockCount: number } | { kind: 'device'; place: string };
+
 /**
- * The lock stops guessing, but anyone who knows a login ID could keep its owner locked out by
- * guessing on purpose. A browser the customer has completed a sign-in with (its device cookie) is
- * not held by the lock (OWASP's device cookies): the attacker's lock binds only the attacker.
+ * One guess of the password, reserved: from the account's budget (the lock threshold) while it is
+ * not locked. The lock stops guessing, but anyone who knows a login ID could keep its owner locked
+ * out by guessing on purpose: a browser the customer has completed a sign-in with (its device
+ * cookie) is not held by the lock (OWASP's device cookies) and has its own budget of wrong
+ * passwords (a stolen device cookie buys no more guesses). Undefined: locked for this client.
  */
-async function lockedForThisDevice(deps: Deps, customer: CustomerRecord, client: Client, now: number): Promise<boolean> {
-  if (customer.lockedUntil === null || customer.lockedUntil <= now) return false;
-  if (!(await isKnownDevice(deps, customer.id, client.deviceToken))) return true;
-  // A known device has its own budget of wrong passwords (a stolen device cookie buys no more guesses).
-  const failures = await deps.store.throttle.count(deviceFailureKey(deps, customer, client)!, now - deps.policy.loginLockMaxMs);
-  return failures >= deps.policy.loginLockThreshold;
+async function reserveGuess(deps: Deps, customer: CustomerRecord | undefined, client: Client, now: number): Promise<Guess | undefined> {
+  const threshold = deps.policy.loginLockThreshold;
+  // An unknown ID runs the same UPDATE (matching no row): the same work whether the ID exists or not.
+  const taken = await deps.store.customers.reserveLoginAttempt(customer?.id ?? '', threshold, now);
+  if (taken) return { kind: 'account', ...taken };
+  // All guesses taken but no lock in force: they are in flight (or were cut off by a crash). The
+  // lock is imposed now: a right password among them still lifts it, and a count left behind by a
+  // crash can never hold the account shut without a lock that ends.
+  if (customer && (customer.lockedUntil === null || customer.lockedUntil <= now)) await lockAccount(deps, customer, customer.lockCount, now);
+  if (!customer || !(await isKnownDevice(deps, customer.id, client.deviceToken))) return undefined;
+  const place = await reserve(deps, deviceFailureKey(deps, customer, client)!, threshold, deps.policy.loginLockMaxMs, now);
+  return place ? { kind: 'device', place } : undefined;
+}
+
+/** The hash's answer; when it throws (the hashing queue is full), the places are given back first. */
+async function judged<T>(hashing: Promise<T>, giveBack: () => Promise<void>): Promise<T> {
+  try {
+    return await hashing;
+  } catch (error) {
+    await giveBack();
+    throw error;
+  }
 }
 
 function deviceFailureKey(deps: Deps, customer: CustomerRecord, client: Client): string | undefined {
@@ -96,12 +133,15 @@ export async function completeSignIn(deps: Deps, customer: CustomerRecord, clien
 }
 
 export async function countWrongPassword(deps: Deps, customer: CustomerRecord, now: number): Promise<void> {
-  const threshold = deps.policy.loginLockThreshold;
   const { failedLogins, lockCount } = await deps.store.customers.countLoginFailure(customer.id);
-  if (failedLogins < threshold) return;
+  if (failedLogins >= deps.policy.loginLockThreshold) await lockAccount(deps, customer, lockCount, now);
+}
+
+async function lockAccount(deps: Deps, customer: CustomerRecord, lockCount: number, now: number): Promise<void> {
   const until = now + loginLockDuration(deps.policy, lockCount);
-  if (!(await deps.store.customers.lockLogin(customer.id, threshold, lockCount, until))) return;
+  if (!(await deps.store.customers.lockLogin(customer.id, deps.policy.loginLockThreshold, lockCount, until))) return;
   deps.events.lock('login');
+  deps.logger.warn({ alert: 'login_locked', customerId: customer.id }, 'sign-in locked after repeated wrong passwords');
   await recordAudit(deps, customer.id, 'login_locked', { until: new Date(until).toISOString() }, 'system');
   await sendNotice(deps, customer, 'login_locked', { until: formatJst(until) });
 }
@@ -111,13 +151,14 @@ async function failSignIn(
   customer: CustomerRecord | undefined,
   loginId: string,
   client: Client,
-  addressKey: string,
   result: LoginEvent['result'],
 ): Promise<void> {
-  await deps.store.throttle.add(addressKey, deps.clock.now());
+  // The address's place stays taken (reserved before the hash).
   // An unknown login ID is recorded without the ID: what an attacker types is not kept.
   await logEvent(deps, customer?.id ?? null, customer ? loginId : '', client, result);
-  deps.events.signIn(result);
+  // The metric does not tell a lock from a wrong password: only real accounts lock, and the
+  // counter would tell which IDs exist (the login history keeps the difference for the owner).
+  deps.events.signIn(result === 'locked' ? 'invalid_credentials' : result);
 }
 
 export async function logEvent(deps: Deps, customerId: string | null, loginId: string, client: Client, result: LoginEvent['result']): Promise<void> {

@@ -18,9 +18,17 @@ import type { FactorStore } from './factor-store.js';
 export interface CustomerStore {
   findByLoginId(loginId: string): Promise<CustomerRecord | undefined>;
   findById(id: string): Promise<CustomerRecord | undefined>;
-  /** False when the login ID is taken. */
+  /** False when the login ID is taken (in any letter case). */
   insert(customer: CustomerRecord): Promise<boolean>;
   update(id: string, patch: Partial<Omit<CustomerRecord, 'id' | 'loginId'>>): Promise<void>;
+  /**
+   * Reserve one password guess before it is hashed: counts it as a failure while the account is
+   * not locked and fewer than `threshold` failures (finished or in flight) are counted. Undefined
+   * when the account is locked or its guesses are all taken (also for an unknown id).
+   */
+  reserveLoginAttempt(id: string, threshold: number, now: number): Promise<{ failedLogins: number; lockCount: number } | undefined>;
+  /** Give back a reserved guess that was never judged (its hash could not run). */
+  giveBackLoginAttempt(id: string): Promise<void>;
   /** Atomically add one failed sign-in; returns the new count and the locks so far. */
   countLoginFailure(id: string): Promise<{ failedLogins: number; lockCount: number }>;
   /** Lock when the count reached the threshold; only one concurrent caller wins (returns true). */
@@ -47,8 +55,15 @@ export interface ChallengeStore {
   reserveSend(id: string, r: SendReservation): Promise<boolean>;
   /** Undo a reservation whose message could not be sent: it counts nothing against the customer. */
   releaseSend(id: string, codeHash: string, previous: { sends: number; lastSentAt: number | null }): Promise<void>;
-  /** One wrong attempt; kills the challenge at maxAttempts. Undefined when it was not pending. */
-  countWrongAttempt(id: string, maxAttempts: number): Promise<{ attempts: number; status: string } | undefined>;
+  /** A send that may have gone out stays counted, but its resend wait does not start. */
+  restartResendWait(id: string, codeHash: string, previousLastSentAt: number | null): Promise<void>;
+  /**
+   * Reserve one guess before it is checked: counts it while the challenge is pending and fewer than
+   * `maxAttempts` guesses (finished or in flight) were taken. Undefined when none is left.
+   */
+  reserveAttempt(id: string, maxAttempts: number): Promise<{ attempts: number } | undefined>;
+  /** pending → dead (its last guess was wrong). */
+  kill(id: string): Promise<void>;
   /** pending → `to` when the code matches and is fresh; exactly one concurrent caller wins. */
   acceptCode(id: string, codeHash: string, now: number, to: 'verified' | 'used'): Promise<boolean>;
   /** pending → `to` for factors without a stored code (passkey, TOTP). */
@@ -69,8 +84,19 @@ export interface SessionStore {
 export interface ThrottleStore {
   add(key: string, at: number): Promise<void>;
   count(key: string, since: number): Promise<number>;
-  /** Drop one event of the key at `at` (a send that the provider refused). */
-  remove(key: string, at: number): Promise<void>;
+}
+
+/**
+ * Reserve before you act: a place in a limit (attempts, throttles, SMS caps, budgets) is taken
+ * atomically before the work it limits, so no concurrency can pass a limit by even one; a place
+ * whose work turned out not to count is given back. Places share the throttle's events, so
+ * `ThrottleStore.count` sees reservations too.
+ */
+export interface ReservationStore {
+  /** Take one of `limit` places of `key` in the window ending now; false when all are taken. */
+  reserve(r: { key: string; id: string; now: number; windowMs: number; limit: number }): Promise<boolean>;
+  /** Give a place back. */
+  release(id: string): Promise<void>;
 }
 
 export interface OutboxStore {
@@ -96,6 +122,7 @@ export interface Store {
   challenges: ChallengeStore;
   sessions: SessionStore;
   throttle: ThrottleStore;
+  reservations: ReservationStore;
   outbox: OutboxStore;
   audit: AuditStore;
   loginEvents: LoginEventStore;

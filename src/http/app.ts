@@ -3,10 +3,12 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
+import type { Config } from '../config.js';
 import type { Kabuto } from '../kabuto.js';
 import { fail } from '../domain/errors.js';
 import { registerErrorHandling } from './error-handling.js';
 import { registerRequestGuards } from './request-guards.js';
+import { registerCookieNames } from './device-cookie.js';
 import { registerRoutes } from './routes/index.js';
 import { sendFailure } from './failures.js';
 import { registerMetrics } from './metrics.js';
@@ -37,6 +39,16 @@ declare module 'fastify' {
 /** Fields that hold secrets, masked in any logged object should one ever be logged. */
 const SECRET_FIELDS = ['password', 'tradingPassword', 'currentPassword', 'newPassword', 'secret', 'token', 'recoveryCode'];
 
+/**
+ * Fastify's trustProxy for KABUTO_TRUST_PROXY: a hop count N believes the last N entries of
+ * X-Forwarded-For (hop i counts from the socket's peer), a list believes the proxies it names.
+ */
+function trustedProxies(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
+}
+
 /** The whole HTTP application as one Fastify instance: tests build it, server.ts listens. */
 export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = kabuto;
@@ -53,9 +65,10 @@ export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promis
   };
   const app = Fastify({
     logger,
-    trustProxy: config.trustProxy,
+    // A hop count or the proxies' addresses, never the whole chain (config-variables.ts).
+    trustProxy: trustedProxies(config.trustProxy),
     bodyLimit: 64 * 1024,
-    genReqId: requestIdGenerator(config.trustProxy),
+    genReqId: requestIdGenerator(config.trustProxy !== false),
     return503OnClosing: true,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     connectionTimeout: options.requestTimeoutMs ?? 30_000,
@@ -94,12 +107,13 @@ export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promis
     crossOriginEmbedderPolicy: false,
   });
 
+  registerCookieNames(app, config.publicOrigin);
   registerRequestGuards(app, config);
   registerErrorHandling(app);
   registerRequestLogging(app);
   await registerOpenApi(app, VERSION);
-  registerMetrics(app, kabuto.metrics);
-  openApiRoutes(app);
+  registerMetrics(app, kabuto.metrics, config);
+  if (config.docs) openApiRoutes(app);
   await registerRoutes(app, kabuto);
 
   const webRoot = config.webRoot;

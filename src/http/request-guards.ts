@@ -13,9 +13,25 @@ function ownOrigin(request: FastifyRequest, config: Config): string {
  * CSRF defence in depth (security.md): state changes to /api/v1/ must be JSON (a cross-site form
  * cannot send that without a preflight), and an Origin, when present, must be our own.
  */
+/**
+ * The path the router matched (its pattern), not the raw URL: the router decodes `%`-escapes, so
+ * `/%61pi/v1/...` reaches an /api/v1/ route while its raw URL does not start with /api/. A request
+ * that matched no route is judged by its decoded path.
+ */
+function routedPath(request: FastifyRequest): string {
+  const route = request.routeOptions.url;
+  if (route !== undefined) return route;
+  const raw = request.url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 export function registerRequestGuards(app: FastifyInstance, config: Config): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (!STATE_CHANGING.has(request.method) || !request.url.startsWith('/api/v1/')) return;
+    if (!STATE_CHANGING.has(request.method) || !routedPath(request).startsWith('/api/v1/')) return;
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== ownOrigin(request, config)) return sendFailure(request, reply, fail('csrf_rejected'));
     const type = request.headers['content-type'];
@@ -31,7 +47,7 @@ export function registerRequestGuards(app: FastifyInstance, config: Config): voi
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (routedPath(request).startsWith('/api/')) reply.header('cache-control', 'no-store');
     return payload;
   });
 }

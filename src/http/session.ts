@@ -19,16 +19,14 @@ export function isSecureRequest(request: FastifyRequest, publicOrigin: string | 
 }
 
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, publicOrigin: string | undefined): void {
-  reply.setCookie(SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/',
-    secure: isSecureRequest(request, publicOrigin),
-  });
+  const secure = isSecureRequest(request, publicOrigin);
+  // `__Host-kabuto_session` over https (device-cookie.ts registerCookieNames).
+  reply.setCookie(secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure });
 }
 
 export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  reply.clearCookie(`__Host-${SESSION_COOKIE}`, { path: '/', secure: true });
 }
 
 export function clientOf(request: FastifyRequest) {

@@ -52,18 +52,21 @@ export function createChallengeRepo(db: Kysely<Database>): ChallengeStore {
         .where('codeHash', '=', codeHash)
         .execute();
     },
-    async countWrongAttempt(id, maxAttempts) {
-      const row = await db
+    async restartResendWait(id, codeHash, previousLastSentAt) {
+      await db.updateTable('challenges').set({ lastSentAt: previousLastSentAt }).where('id', '=', id).where('codeHash', '=', codeHash).execute();
+    },
+    async reserveAttempt(id, maxAttempts) {
+      return db
         .updateTable('challenges')
-        .set((eb) => ({
-          attempts: eb('attempts', '+', 1),
-          status: eb.case().when('attempts', '>=', maxAttempts - 1).then('dead').else(eb.ref('status')).end(),
-        }))
+        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
         .where('id', '=', id)
         .where('status', '=', 'pending')
-        .returning(['attempts', 'status'])
+        .where('attempts', '<', maxAttempts)
+        .returning(['attempts'])
         .executeTakeFirst();
-      return row;
+    },
+    async kill(id) {
+      await db.updateTable('challenges').set({ status: 'dead' }).where('id', '=', id).where('status', '=', 'pending').execute();
     },
     async acceptCode(id, codeHash, now, to) {
       const result = await db

@@ -38,12 +38,31 @@ export function createCustomerRepo(db: Kysely<Database>): CustomerStore {
       const result = await db
         .insertInto('customers')
         .values(toRow(customer) as CustomersTable)
-        .onConflict((oc) => oc.column('loginId').doNothing())
+        // Any unique index: the login ID itself, or the same ID in another letter case.
+        .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
     },
     async update(id, patch) {
       await db.updateTable('customers').set(toRow(patch)).where('id', '=', id).execute();
+    },
+    async reserveLoginAttempt(id, threshold, now) {
+      return db
+        .updateTable('customers')
+        .set((eb) => ({ failedLogins: eb('failedLogins', '+', 1) }))
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<=', now)]))
+        .where('failedLogins', '<', threshold)
+        .returning(['failedLogins', 'lockCount'])
+        .executeTakeFirst();
+    },
+    async giveBackLoginAttempt(id) {
+      await db
+        .updateTable('customers')
+        .set((eb) => ({ failedLogins: eb('failedLogins', '-', 1) }))
+        .where('id', '=', id)
+        .where('failedLogins', '>', 0)
+        .execute();
     },
     async countLoginFailure(id) {
       const row = await db

@@ -17,9 +17,6 @@ export function createThrottleRepo(db: Kysely<Database>): ThrottleStore {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    async remove(key, at) {
-      await db.deleteFrom('throttleEvents').where('key', '=', key).where('at', '=', at).execute();
-    },
   };
 }
 

@@ -5,6 +5,7 @@ import { createChallengeRepo } from './challenges-repo.js';
 import { createCustomerRepo } from './customers-repo.js';
 import type { DatabaseHandle } from './database.js';
 import { createLoginEventRepo, createOutboxRepo, createThrottleRepo } from './events-repos.js';
+import { createReservationRepo } from './reservations-repo.js';
 import { createSessionRepo } from './sessions-repo.js';
 import { createMoneyRepo } from './money-repo.js';
 import { createFactorRepo } from './factors-repo.js';
@@ -16,6 +17,7 @@ export function createStore(handle: DatabaseHandle): Store {
     challenges: createChallengeRepo(db),
     sessions: createSessionRepo(db),
     throttle: createThrottleRepo(db),
+    reservations: createReservationRepo(db, handle.dialect),
     outbox: createOutboxRepo(db),
     audit: createAuditRepo(db),
     loginEvents: createLoginEventRepo(db),

@@ -60,6 +60,8 @@ export interface SessionsTable {
 export interface ThrottleEventsTable {
   key: string;
   at: number;
+  /** Set on a reservation, which is given back by it (reservations-repo.ts). */
+  id: string | null;
 }
 
 export interface OutboxTable {

@@ -31,6 +31,19 @@ describe('attack: cross-site request forgery on every state-changing route', () 
     }
   });
 
+  it('decides by the matched route, not the raw URL: percent-escaped paths are refused too (issue 11.10)', async () => {
+    for (const raw of ['/%61pi/v1/settings/profile', '/api/%761/settings/profile', '/%2561pi/v1/settings/profile']) {
+      const response = await victim.request('PUT', raw, { name: 'CSRF' }, { origin: 'https://phishing.example' });
+      expect(response.status, raw).not.toBe(200);
+      if (response.status !== 404) expect(response.body.error, raw).toBe('csrf_rejected');
+    }
+    const forged = await victim.request('PUT', '/%61pi/v1/settings/profile', { name: 'CSRF' }, { origin: 'https://phishing.example' });
+    expect(forged.status).toBe(403);
+    const read = await victim.get('/%61pi/v1/me');
+    expect(read.status).toBe(200);
+    expect(read.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('refuses form and text content types with 415, as a cross-site form would send', async () => {
     for (const route of routes()) {
       for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain']) {

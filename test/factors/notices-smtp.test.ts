@@ -104,8 +104,8 @@ describe('notices by SMTP (nodemailer)', () => {
     expect(mail.from).toBe('security@kabuto.example.jp');
     const { subject, body } = decode(mail.raw);
     expect(subject).toBe('【Kabuto証券】ログインのお知らせ / New sign-in');
-    expect(body).toContain('ブラウザ: Firefox/140');
-    expect(body).toContain('Browser: Firefox/140');
+    expect(body).toContain('ブラウザ: Firefox 140 / 不明 (unknown)');
+    expect(body).toContain('Browser: Firefox 140 / 不明 (unknown)');
     // Nothing went to the development outbox.
     expect((await server.client().get(`/api/dev/outbox?to=${encodeURIComponent(customer.email)}`)).body).toEqual([]);
   });

@@ -72,12 +72,29 @@ describe('/metrics', () => {
     expect(metrics.value('kabuto_step_ups_total', { purpose: 'mfa_settings', outcome: 'passed' })).toBe(1);
   });
 
-  it('counts a login lock, and exposes the hashing queue and the latency of each route by its pattern', async () => {
+  it('tells no account apart: six wrong passwords on a real ID and on an unknown ID move every counter alike (issue 11.11)', async () => {
     const customer = await createCustomer(server);
-    for (let i = 0; i < 5; i++) await server.client().post('/api/v1/login', { loginId: customer.loginId, password: `wrong guess number ${i}` });
+    const counters = async () =>
+      (await scrape()).samples.filter((s) => s.name.startsWith('kabuto_') && !s.name.startsWith('kabuto_http_') && !s.name.startsWith('kabuto_hashing_'));
+    const guess = async (loginId: string) => {
+      const before = await counters();
+      for (let i = 0; i < 6; i++) expect((await server.client().post('/api/v1/login', { loginId, password: `wrong guess number ${i}` })).status).toBe(401);
+      const after = await counters();
+      const key = (s: Sample) => `${s.name}${JSON.stringify(s.labels)}`;
+      const was = new Map(before.map((s) => [key(s), s.value]));
+      return after.map((s) => `${key(s)} +${s.value - (was.get(key(s)) ?? 0)}`).filter((line) => !line.endsWith(' +0')).sort();
+    };
+    const real = await guess(customer.loginId);
+    const unknown = await guess('no-such-login-id');
+    expect(real).toEqual(unknown);
+    // The lock happened all the same, recorded where only the operator and the owner see it.
+    expect((await server.kabuto.deps.store.customers.findByLoginId(customer.loginId))!.lockedUntil).not.toBeNull();
+  });
+
+  it('exposes the hashing queue and the latency of each route by its pattern', async () => {
+    for (let i = 0; i < 5; i++) await server.client().post('/api/v1/login', { loginId: 'somebody', password: `wrong guess number ${i}` });
     await server.client().get('/api/v1/no/such/route/12345');
     const metrics = await scrape();
-    expect(metrics.value('kabuto_locks_total', { kind: 'login' })).toBe(1);
     expect(metrics.types.get('kabuto_hashing_queue_depth')).toBe('gauge');
     expect(metrics.samples.find((s) => s.name === 'kabuto_hashing_queue_depth')?.value).toBe(0);
     expect(metrics.types.get('kabuto_http_request_duration_seconds')).toBe('histogram');
@@ -104,6 +121,56 @@ describe('/metrics', () => {
       expect(parsePrometheus(text).samples.filter((s) => s.name === 'kabuto_sign_ins_total')).toEqual([]);
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('/metrics and /docs in production (issue 11.11)', () => {
+  // Real senders configured, so that production starts; nothing is sent in these tests.
+  const production = {
+    NODE_ENV: 'production',
+    KABUTO_DEV_OUTBOX: '0',
+    KABUTO_PUBLIC_ORIGIN: 'https://kabuto.example.jp',
+    KABUTO_SMTP_URL: 'smtp://127.0.0.1:9',
+    KABUTO_SMS_ACCOUNT_SID: 'AC0123456789abcdef',
+    KABUTO_SMS_AUTH_TOKEN: 'provider-auth-token-xyz',
+    KABUTO_SMS_FROM: '+815012345678',
+  };
+
+  it('serves neither /metrics nor /docs nor the OpenAPI document unless configured', async () => {
+    const prod = await startTestServer({ env: production });
+    try {
+      expect((await prod.client().get('/metrics')).status).toBe(404);
+      expect((await prod.client().get('/docs')).status).toBe(404);
+      expect((await prod.client().get('/api/v1/openapi.json')).status).toBe(404);
+    } finally {
+      await prod.close();
+    }
+  });
+
+  it('serves /metrics behind KABUTO_METRICS_TOKEN, and /docs with KABUTO_DOCS=1', async () => {
+    const token = 'metrics-token-0123456789';
+    const prod = await startTestServer({ env: { ...production, KABUTO_METRICS_TOKEN: token, KABUTO_DOCS: '1' } });
+    try {
+      expect((await prod.client().get('/metrics')).status).toBe(401);
+      expect((await prod.client().get('/metrics', { authorization: 'Bearer wrong-token-0123456789' })).status).toBe(401);
+      const scraped = await prod.client().get('/metrics', { authorization: `Bearer ${token}` });
+      expect(scraped.status).toBe(200);
+      expect(scraped.text).toContain('kabuto_sign_ins_total');
+      expect((await prod.client().get('/docs')).status).toBe(200);
+      expect((await prod.client().get('/api/v1/openapi.json')).status).toBe(200);
+    } finally {
+      await prod.close();
+    }
+  });
+
+  it('asks for the token outside production too, once one is set', async () => {
+    const dev = await startTestServer({ env: { KABUTO_METRICS_TOKEN: 'metrics-token-0123456789', KABUTO_DOCS: '0' } });
+    try {
+      expect((await dev.client().get('/metrics')).status).toBe(401);
+      expect((await dev.client().get('/docs')).status).toBe(404);
+    } finally {
+      await dev.close();
     }
   });
 });

@@ -1,0 +1,63 @@
+import UAParser from 'ua-parser-js';
+
+// What a notice may say about the browser: a browser and an OS name from a fixed list, and a major
+// version in digits. Never the User-Agent itself: it is the sender's text, and pasted into a genuine
+// e-mail it would let an attacker write a line of ours ("call this number", a link).
+
+const BROWSERS = new Map<string, string>([
+  ['Chrome', 'Chrome'],
+  ['Mobile Chrome', 'Chrome'],
+  ['Chrome Headless', 'Chrome'],
+  ['Chrome WebView', 'Chrome'],
+  ['Chromium', 'Chromium'],
+  ['Edge', 'Edge'],
+  ['Firefox', 'Firefox'],
+  ['Mobile Firefox', 'Firefox'],
+  ['Safari', 'Safari'],
+  ['Mobile Safari', 'Safari'],
+  ['Opera', 'Opera'],
+  ['Opera Mobi', 'Opera'],
+  ['Samsung Browser', 'Samsung Internet'],
+  ['Vivaldi', 'Vivaldi'],
+  ['Brave', 'Brave'],
+  ['Yandex', 'Yandex'],
+  ['IE', 'Internet Explorer'],
+  ['IEMobile', 'Internet Explorer'],
+  ['Line', 'LINE'],
+  ['Facebook', 'Facebook'],
+  ['Instagram', 'Instagram'],
+  ['WebKit', 'WebKit'],
+]);
+
+const SYSTEMS = new Map<string, string>([
+  ['Windows', 'Windows'],
+  ['Mac OS', 'macOS'],
+  ['macOS', 'macOS'],
+  ['iOS', 'iOS'],
+  ['Android', 'Android'],
+  ['Linux', 'Linux'],
+  ['Ubuntu', 'Ubuntu'],
+  ['Debian', 'Debian'],
+  ['Fedora', 'Fedora'],
+  ['Chromium OS', 'ChromeOS'],
+  ['Chrome OS', 'ChromeOS'],
+  ['HarmonyOS', 'HarmonyOS'],
+]);
+
+/** Windows reports names ("10", "XP", "Vista"), the others digits; either from a fixed set. */
+function version(raw: string | undefined): string {
+  if (!raw) return '';
+  const major = raw.match(/^\d{1,4}/)?.[0];
+  if (major) return ` ${major}`;
+  return ['XP', 'Vista', 'RT'].includes(raw) ? ` ${raw}` : '';
+}
+
+/** e.g. "Chrome 120 / Windows 10"; a browser or OS outside the list is "不明 (unknown)". */
+export function describeUserAgent(userAgent: string): string {
+  const parsed = new UAParser(userAgent.slice(0, 512)).getResult();
+  const browserName = parsed.browser.name && BROWSERS.get(parsed.browser.name);
+  const osName = parsed.os.name && SYSTEMS.get(parsed.os.name);
+  const browser = browserName ? `${browserName}${version(parsed.browser.version)}` : '不明 (unknown)';
+  const os = osName ? `${osName}${version(parsed.os.version)}` : '不明 (unknown)';
+  return `${browser} / ${os}`;
+}
