@@ -60,7 +60,14 @@ export interface ChallengeStore {
 
 export interface SessionStore {
   insert(session: SessionRecord): Promise<void>;
-  findById(id: string): Promise<SessionRecord | undefined>;
+  /** The session with its customer's current credential version (read in the same statement). */
+  findById(id: string): Promise<(SessionRecord & { customerCredentialVersion: number }) | undefined>;
+  /**
+   * A credential changed: in one transaction, bump the customer's credential version, carry the
+   * current session (when given) over to it, and delete every other session. Returns the new version.
+   * A session a racing sign-in inserts afterwards still carries the old version and is refused.
+   */
+  revokeOtherSessions(customerId: string, keepSessionId: string | null): Promise<number>;
   touch(id: string, now: number): Promise<void>;
   delete(id: string): Promise<void>;
   deleteForCustomer(customerId: string, exceptId?: string): Promise<number>;
