@@ -9,6 +9,7 @@ import type {
   CustomerRecord,
   LoginEvent,
   OutboxMessage,
+  PhoneType,
   Purpose,
   SessionRecord,
 } from './types.js';
@@ -29,6 +30,18 @@ export interface CustomerStore {
   countTradingFailure(id: string): Promise<number>;
   lockTrading(id: string, threshold: number, until: number): Promise<boolean>;
   resetTradingFailures(id: string): Promise<void>;
+  /** Keep a contact a change replaced: the cooling-off tells it of what happens in the window. */
+  recordReplacedContact(customerId: string, contact: ReplacedContact): Promise<void>;
+  /** Contacts replaced at or after `since`, newest first. */
+  replacedContactsSince(customerId: string, since: number): Promise<ReplacedContact[]>;
+}
+
+export interface ReplacedContact {
+  kind: 'email' | 'phone';
+  /** An e-mail address, or a phone number in E.164. */
+  value: string;
+  phoneType: PhoneType | null;
+  replacedAt: number;
 }
 
 export interface SendReservation {

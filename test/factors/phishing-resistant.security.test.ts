@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/harness.js';
 import { createCustomer, latestCode, signInWithPassword, signedInWithSms } from '../support/flows.js';
-import { BANK, newAuthenticator, registerPasskey } from './support/factor-flows.js';
+import { BANK, newAuthenticator, registerPasskey, signInWithPasskey } from './support/factor-flows.js';
+import type { HttpClient } from '../support/http-client.js';
+import type { SoftAuthenticator } from './support/soft-authenticator.js';
 
 const types = (challenge: { methods: Array<{ type: string }> }) => challenge.methods.map((m) => m.type);
+
+/** A new passkey approves no money for 24 hours under the policy: let them pass, and sign in with it again. */
+async function afterCoolingOff(server: TestServer, client: HttpClient, authenticator: SoftAuthenticator) {
+  server.clock.advance(24 * 60 * 60_000 + 1_000);
+  expect((await signInWithPasskey(client, authenticator)).status).toBe(200);
+}
 
 describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', () => {
   let server: TestServer;
@@ -17,6 +25,7 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
     const { client } = await signedInWithSms(server, customer, 'all');
     const authenticator = newAuthenticator(server);
     await registerPasskey(server, client, customer, authenticator);
+    await afterCoolingOff(server, client, authenticator);
 
     const withdrawal = { amount: 50_000, tradingPassword: customer.tradingPassword, idempotencyKey: 'pr-w-1' };
     const first = await client.post('/api/v1/withdrawals', withdrawal);
@@ -60,6 +69,7 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
     await signInWithPassword(client, customer);
     const authenticator = newAuthenticator(server);
     await registerPasskey(server, client, customer, authenticator);
+    await afterCoolingOff(server, client, authenticator);
     const withdrawal = { amount: 20_000, tradingPassword: customer.tradingPassword, idempotencyKey: 'pr-w-3' };
     const first = await client.post('/api/v1/withdrawals', withdrawal);
     expect(first.status).toBe(403);
@@ -78,7 +88,9 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
 
   it('a bank-account change takes a passkey only; an e-mail change alone does not', async () => {
     const { customer, client } = await signedInWithSms(server, undefined, 'all');
-    await registerPasskey(server, client, customer, newAuthenticator(server));
+    const authenticator = newAuthenticator(server);
+    await registerPasskey(server, client, customer, authenticator);
+    await afterCoolingOff(server, client, authenticator);
     const bank = await client.put('/api/v1/settings/profile', { bankAccount: BANK, tradingPassword: customer.tradingPassword });
     expect(bank.status).toBe(403);
     expect(types(bank.body.challenge)).toEqual(['passkey']);
