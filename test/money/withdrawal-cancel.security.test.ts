@@ -86,3 +86,18 @@ describe(`POST /api/v1/withdrawals/{id}/cancel (${dialect})`, () => {
     expect(late.status).toBe(409);
   });
 });
+
+describe('the cancellation in the OpenAPI document', () => {
+  it('documents POST /api/v1/withdrawals/{id}/cancel with its error codes', async () => {
+    const server = await startTestServer();
+    try {
+      const document = (await server.client().get('/api/v1/openapi.json')).body;
+      const operation = document.paths['/api/v1/withdrawals/{id}/cancel']?.post;
+      expect(operation).toBeDefined();
+      expect(operation.description).toContain('withdrawal_not_cancellable');
+      expect(document.paths['/api/v1/withdrawals'].post.description).toContain('factor_cooling_off');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -67,7 +67,12 @@ export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     {
       preValidation,
       attachValidation: true,
-      schema: { body: body({ amount: amountSchema, tradingPassword: secret, idempotencyKey, challengeId }, ['amount', 'tradingPassword', 'idempotencyKey']) },
+      schema: {
+        description:
+          'Under KABUTO_PHISHING_RESISTANT a withdrawal takes a passkey past its 24-hour cooling-off: while every passkey of the customer is younger, 403 `factor_cooling_off` ' +
+          '(`availableAt`, `Retry-After`). A held (`pending`) withdrawal can be cancelled: POST /api/v1/withdrawals/{id}/cancel.',
+        body: body({ amount: amountSchema, tradingPassword: secret, idempotencyKey, challengeId }, ['amount', 'tradingPassword', 'idempotencyKey']),
+      },
     },
     async (request, reply) => {
       const invalid = validationFailure(request, { amount: 'invalid_amount' });
@@ -82,6 +87,11 @@ export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     {
       preValidation,
       schema: {
+        summary: '出金の取消: cancel a withdrawal held by the cooling-off',
+        description:
+          'Only while the withdrawal is held (`pending`): the cash comes back once, however many cancels race; a repeat answers the same cancelled withdrawal. ' +
+          'The trading password guards it (no second factor: nothing leaves the account). Errors: 401 `invalid_trading_password`, 423 `trading_locked`, ' +
+          '404 `not_found` (unknown, or another customer’s), 409 `withdrawal_not_cancellable` (completed).',
         params: idParams,
         body: body({ tradingPassword: secret }, ['tradingPassword']),
         response: {
