@@ -41,6 +41,8 @@ export function policyDemandsStepUp(policy: SecurityPolicy, purpose: Purpose, co
  * or nobody could ever sign in to register one. Withdrawals and bank-account changes have no exception.
  * A factor change takes a passkey when the customer has one (a relayed SMS code cannot plant a
  * thief's passkey next to it); the first passkey is bound by the delay instead (youngPasskeysOnly).
+ * `passkeys` counts the trusted ones (FactorSummary.trustedPasskeys): a passkey in its cooling-off
+ * does not yet take the place of the customer's other factors, at sign-in or for factor changes.
  */
 export function phishingResistanceRequired(policy: SecurityPolicy, purpose: Purpose, content: unknown, passkeys: number): PhishingResistantOperation | undefined {
   const operation = policedOperation(purpose, content);

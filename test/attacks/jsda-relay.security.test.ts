@@ -56,6 +56,22 @@ describe('JSDA mode against a real-time phishing relay', () => {
     // The victim's own channels heard of it at once: the e-mail on record and the phone.
     expect((await outbox(server, victim.email)).some((m) => m.subject?.includes('パスキーを登録しました'))).toBe(true);
     expect((await outbox(server, e164(victim.phone!))).some((m) => m.body.includes('パスキーが登録されました'))).toBe(true);
+
+    // The victim, told, signs in with their own code (the planted passkey does not lock them out while
+    // it is young) and removes it with their own factor; the removal ends every other session.
+    server.clock.advance(61 * 60_000);
+    const own = server.client();
+    const back = await signInWithPassword(own, victim);
+    expect(back.body.challenge.methods.map((m: { type: string }) => m.type)).toContain('sms');
+    expect((await relaySms(own, back.body.challenge.id, victim.phone!)).body.status).toBe('signed_in');
+    const planted = (await own.get('/api/v1/settings/passkeys')).body.passkeys[0];
+    const removal = await own.request('DELETE', `/api/v1/settings/passkeys/${planted.id}`, { tradingPassword: victim.tradingPassword });
+    expect(removal.status).toBe(403);
+    expect(types(removal.body.challenge)).toContain('sms');
+    expect((await relaySms(own, removal.body.challenge.id, victim.phone!)).status).toBe(200);
+    const removed = await own.request('DELETE', `/api/v1/settings/passkeys/${planted.id}`, { tradingPassword: victim.tradingPassword, challengeId: removal.body.challenge.id });
+    expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+    expect((await attacker.get('/api/v1/me')).status).toBe(401);
   });
 
   it('a passkey still in its cooling-off cannot answer a withdrawal challenge issued on an older passkey', async () => {
@@ -96,17 +112,22 @@ describe('JSDA mode against a real-time phishing relay', () => {
     expect(done.status, JSON.stringify(done.body)).toBe(201);
   });
 
-  it('with 2FA off and no mandatory policy, a passkey on file still guards adding another (the trading password alone is refused)', async () => {
+  it('with 2FA off and no mandatory policy, a passkey past its cooling-off still guards every factor change (the trading password alone is refused)', async () => {
     const lenient = await startTestServer({ env: { KABUTO_PHISHING_RESISTANT: 'withdrawal,bank_account' } });
     try {
       const customer = await createCustomer(lenient);
       const client = lenient.client();
       await signInWithPassword(client, customer);
-      await registerPasskey(lenient, client, customer, newAuthenticator(lenient));
-      const next = await client.post('/api/v1/settings/passkeys/options', { tradingPassword: customer.tradingPassword });
-      expect(next.status).toBe(403);
-      expect(next.body.error).toBe('step_up_required');
-      expect(next.body.challenge.methods).toEqual([{ type: 'passkey' }]);
+      const own = newAuthenticator(lenient);
+      await registerPasskey(lenient, client, customer, own);
+      lenient.clock.advance(24 * 3600_000 + 1_000);
+      expect((await signInWithPasskey(client, own)).status).toBe(200);
+      for (const path of ['/api/v1/settings/passkeys/options', '/api/v1/settings/totp', '/api/v1/settings/recovery-codes']) {
+        const next = await client.post(path, { tradingPassword: customer.tradingPassword });
+        expect(next.status, path).toBe(403);
+        expect(next.body.error, path).toBe('step_up_required');
+        expect(next.body.challenge.methods, path).toEqual([{ type: 'passkey' }]);
+      }
     } finally {
       await lenient.close();
     }

@@ -102,6 +102,8 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
   it('a customer with a passkey signs in with it: the password and an SMS code are not enough', async () => {
     const { customer, client } = await signedInWithSms(server, undefined, 'login');
     await registerPasskey(server, client, customer, newAuthenticator(server));
+    // A passkey counts for the policy once past its cooling-off (until then it stands beside the code).
+    server.clock.advance(24 * 60 * 60_000 + 1_000);
     const login = await signInWithPassword(server.client(), customer);
     expect(login.body.status).toBe('second_factor_required');
     expect(types(login.body.challenge)).toEqual(['passkey']);
@@ -115,6 +117,10 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
     const client = server.client();
     await signInWithPassword(client, customer);
     await registerPasskey(server, client, customer, newAuthenticator(server));
+    const young = await signInWithPassword(server.client(), customer);
+    expect(young.body.status).toBe('second_factor_required');
+    expect(types(young.body.challenge)).toEqual(expect.arrayContaining(['sms', 'passkey']));
+    server.clock.advance(24 * 60 * 60_000 + 1_000);
     const login = await signInWithPassword(server.client(), customer);
     expect(login.body.status).toBe('second_factor_required');
     expect(types(login.body.challenge)).toEqual(['passkey']);
