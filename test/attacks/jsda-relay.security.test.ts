@@ -31,6 +31,12 @@ describe('JSDA mode against a real-time phishing relay', () => {
     const login = await signInWithPassword(attacker, victim);
     expect(login.body.status).toBe('second_factor_required');
     expect((await relaySms(attacker, login.body.challenge.id, victim.phone!)).body.status).toBe('signed_in');
+    // First the notices are redirected: the e-mail address becomes the attacker's (one more relayed code).
+    const redirect = { email: `phisher-${victim.email}`, tradingPassword: victim.tradingPassword };
+    const emailStep = await attacker.put('/api/v1/settings/profile', redirect);
+    expect(emailStep.status).toBe(403);
+    expect((await relaySms(attacker, emailStep.body.challenge.id, victim.phone!)).status).toBe(200);
+    expect((await attacker.put('/api/v1/settings/profile', { ...redirect, challengeId: emailStep.body.challenge.id })).status).toBe(200);
 
     const step = await attacker.post('/api/v1/settings/passkeys/options', { tradingPassword: victim.tradingPassword });
     expect(step.status).toBe(403);
@@ -53,7 +59,7 @@ describe('JSDA mode against a real-time phishing relay', () => {
     expect(bank.body.error).toBe('factor_cooling_off');
     expect((await attacker.get('/api/v1/account')).body.cash).toEqual({ available: 1_000_000, pending: 0 });
 
-    // The victim's own channels heard of it at once: the e-mail on record and the phone.
+    // The victim's own channels heard of it at once: the address replaced minutes before, and the phone.
     expect((await outbox(server, victim.email)).some((m) => m.subject?.includes('パスキーを登録しました'))).toBe(true);
     expect((await outbox(server, e164(victim.phone!))).some((m) => m.body.includes('パスキーが登録されました'))).toBe(true);
 
