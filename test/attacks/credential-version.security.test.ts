@@ -70,4 +70,18 @@ describe(`credential version on sessions (${dialect})`, () => {
     expect((await attacker.get('/api/v1/me')).status).toBe(401);
     expect((await owner.get('/api/v1/me')).status).toBe(200);
   });
+
+  it("a sign-in that checked the password before an operator's factor reset opens no live session", async () => {
+    const customer = await createCustomer(server);
+    const racer = server.client();
+    // The sign-in has read the customer and is checking the password (150 ms) when the reset lands.
+    const signIn = signInWithPassword(racer, customer);
+    await sleep(100);
+    expect((await server.admin().post(`/api/admin/v1/customers/${customer.loginId}/mfa/reset`)).status).toBe(200);
+    expect((await signIn).status).toBe(200);
+    expect((await racer.get('/api/v1/me')).status).toBe(401);
+    // A sign-in after the reset is a new, good one.
+    expect((await signInWithPassword(racer, customer)).status).toBe(200);
+    expect((await racer.get('/api/v1/me')).status).toBe(200);
+  });
 });
