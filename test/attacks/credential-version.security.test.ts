@@ -10,6 +10,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe(`credential version on sessions (${dialect})`, () => {
   let server: TestServer;
+  let verifyDelayMs = 150;
   beforeAll(async () => {
     server = await startTestServer();
     // A loaded server: every password check takes 150 ms longer after the hash is computed, so each
@@ -19,7 +20,7 @@ describe(`credential version on sessions (${dialect})`, () => {
       ...real,
       verify: async (hashed, password) => {
         const verdict = await real.verify(hashed, password);
-        await sleep(150);
+        await sleep(verifyDelayMs);
         return verdict;
       },
     };
@@ -74,11 +75,13 @@ describe(`credential version on sessions (${dialect})`, () => {
   it("a sign-in that checked the password before an operator's factor reset opens no live session", async () => {
     const customer = await createCustomer(server);
     const racer = server.client();
-    // The sign-in has read the customer and is checking the password (150 ms) when the reset lands.
+    // The sign-in has read the customer and is checking the password (600 ms here) when the reset lands.
+    verifyDelayMs = 600;
     const signIn = signInWithPassword(racer, customer);
-    await sleep(100);
+    await sleep(150);
     expect((await server.admin().post(`/api/admin/v1/customers/${customer.loginId}/mfa/reset`)).status).toBe(200);
     expect((await signIn).status).toBe(200);
+    verifyDelayMs = 150;
     expect((await racer.get('/api/v1/me')).status).toBe(401);
     // A sign-in after the reset is a new, good one.
     expect((await signInWithPassword(racer, customer)).status).toBe(200);
