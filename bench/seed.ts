@@ -77,7 +77,7 @@ export async function seedKabuto(env: Record<string, string>, counts: SeedCounts
   for (let i = 0; i < counts.plain; i++) {
     const customer = await make('plain', { bankAccount: BANK, cash: 1_000_000_000 });
     seeded.plain.push(customer.loginId);
-    const { token } = await createSession(deps, customer.id, { address: '127.0.0.1', userAgent: 'kabuto-bench' });
+    const { token } = await createSession(deps, customer, { address: '127.0.0.1', userAgent: 'kabuto-bench' });
     seeded.cookies.push(`kabuto_session=${token}`);
   }
   for (let i = 0; i < counts.twoFactor; i++) {

@@ -45,7 +45,7 @@ export async function createChallenge(deps: Deps, input: NewChallenge): Promise<
   // checks what was offered, whatever is enrolled or removed meanwhile.
   const summary = await summariseFactors(deps, input.customer.id);
   const factors = input.target || input.data?.codesOnly ? [] : extraFactorsOf(summary);
-  const phishingResistant = phishingResistanceRequired(deps.policy, input.purpose, input.content, summary.passkeys);
+  const phishingResistant = phishingResistanceRequired(deps.policy, input.purpose, input.content, summary.trustedPasskeys);
   const challenge: ChallengeRecord = {
     id: newId(deps.random, 18),
     customerId: input.customer.id,

@@ -6,6 +6,7 @@ import { sendNotice } from './notices.js';
 import { checkNewPassword } from './settings-passwords.js';
 import { validateBankAccount, validateEmail } from './settings-profile.js';
 import { last4, parseDomesticPhone } from './phone.js';
+import { endAllSessions } from './sessions.js';
 import type { BankAccount, CustomerRecord } from './types.js';
 
 export interface NewCustomer {
@@ -59,6 +60,7 @@ export async function createCustomer(deps: Deps, input: NewCustomer, actor = 'ad
     factorLocked: false,
     bankAccount: input.bankAccount ?? null,
     contactChangedAt: null,
+    credentialVersion: 0,
     createdAt: now,
     updatedAt: now,
   };
@@ -86,7 +88,7 @@ export async function resetMfa(deps: Deps, customer: CustomerRecord, actor: stri
   // The lost device may hold the app, a passkey or the recovery codes' photo; and with the
   // phishing-resistant policy a remaining passkey would be the only way in.
   await deps.store.factors.deleteAllFactors(customer.id);
-  await deps.store.sessions.deleteForCustomer(customer.id);
+  await endAllSessions(deps, customer.id);
   await recordAudit(deps, customer.id, 'mfa_reset', { previous: customer.mfaMethod }, actor);
   await sendNotice(deps, customer, 'mfa_reset');
 }

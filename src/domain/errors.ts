@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'step_up_required',
   'challenge_mismatch',
   'phishing_resistant_required',
+  'factor_cooling_off',
   'invalid_trading_password',
   'trading_locked',
   // settings
@@ -45,6 +46,7 @@ export const ERROR_CODES = [
   'unknown_symbol',
   'no_bank_account',
   'idempotency_key_reused',
+  'withdrawal_not_cancellable',
   // admin
   'login_id_taken',
 ] as const;

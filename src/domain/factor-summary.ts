@@ -1,4 +1,5 @@
 import type { Deps } from './context.js';
+import { passkeyMatureAt, policyGuardsFactors } from './phishing-resistance.js';
 
 /** Second factors beyond the phone that a challenge may offer. */
 export type ExtraFactor = 'totp' | 'passkey' | 'recovery_code';
@@ -6,6 +7,12 @@ export type ExtraFactor = 'totp' | 'passkey' | 'recovery_code';
 export interface FactorSummary {
   totp: boolean;
   passkeys: number;
+  /**
+   * Passkeys the phishing-resistant policy relies on: under it, only those past their 24-hour
+   * cooling-off (a passkey planted with relayed codes neither locks the customer out of signing in
+   * with their own factors nor guards the factor changes that remove it); without it, all.
+   */
+  trustedPasskeys: number;
   recoveryCodes: { remaining: number; total: number };
 }
 
@@ -15,7 +22,9 @@ export async function summariseFactors(deps: Deps, customerId: string): Promise<
     deps.store.factors.listPasskeys(customerId),
     deps.store.factors.countRecoveryCodes(customerId),
   ]);
-  return { totp: Boolean(totp?.secretEnc), passkeys: passkeys.length, recoveryCodes };
+  const now = deps.clock.now();
+  const trusted = policyGuardsFactors(deps.policy) ? passkeys.filter((p) => passkeyMatureAt(deps.policy, p) <= now).length : passkeys.length;
+  return { totp: Boolean(totp?.secretEnc), passkeys: passkeys.length, trustedPasskeys: trusted, recoveryCodes };
 }
 
 /** The factors a new challenge offers besides codes to the phone (fixed at its creation). */

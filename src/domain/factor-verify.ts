@@ -1,6 +1,7 @@
 import type { Deps } from './context.js';
 import { fail, type Failure } from './errors.js';
 import { verifyPasskeyAssertion } from './passkey-assertion.js';
+import { needsMaturePasskey, passkeyMatureAt } from './phishing-resistance.js';
 import type { RelyingParty } from './passkey-ceremony.js';
 import { normaliseRecoveryCode, useRecoveryCode } from './recovery-codes.js';
 import { checkTotpCode } from './totp-enrolment.js';
@@ -47,6 +48,11 @@ export async function verifyFactor(
     if ('refused' in assertion) {
       deps.logger.info({ challenge: challenge.id, reason: assertion.refused }, 'passkey assertion refused');
       return countWrong();
+    }
+    // Under the phishing-resistant policy a passkey in its cooling-off approves no money and no bank change.
+    const matureAt = passkeyMatureAt(deps.policy, assertion.passkey);
+    if (needsMaturePasskey(deps.policy, challenge.data.phishingResistant) && now < matureAt) {
+      return fail('factor_cooling_off', { availableAt: new Date(matureAt).toISOString(), retryAfter: Math.ceil((matureAt - now) / 1000) });
     }
   }
   if (!(await deps.store.challenges.acceptFactor(challenge.id, now, to))) return fail('challenge_used');

@@ -4,7 +4,7 @@
 
 import type { BankAccount, Purpose } from './types.js';
 
-export type EntryKind = 'opening' | 'deposit' | 'withdrawal' | 'buy' | 'sell';
+export type EntryKind = 'opening' | 'deposit' | 'withdrawal' | 'withdrawal_cancelled' | 'buy' | 'sell';
 export type Side = 'buy' | 'sell';
 
 export interface LedgerEntry {
@@ -41,7 +41,17 @@ export interface WithdrawalRecord {
   /** Set when the cooling-off holds it: pending until then. */
   heldUntil: number | null;
   at: number;
+  /** Set when the customer cancelled it while held: the cash came back, once. */
+  cancelledAt?: number | null;
 }
+
+/**
+ * `cancelled`: this call cancelled it and credited the cash back. `already_cancelled`: an earlier
+ * call did (nothing moved now). `not_held`: it completed; nothing to cancel.
+ */
+export type CancelResult =
+  | { status: 'cancelled' | 'already_cancelled' | 'not_held'; record: WithdrawalRecord }
+  | { status: 'not_found' };
 
 /** What a used key answers forever after: the first result, success or business failure. */
 export type StoredOutcome = { status: 201; body: unknown } | { status: 400; error: string; fields?: Record<string, unknown> };
@@ -98,6 +108,11 @@ export interface MoneyStore {
   /** Credit cash (opening cash, operator deposits): always succeeds for a positive amount. */
   deposit(customerId: string, amount: number, kind: 'opening' | 'deposit', now: number): Promise<LedgerEntry>;
   withdraw(movement: WithdrawalMovement): Promise<MovementResult<WithdrawalRecord>>;
+  /**
+   * A held withdrawal back to cash, in one transaction: a conditional UPDATE marks it cancelled only
+   * while it is held and not yet cancelled, and only the caller that wins it credits the amount.
+   */
+  cancelWithdrawal(customerId: string, id: string, now: number): Promise<CancelResult>;
   trade(movement: OrderMovement): Promise<MovementResult<OrderRecord>>;
   findKey(customerId: string, key: string): Promise<IdempotencyRecord | undefined>;
   available(customerId: string): Promise<number>;

@@ -17,6 +17,7 @@ export type NoticeKind =
   | 'new_device_login'
   | 'order_executed'
   | 'withdrawal_requested'
+  | 'withdrawal_cancelled'
   | 'recovery_code_used'
   | 'recovery_codes_generated'
   | 'totp_enrolled'
@@ -74,6 +75,10 @@ const NOTICES: Record<NoticeKind, Render> = {
   withdrawal_requested: (p) => ({
     ja: ['出金指示を受け付けました', `出金 ${p.amount}円（口座末尾 ${p.last4}）を受け付けました。状態: ${p.status}`],
     en: ['Withdrawal requested', `A withdrawal of ${p.amount} yen to the account ending ${p.last4} was requested. Status: ${p.status}`],
+  }),
+  withdrawal_cancelled: (p) => ({
+    ja: ['出金を取り消しました', `保留中の出金 ${p.amount}円（口座末尾 ${p.last4}）を取り消し、預り金に戻しました。お心当たりがない場合は至急ご連絡ください。`],
+    en: ['Withdrawal cancelled', `The held withdrawal of ${p.amount} yen to the account ending ${p.last4} was cancelled and the cash returned to your account. If this was not you, contact us at once.`],
   }),
   recovery_code_used: (p) => {
     // Three or fewer left: the customer is told to make a new set before they run out.

@@ -6,7 +6,10 @@ import { authoriseFactorChange, type FactorChangeRequest } from './factor-change
 import { sendNotice } from './notices.js';
 import { asTransports, challengeOfResponse, WEBAUTHN_TIMEOUT_MS, type RelyingParty } from './passkey-ceremony.js';
 import type { PasskeyRecord } from './factor-store.js';
-import type { CustomerRecord } from './types.js';
+import type { CustomerRecord, SessionRecord } from './types.js';
+import { endOtherSessions } from './sessions.js';
+import { passkeyMatureAt, policyGuardsFactors } from './phishing-resistance.js';
+import { tellContactsOfNewPasskey } from './withdrawal-cooling-off.js';
 
 export const MAX_PASSKEYS = 10;
 
@@ -14,12 +17,13 @@ export const MAX_PASSKEYS = 10;
 export async function startPasskeyRegistration(
   deps: Deps,
   customer: CustomerRecord,
+  session: SessionRecord,
   rp: RelyingParty,
   request: FactorChangeRequest,
 ): Promise<PublicKeyCredentialCreationOptionsJSON | Failure> {
   const existing = await deps.store.factors.listPasskeys(customer.id);
   if (existing.length >= MAX_PASSKEYS) return fail('invalid_request', { field: 'passkeys', reason: `at most ${MAX_PASSKEYS}` });
-  const authorised = await authoriseFactorChange(deps, customer, request, { factor: 'passkey', action: 'add' });
+  const authorised = await authoriseFactorChange(deps, customer, session, request, { factor: 'passkey', action: 'add' });
   if (authorised !== true) return authorised;
   const options = await generateRegistrationOptions({
     rpName: rp.name,
@@ -46,26 +50,32 @@ export interface PasskeyView {
   createdAt: string;
   lastUsedAt: string | null;
   backedUp: boolean;
+  /** Under the phishing-resistant policy: from when it may approve withdrawals and bank changes. */
+  approvesMoneyFrom?: string;
 }
 
-export function viewPasskey(p: PasskeyRecord): PasskeyView {
+export function viewPasskey(p: PasskeyRecord, deps?: Deps): PasskeyView {
   return {
     id: p.id,
     name: p.name,
     createdAt: new Date(p.createdAt).toISOString(),
     lastUsedAt: p.lastUsedAt === null ? null : new Date(p.lastUsedAt).toISOString(),
     backedUp: p.backedUp,
+    ...(deps && policyGuardsFactors(deps.policy) ? { approvesMoneyFrom: new Date(passkeyMatureAt(deps.policy, p)).toISOString() } : {}),
   };
 }
 
 /**
  * Step 2: the authenticator's answer to a challenge we issued to this customer (used once). A new
  * passkey starts the withdrawal cooling-off: a thief who got past the current factor and planted
- * their own passkey cannot empty the account before the customer reads the notice.
+ * their own passkey cannot empty the account before the customer reads the notice. Under the
+ * phishing-resistant policy it approves no withdrawal and no bank change at all until the
+ * cooling-off has passed (403 factor_cooling_off), and every contact of the window hears of it.
  */
 export async function finishPasskeyRegistration(
   deps: Deps,
   customer: CustomerRecord,
+  session: SessionRecord,
   rp: RelyingParty,
   input: { name: string; response: unknown },
 ): Promise<PasskeyView | Failure> {
@@ -102,20 +112,23 @@ export async function finishPasskeyRegistration(
   };
   await deps.store.factors.insertPasskey(passkey);
   await deps.store.customers.update(customer.id, { contactChangedAt: now, updatedAt: now });
+  await endOtherSessions(deps, session);
   await recordAudit(deps, customer.id, 'passkey_added', { passkey: passkey.id.slice(0, 16), name: passkey.name });
   await sendNotice(deps, customer, 'passkey_added', { name: passkey.name });
-  return viewPasskey(passkey);
+  await tellContactsOfNewPasskey(deps, customer, passkey.name);
+  return viewPasskey(passkey, deps);
 }
 
 /** パスキーの削除. The last passkey cannot go while it is the chosen method: the customer switches first. */
-export async function removePasskey(deps: Deps, customer: CustomerRecord, id: string, request: FactorChangeRequest): Promise<{ status: 'removed' } | Failure> {
+export async function removePasskey(deps: Deps, customer: CustomerRecord, session: SessionRecord, id: string, request: FactorChangeRequest): Promise<{ status: 'removed' } | Failure> {
   const passkeys = await deps.store.factors.listPasskeys(customer.id);
   const passkey = passkeys.find((p) => p.id === id);
   if (!passkey) return fail('not_found');
   if (passkeys.length === 1 && customer.mfaMethod === 'passkey') return fail('method_unavailable', { method: 'passkey', reason: 'last_passkey_in_use' });
-  const authorised = await authoriseFactorChange(deps, customer, request, { factor: 'passkey', action: 'remove', id });
+  const authorised = await authoriseFactorChange(deps, customer, session, request, { factor: 'passkey', action: 'remove', id });
   if (authorised !== true) return authorised;
   if (!(await deps.store.factors.deletePasskey(customer.id, id))) return fail('not_found');
+  await endOtherSessions(deps, session);
   await recordAudit(deps, customer.id, 'passkey_removed', { passkey: id.slice(0, 16), name: passkey.name });
   await sendNotice(deps, customer, 'passkey_removed', { name: passkey.name });
   return { status: 'removed' };

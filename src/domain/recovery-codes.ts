@@ -4,7 +4,8 @@ import { recordAudit } from './audit.js';
 import { sendNotice } from './notices.js';
 import { authoriseFactorChange, type FactorChangeRequest } from './factor-change.js';
 import type { Failure } from './errors.js';
-import type { CustomerRecord } from './types.js';
+import type { CustomerRecord, SessionRecord } from './types.js';
+import { endOtherSessions } from './sessions.js';
 
 // Recovery codes: the way back in when the phone or the authenticator is lost. Ten single-use codes
 // of 16 characters from a 32-letter alphabet (80 bits each), shown once, stored only as keyed hashes.
@@ -34,12 +35,13 @@ function newRecoveryCode(deps: Deps): string {
 }
 
 /** A new set; the old set dies in the same transaction. The plain codes leave here once, for display. */
-export async function generateRecoveryCodes(deps: Deps, customer: CustomerRecord, request: FactorChangeRequest): Promise<{ codes: string[] } | Failure> {
-  const authorised = await authoriseFactorChange(deps, customer, request, { factor: 'recovery_codes', action: 'generate' });
+export async function generateRecoveryCodes(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: FactorChangeRequest): Promise<{ codes: string[] } | Failure> {
+  const authorised = await authoriseFactorChange(deps, customer, session, request, { factor: 'recovery_codes', action: 'generate' });
   if (authorised !== true) return authorised;
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode(deps));
   const hashes = codes.map((code) => hashRecoveryCode(deps, customer.id, normaliseRecoveryCode(code)!));
   await deps.store.factors.replaceRecoveryCodes(customer.id, hashes, deps.clock.now());
+  await endOtherSessions(deps, session);
   await recordAudit(deps, customer.id, 'recovery_codes_generated', { count: codes.length });
   await sendNotice(deps, customer, 'recovery_codes_generated', { count: codes.length });
   return { codes };

@@ -30,17 +30,28 @@ function mintToken(deps: Deps): { id: string; secretHash: string; token: string 
   return { id, secretHash: hashSecret(secret), token: `${id}.${secret}` };
 }
 
-export async function createSession(deps: Deps, customerId: string, client: { address: string; userAgent: string }): Promise<{ token: string; session: SessionRecord }> {
+/**
+ * A new session. `credentialVersion` is the customer's version as read together with the password
+ * hash that was checked (or the passkey's customer): if a credential change committed meanwhile, the
+ * session is born stale and resolution refuses it.
+ */
+export async function createSession(
+  deps: Deps,
+  customer: { id: string; credentialVersion: number },
+  client: { address: string; userAgent: string },
+): Promise<{ token: string; session: SessionRecord }> {
   const { id, secretHash, token } = mintToken(deps);
   const now = deps.clock.now();
   const session: SessionRecord = {
     id,
     secretHash,
-    customerId,
+    customerId: customer.id,
     createdAt: now,
     lastSeenAt: now,
     address: client.address,
     userAgent: client.userAgent.slice(0, 512),
+    credentialVersion: customer.credentialVersion,
+    lineageId: id,
   };
   await deps.store.sessions.insert(session);
   return { token, session };
@@ -51,10 +62,12 @@ export async function resolveSession(deps: Deps, token: string | undefined): Pro
   if (!token || token.length > 200) return undefined;
   const [id, secret, extra] = token.split('.');
   if (!id || !secret || extra !== undefined) return undefined;
-  const session = await deps.store.sessions.findById(id);
-  if (!session || !secretMatches(session.secretHash, secret)) return undefined;
+  const found = await deps.store.sessions.findById(id);
+  if (!found || !secretMatches(found.secretHash, secret)) return undefined;
+  const { customerCredentialVersion, ...session } = found;
   const now = deps.clock.now();
-  if (now - session.lastSeenAt >= deps.policy.sessionIdleMs || now - session.createdAt >= deps.policy.sessionAbsoluteMs) {
+  const stale = session.credentialVersion < customerCredentialVersion;
+  if (stale || now - session.lastSeenAt >= deps.policy.sessionIdleMs || now - session.createdAt >= deps.policy.sessionAbsoluteMs) {
     await deps.store.sessions.delete(id);
     return undefined;
   }
@@ -78,8 +91,25 @@ export async function rotateSession(deps: Deps, current: SessionRecord): Promise
   return { token };
 }
 
-/** A credential changed: every other session ends and the current one gets a fresh token. */
+/**
+ * A credential changed: the customer's credential version moves on, every other session ends
+ * (including one a racing sign-in opens later: it carries the old version), and the current one
+ * gets a fresh token on the new version.
+ */
 export async function rotateAfterCredentialChange(deps: Deps, current: SessionRecord): Promise<{ token: string }> {
-  await deps.store.sessions.deleteForCustomer(current.customerId, current.id);
-  return rotateSession(deps, current);
+  const credentialVersion = await deps.store.sessions.revokeOtherSessions(current.customerId, current.id);
+  return rotateSession(deps, { ...current, credentialVersion });
+}
+
+/**
+ * A contact or factor changed (phone, e-mail, a passkey, an app, recovery codes): the other
+ * sessions end, as at a password change; the current one keeps its token.
+ */
+export async function endOtherSessions(deps: Deps, current: SessionRecord): Promise<void> {
+  await deps.store.sessions.revokeOtherSessions(current.customerId, current.id);
+}
+
+/** An operator's reset (or a freeze): every session of the customer ends, racing sign-ins too. */
+export async function endAllSessions(deps: Deps, customerId: string): Promise<void> {
+  await deps.store.sessions.revokeOtherSessions(customerId, null);
 }

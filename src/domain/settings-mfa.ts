@@ -82,10 +82,11 @@ export async function changeMfaSettings(
   if (password !== true) return password;
 
   const unchanged = change.method === customer.mfaMethod && change.scope === customer.mfaScope;
-  const needsCode = !unchanged && (mfaIsOn(customer) || change.method === 'sms');
+  const needsCode = !unchanged && (mfaIsOn(deps.policy, customer) || change.method === 'sms');
   if (needsCode) {
     const passed = await passStepUp(deps, {
       customer,
+      session,
       purpose: 'mfa_settings',
       content: { method: change.method, scope: change.scope },
       summary: defaultSummary('mfa_settings'),

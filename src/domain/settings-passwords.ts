@@ -50,9 +50,10 @@ export async function changePassword(
   const weak = await checkNewPassword(deps, customer, kind, change.newPassword);
   if (weak) return weak;
 
-  if (mfaIsOn(customer)) {
+  if (mfaIsOn(deps.policy, customer)) {
     const passed = await passStepUp(deps, {
       customer,
+      session,
       purpose: 'password_change',
       content: { kind, newPassword: change.newPassword },
       summary: kind === 'login' ? 'ログインパスワードの変更' : '取引パスワードの変更',

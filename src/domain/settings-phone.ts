@@ -1,12 +1,13 @@
 import type { Deps } from './context.js';
-import { createChallenge, defaultSummary, viewChallenge } from './challenge-create.js';
+import { defaultSummary, viewChallenge } from './challenge-create.js';
 import { fail, isFailure, type Failure } from './errors.js';
 import { recordAudit } from './audit.js';
 import { sendNotice } from './notices.js';
 import { last4, parseDomesticPhone } from './phone.js';
-import { mfaIsOn, passStepUp } from './step-up.js';
+import { endOtherSessions } from './sessions.js';
+import { createStepUpChallenge, mfaIsOn, passStepUp } from './step-up.js';
 import { checkTradingPassword } from './trading-password.js';
-import type { CustomerRecord } from './types.js';
+import type { CustomerRecord, SessionRecord } from './types.js';
 
 export interface PhoneChange {
   phone: string;
@@ -16,19 +17,23 @@ export interface PhoneChange {
 
 /**
  * 電話認証番号の変更. Completes only when the customer proved the current second factor (when MFA is
- * on: a `phone_change` challenge) and then a code sent to the new number (`phone_verification`).
- * Each step answers 403 step_up_required with the next challenge.
+ * on, or required by policy: a `phone_change` challenge) and then a code sent to the new number
+ * (`phone_verification`). Each step answers 403 step_up_required with the next challenge; each
+ * challenge belongs to the session that asked for it. The replaced number is kept for the
+ * cooling-off, and the customer's other sessions end.
  */
-export async function changePhone(deps: Deps, customer: CustomerRecord, change: PhoneChange): Promise<CustomerRecord | Failure> {
+export async function changePhone(deps: Deps, customer: CustomerRecord, session: SessionRecord, change: PhoneChange): Promise<CustomerRecord | Failure> {
   const parsed = parseDomesticPhone(change.phone);
   if (isFailure(parsed)) return parsed;
   const password = await checkTradingPassword(deps, customer, change.tradingPassword);
   if (password !== true) return password;
 
   const content = { phone: parsed.e164 };
+  const secondFactorOn = mfaIsOn(deps.policy, customer);
   const proveNewNumber = async (afterStepUp: boolean): Promise<Failure> => {
-    const challenge = await createChallenge(deps, {
+    const challenge = await createStepUpChallenge(deps, {
       customer,
+      session,
       purpose: 'phone_verification',
       content,
       summary: defaultSummary('phone_verification'),
@@ -41,27 +46,31 @@ export async function changePhone(deps: Deps, customer: CustomerRecord, change: 
 
   if (change.challengeId === undefined) {
     if (customer.factorLocked) return fail('factor_locked');
-    if (!mfaIsOn(customer)) return proveNewNumber(false);
-    return passStepUp(deps, { customer, purpose: 'phone_change', content, summary: defaultSummary('phone_change'), challengeId: undefined }) as Promise<Failure>;
+    if (!secondFactorOn) return proveNewNumber(false);
+    return passStepUp(deps, { customer, session, purpose: 'phone_change', content, summary: defaultSummary('phone_change'), challengeId: undefined }) as Promise<Failure>;
   }
 
   const presented = await deps.store.challenges.findById(change.challengeId);
   if (presented?.purpose === 'phone_change') {
-    const passed = await passStepUp(deps, { customer, purpose: 'phone_change', content, summary: '', challengeId: change.challengeId });
+    const passed = await passStepUp(deps, { customer, session, purpose: 'phone_change', content, summary: '', challengeId: change.challengeId });
     if (passed !== true) return passed;
     return proveNewNumber(true);
   }
   // The code to the new number: with MFA on, only a challenge issued after the current factor passed.
-  if (presented?.purpose !== 'phone_verification' || (mfaIsOn(customer) && presented.data.afterStepUp !== true)) {
+  if (presented?.purpose !== 'phone_verification' || (secondFactorOn && presented.data.afterStepUp !== true)) {
     deps.events.stepUp('phone_verification', 'mismatch');
     return fail('challenge_mismatch');
   }
-  const passed = await passStepUp(deps, { customer, purpose: 'phone_verification', content, summary: '', challengeId: change.challengeId });
+  const passed = await passStepUp(deps, { customer, session, purpose: 'phone_verification', content, summary: '', challengeId: change.challengeId });
   if (passed !== true) return passed;
 
   const now = deps.clock.now();
   const patch = { phone: parsed.e164, phoneType: parsed.type, phoneVerified: true, contactChangedAt: now, updatedAt: now };
   await deps.store.customers.update(customer.id, patch);
+  if (customer.phone && customer.phone !== parsed.e164) {
+    await deps.store.customers.recordReplacedContact(customer.id, { kind: 'phone', value: customer.phone, phoneType: customer.phoneType, replacedAt: now });
+  }
+  await endOtherSessions(deps, session);
   await recordAudit(deps, customer.id, 'phone_changed', { from: customer.phone ? last4(customer.phone) : null, to: last4(parsed.e164), type: parsed.type });
   await sendNotice(deps, customer, 'phone_changed', { last4: last4(parsed.e164) });
   return { ...customer, ...patch };

@@ -5,9 +5,10 @@ import { recordAudit } from './audit.js';
 import { sendNotice } from './notices.js';
 import { passStepUp, scopeCoversOperations } from './step-up.js';
 import { checkTradingPassword } from './trading-password.js';
-import { policyDemandsStepUp } from './phishing-resistance.js';
-import type { BankAccount, CustomerRecord } from './types.js';
+import { policyDemandsStepUp, youngPasskeysOnly } from './phishing-resistance.js';
+import type { BankAccount, CustomerRecord, SessionRecord } from './types.js';
 import { last4 } from './phone.js';
+import { endOtherSessions } from './sessions.js';
 
 export interface ProfileChange {
   email?: string;
@@ -31,16 +32,23 @@ export function validateBankAccount(bank: BankAccount): Failure | undefined {
   return undefined;
 }
 
-/** 登録情報の変更: with MFA scope `all` it needs the second factor; e-mail and bank changes start the cooling-off. */
-export async function changeProfile(deps: Deps, customer: CustomerRecord, change: ProfileChange): Promise<CustomerRecord | Failure> {
+/**
+ * 登録情報の変更: with MFA scope `all` (or a mandatory policy) it needs the second factor; e-mail and
+ * bank changes start the cooling-off; an e-mail change ends the customer's other sessions.
+ */
+export async function changeProfile(deps: Deps, customer: CustomerRecord, session: SessionRecord, change: ProfileChange): Promise<CustomerRecord | Failure> {
   const invalid = (change.email !== undefined && validateEmail(change.email)) || (change.bankAccount && validateBankAccount(change.bankAccount));
   if (invalid) return invalid;
   const password = await checkTradingPassword(deps, customer, change.tradingPassword);
   if (password !== true) return password;
 
   const content = { email: change.email, address: change.address, bankAccount: change.bankAccount };
-  if (scopeCoversOperations(customer) || policyDemandsStepUp(deps.policy, 'registration_change', content)) {
-    const passed = await passStepUp(deps, { customer, purpose: 'registration_change', content, summary: defaultSummary('registration_change'), challengeId: change.challengeId });
+  const policed = policyDemandsStepUp(deps.policy, 'registration_change', content);
+  if (scopeCoversOperations(deps.policy, customer) || policed) {
+    // Under the policy a passkey still in its cooling-off approves no bank change.
+    const cooling = policed ? await youngPasskeysOnly(deps, customer.id) : undefined;
+    if (cooling) return cooling;
+    const passed = await passStepUp(deps, { customer, session, purpose: 'registration_change', content, summary: defaultSummary('registration_change'), challengeId: change.challengeId });
     if (passed !== true) return passed;
   }
 
@@ -54,6 +62,13 @@ export async function changeProfile(deps: Deps, customer: CustomerRecord, change
     updatedAt: now,
   };
   await deps.store.customers.update(customer.id, patch);
+  const emailChanged = change.email !== undefined && change.email !== customer.email;
+  if (emailChanged) {
+    // Kept for the cooling-off: the replaced address hears of every withdrawal and new passkey in the window.
+    await deps.store.customers.recordReplacedContact(customer.id, { kind: 'email', value: customer.email, phoneType: null, replacedAt: now });
+    // A new address is a new way to reach (and recover) the account: other sessions end.
+    await endOtherSessions(deps, session);
+  }
   const fields = Object.keys(content).filter((k) => content[k as keyof typeof content] !== undefined);
   await recordAudit(deps, customer.id, 'profile_changed', {
     fields,

@@ -15,6 +15,8 @@ export async function secondFactorReason(deps: Deps, customer: CustomerRecord, d
   const needsPolicyCheck = deps.policy.phishingResistant.has('login') || deps.policy.newDeviceStepUp;
   if (!needsPolicyCheck) return undefined;
   const factors = await summariseFactors(deps, customer.id);
+  // Any passkey asks for a second factor; the challenge takes the passkey alone once one is past its
+  // cooling-off (challenge-create), the customer's other factors as well before.
   if (deps.policy.phishingResistant.has('login') && factors.passkeys > 0) return 'phishing_resistant';
   if (!deps.policy.newDeviceStepUp || (await isKnownDevice(deps, customer.id, deviceToken))) return undefined;
   const phoneUsable = customer.phoneType === 'mobile' || (customer.phoneType === 'landline' && deps.voice !== null);

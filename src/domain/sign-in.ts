@@ -76,7 +76,9 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
       purpose: 'login',
       content: { loginId: customer.loginId },
       summary: defaultSummary('login'),
-      data: { address: client.address, userAgent: client.userAgent.slice(0, 256), reason },
+      // The credential version read with the password hash just checked: the session this challenge
+      // opens carries it, so a password change meanwhile leaves that session dead.
+      data: { address: client.address, userAgent: client.userAgent.slice(0, 256), reason, credentialVersion: customer.credentialVersion },
     });
     await logEvent(deps, customer.id, input.loginId, client, 'second_factor_required');
     deps.events.signIn('second_factor_required');
@@ -123,9 +125,12 @@ function deviceFailureKey(deps: Deps, customer: CustomerRecord, client: Client):
   return device && `login-fail:device:${customer.id}:${device}`;
 }
 
-/** The last step of every successful sign-in: a fresh session (never one the client brought). */
-export async function completeSignIn(deps: Deps, customer: CustomerRecord, client: Client): Promise<SignInResult> {
-  const { token } = await createSession(deps, customer.id, client);
+/**
+ * The last step of every successful sign-in: a fresh session (never one the client brought), on the
+ * credential version the first factor was checked against (a login challenge carries it).
+ */
+export async function completeSignIn(deps: Deps, customer: CustomerRecord, client: Client, credentialVersion = customer.credentialVersion): Promise<SignInResult> {
+  const { token } = await createSession(deps, { id: customer.id, credentialVersion }, client);
   await logEvent(deps, customer.id, customer.loginId, client, 'signed_in');
   deps.events.signIn('signed_in');
   const deviceToken = await recordDeviceSignIn(deps, customer, client);

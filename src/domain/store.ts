@@ -9,6 +9,7 @@ import type {
   CustomerRecord,
   LoginEvent,
   OutboxMessage,
+  PhoneType,
   Purpose,
   SessionRecord,
 } from './types.js';
@@ -37,6 +38,18 @@ export interface CustomerStore {
   countTradingFailure(id: string): Promise<number>;
   lockTrading(id: string, threshold: number, until: number): Promise<boolean>;
   resetTradingFailures(id: string): Promise<void>;
+  /** Keep a contact a change replaced: the cooling-off tells it of what happens in the window. */
+  recordReplacedContact(customerId: string, contact: ReplacedContact): Promise<void>;
+  /** Contacts replaced at or after `since`, newest first. */
+  replacedContactsSince(customerId: string, since: number): Promise<ReplacedContact[]>;
+}
+
+export interface ReplacedContact {
+  kind: 'email' | 'phone';
+  /** An e-mail address, or a phone number in E.164. */
+  value: string;
+  phoneType: PhoneType | null;
+  replacedAt: number;
 }
 
 export interface SendReservation {
@@ -75,7 +88,14 @@ export interface ChallengeStore {
 
 export interface SessionStore {
   insert(session: SessionRecord): Promise<void>;
-  findById(id: string): Promise<SessionRecord | undefined>;
+  /** The session with its customer's current credential version (read in the same statement). */
+  findById(id: string): Promise<(SessionRecord & { customerCredentialVersion: number }) | undefined>;
+  /**
+   * A credential changed: in one transaction, bump the customer's credential version, carry the
+   * current session (when given) over to it, and delete every other session. Returns the new version.
+   * A session a racing sign-in inserts afterwards still carries the old version and is refused.
+   */
+  revokeOtherSessions(customerId: string, keepSessionId: string | null): Promise<number>;
   touch(id: string, now: number): Promise<void>;
   delete(id: string): Promise<void>;
   deleteForCustomer(customerId: string, exceptId?: string): Promise<number>;

@@ -6,7 +6,8 @@ import { decryptSecret, encryptSecret } from './factor-encryption.js';
 import { sendNotice } from './notices.js';
 import { normaliseCode } from './codes.js';
 import { base32Of, matchTotpStep, totpUri } from './totp.js';
-import type { CustomerRecord } from './types.js';
+import type { CustomerRecord, SessionRecord } from './types.js';
+import { endOtherSessions } from './sessions.js';
 
 // 認証アプリの登録: a fresh secret shown once (QR code and text), confirmed by a first code before it
 // counts. A new enrolment replaces the old app only when confirmed: a half-done one breaks nothing.
@@ -18,8 +19,8 @@ export interface TotpEnrolment {
 
 const SECRET_BYTES = 20; // 160 bits, RFC 4226's recommendation for HMAC-SHA1
 
-export async function startTotpEnrolment(deps: Deps, customer: CustomerRecord, request: FactorChangeRequest): Promise<TotpEnrolment | Failure> {
-  const authorised = await authoriseFactorChange(deps, customer, request, { factor: 'totp', action: 'enrol' });
+export async function startTotpEnrolment(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: FactorChangeRequest): Promise<TotpEnrolment | Failure> {
+  const authorised = await authoriseFactorChange(deps, customer, session, request, { factor: 'totp', action: 'enrol' });
   if (authorised !== true) return authorised;
   const secret = deps.random.bytes(SECRET_BYTES);
   const sealed = encryptSecret(deps.secrets.encryptionKey, deps.random, customer.id, secret);
@@ -28,7 +29,7 @@ export async function startTotpEnrolment(deps: Deps, customer: CustomerRecord, r
 }
 
 /** The first code proves the app holds the secret; its time step is spent, so it cannot be replayed. */
-export async function confirmTotpEnrolment(deps: Deps, customer: CustomerRecord, rawCode: unknown): Promise<{ status: 'enrolled' } | Failure> {
+export async function confirmTotpEnrolment(deps: Deps, customer: CustomerRecord, session: SessionRecord, rawCode: unknown): Promise<{ status: 'enrolled' } | Failure> {
   const record = await deps.store.factors.findTotp(customer.id);
   if (!record?.pendingEnc) return fail('method_unavailable', { method: 'totp', reason: 'no_enrolment' });
   const code = normaliseCode(rawCode);
@@ -36,6 +37,7 @@ export async function confirmTotpEnrolment(deps: Deps, customer: CustomerRecord,
   const step = code === undefined ? undefined : matchTotpStep(decryptSecret(deps.secrets.encryptionKey, customer.id, record.pendingEnc), code, now);
   if (step === undefined) return fail('invalid_code');
   if (!(await deps.store.factors.confirmTotp(customer.id, record.pendingEnc, step, now))) return fail('challenge_used');
+  await endOtherSessions(deps, session);
   await recordAudit(deps, customer.id, 'totp_enrolled');
   await sendNotice(deps, customer, 'totp_enrolled');
   return { status: 'enrolled' };

@@ -49,6 +49,11 @@ export interface CustomerRecord {
   contactChangedAt: number | null;
   createdAt: number;
   updatedAt: number;
+  /**
+   * Bumped by every credential change (password, phone, e-mail, factors, an operator's reset): a
+   * session carrying an older version is refused, however its sign-in raced the change.
+   */
+  credentialVersion: number;
 }
 
 export type ChallengeStatus = 'pending' | 'verified' | 'used' | 'dead';
@@ -84,6 +89,10 @@ export interface SessionRecord {
   lastSeenAt: number;
   address: string;
   userAgent: string;
+  /** The customer's credential version when the sign-in checked the password (or passkey). */
+  credentialVersion: number;
+  /** The first session id of this browser's chain of rotations: a verified step-up belongs to it. */
+  lineageId: string;
 }
 
 export interface LoginEvent {

@@ -1,40 +1,70 @@
 import type { Deps } from './context.js';
 import { formatYen } from './challenge-create.js';
 import type { WithdrawalRecord } from './money-store.js';
-import { sendNotice } from './notices.js';
+import { sendNotice, type NoticeKind } from './notices.js';
 import type { CustomerRecord } from './types.js';
 import { last4 } from './phone.js';
 
 // Cooling-off (security.md: SIM swap, account takeover). Someone who took over an account changes
 // the contacts first, so a withdrawal soon after is held, and the contacts that were there before
-// the change hear of it: the real customer still holds them.
+// the change hear of it: the real customer still holds them. The look-back is the whole window, not
+// the latest change: an e-mail change followed by a bank change still tells the replaced address.
+
+export interface WindowContacts {
+  /** Replaced e-mail addresses (the current one hears through the ordinary notice). */
+  emails: string[];
+  /** Mobile numbers to tell by SMS: every replaced one, and the current one unless it is new. */
+  phones: string[];
+}
 
 /**
- * The contacts that predate the latest change, read from the audit trail: the phone unless it was
- * changed, and a replaced e-mail address when the change recorded it (`previousEmail`).
+ * Everyone who held a contact of this customer during the cooling-off window: the replaced contacts
+ * kept by each change (and, for changes made before they were kept, the audit trail's
+ * `previousEmail`), and the current phone unless it was itself changed in the window.
  */
-async function oldContacts(deps: Deps, customer: CustomerRecord): Promise<{ phone: string | null; emails: string[] }> {
-  const since = customer.contactChangedAt ?? 0;
-  const recent = (await deps.store.audit.listForCustomer(customer.id, 100)).filter((e) => e.at >= since);
-  const phoneChanged = recent.some((e) => e.action === 'phone_changed');
-  const emails = recent
-    .map((e) => e.detail.previousEmail)
-    .filter((email): email is string => typeof email === 'string' && email !== customer.email);
-  const phone = !phoneChanged && customer.phone && customer.phoneType === 'mobile' ? customer.phone : null;
-  return { phone, emails: [...new Set(emails)] };
+export async function contactsOfWindow(deps: Deps, customer: CustomerRecord): Promise<WindowContacts> {
+  const since = deps.clock.now() - deps.policy.coolingOffMs;
+  const [replaced, audit] = await Promise.all([
+    deps.store.customers.replacedContactsSince(customer.id, since),
+    deps.store.audit.listForCustomer(customer.id, 200),
+  ]);
+  const recentAudit = audit.filter((e) => e.at >= since);
+  const emails = [
+    ...replaced.filter((c) => c.kind === 'email').map((c) => c.value),
+    ...recentAudit.map((e) => e.detail.previousEmail).filter((email): email is string => typeof email === 'string'),
+  ].filter((email) => email !== customer.email);
+  const phoneChanged = replaced.some((c) => c.kind === 'phone') || recentAudit.some((e) => e.action === 'phone_changed');
+  const phones = replaced.filter((c) => c.kind === 'phone' && c.phoneType === 'mobile').map((c) => c.value);
+  if (!phoneChanged && customer.phone && customer.phoneType === 'mobile') phones.push(customer.phone);
+  return { emails: [...new Set(emails)], phones: [...new Set(phones)] };
+}
+
+async function tell(deps: Deps, contacts: WindowContacts, notice: { kind: NoticeKind; params: Record<string, string | number> }, sms: string): Promise<void> {
+  for (const email of contacts.emails) await sendNotice(deps, email, notice.kind, notice.params);
+  for (const phone of contacts.phones) {
+    try {
+      await deps.sms.sendSms(phone, sms);
+    } catch (error) {
+      // A failing SMS provider must not undo the change it reports; the e-mails went too.
+      deps.logger.error({ err: error, notice: `${notice.kind}_sms` }, 'cooling-off SMS could not be sent');
+    }
+  }
 }
 
 export async function tellOldContacts(deps: Deps, customer: CustomerRecord, withdrawal: Omit<WithdrawalRecord, 'seq'>): Promise<void> {
-  const { phone, emails } = await oldContacts(deps, customer);
+  const contacts = await contactsOfWindow(deps, customer);
   const accountLast4 = last4(withdrawal.bankAccount.accountNumber);
   const params = { amount: withdrawal.amount.toLocaleString('ja-JP'), last4: accountLast4, status: '保留中 pending（24時間 / 24 hours）' };
-  for (const email of emails) await sendNotice(deps, email, 'withdrawal_requested', params);
-  if (!phone) return;
   const text = `【${deps.firmName}】出金 ${formatYen(withdrawal.amount)}（口座末尾 ${accountLast4}）を受け付けました。連絡先の変更直後のため24時間保留します。お心当たりがない場合は至急当社へご連絡ください。`;
-  try {
-    await deps.sms.sendSms(phone, text);
-  } catch (error) {
-    // A failing SMS provider must not undo the withdrawal it reports; the e-mail went too.
-    deps.logger.error({ err: error, notice: 'withdrawal_held_sms' }, 'held-withdrawal SMS could not be sent');
-  }
+  await tell(deps, contacts, { kind: 'withdrawal_requested', params }, text);
+}
+
+/**
+ * A new passkey: besides the notice to the current address, every contact of the window hears of it
+ * (an address or phone replaced just before by whoever planted it included).
+ */
+export async function tellContactsOfNewPasskey(deps: Deps, customer: CustomerRecord, name: string): Promise<void> {
+  const contacts = await contactsOfWindow(deps, customer);
+  const text = `【${deps.firmName}】パスキーが登録されました。登録から24時間は出金・口座変更に使えません。お心当たりがない場合は至急当社へご連絡ください。`;
+  await tell(deps, contacts, { kind: 'passkey_added', params: { name } }, text);
 }

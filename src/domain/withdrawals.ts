@@ -7,11 +7,11 @@ import { isAmount } from './ledger.js';
 import { replay, requestHash, type Created } from './ledger-keys.js';
 import type { ChallengeMatch, WithdrawalRecord } from './money-store.js';
 import { sendNotice } from './notices.js';
-import { requireStepUp, scopeCoversOperations } from './step-up.js';
+import { challengeOfSession, requireStepUp, scopeCoversOperations } from './step-up.js';
 import { checkTradingPassword } from './trading-password.js';
-import { tellOldContacts } from './withdrawal-cooling-off.js';
-import { policyDemandsStepUp } from './phishing-resistance.js';
-import type { CustomerRecord } from './types.js';
+import { contactsOfWindow, tellOldContacts } from './withdrawal-cooling-off.js';
+import { policyDemandsStepUp, youngPasskeysOnly } from './phishing-resistance.js';
+import type { CustomerRecord, SessionRecord } from './types.js';
 import { last4 } from './phone.js';
 
 export interface WithdrawalRequest {
@@ -24,7 +24,7 @@ export interface WithdrawalRequest {
 export interface WithdrawalView {
   id: string;
   amount: number;
-  status: 'pending' | 'completed';
+  status: 'pending' | 'completed' | 'cancelled';
   heldUntil: string | null;
   bankAccount: { last4: string };
   requestedAt: string;
@@ -35,7 +35,7 @@ export function viewWithdrawal(w: Omit<WithdrawalRecord, 'seq'>, now: number): W
   return {
     id: w.id,
     amount: w.amount,
-    status: held ? 'pending' : 'completed',
+    status: w.cancelledAt != null ? 'cancelled' : held ? 'pending' : 'completed',
     heldUntil: w.heldUntil === null ? null : new Date(w.heldUntil).toISOString(),
     bankAccount: { last4: last4(w.bankAccount.accountNumber) },
     requestedAt: new Date(w.at).toISOString(),
@@ -54,14 +54,14 @@ function heldUntil(deps: Deps, customer: CustomerRecord, now: number): number | 
  * the balance. The idempotency key is claimed in that transaction too: a request refused with 401,
  * 403 or 429 has not used it.
  */
-export async function requestWithdrawal(deps: Deps, customer: CustomerRecord, request: WithdrawalRequest): Promise<Created<WithdrawalView> | Failure> {
-  const result = await attemptWithdrawal(deps, customer, request);
+export async function requestWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest): Promise<Created<WithdrawalView> | Failure> {
+  const result = await attemptWithdrawal(deps, customer, session, request);
   // Operators watch refusals by code (metrics); a made withdrawal reports its own status below.
   if (isFailure(result)) deps.events.withdrawal(result.code);
   return result;
 }
 
-async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, request: WithdrawalRequest): Promise<Created<WithdrawalView> | Failure> {
+async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest): Promise<Created<WithdrawalView> | Failure> {
   if (!isAmount(request.amount)) return fail('invalid_amount');
   const bank = customer.bankAccount;
   if (!bank) return fail('no_bank_account');
@@ -76,9 +76,18 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, request: 
   // verified makes the challenge useless.
   const content = { amount: request.amount, bankAccount: bank };
   let challenge: ChallengeMatch | undefined;
-  if (scopeCoversOperations(customer) || policyDemandsStepUp(deps.policy, 'withdrawal', content)) {
+  const policed = policyDemandsStepUp(deps.policy, 'withdrawal', content);
+  if (scopeCoversOperations(deps.policy, customer) || policed) {
+    // Under the policy a passkey still in its cooling-off approves no money: refused, not held.
+    const cooling = policed ? await youngPasskeysOnly(deps, customer.id) : undefined;
+    if (cooling) return cooling;
     if (request.challengeId === undefined) {
-      return requireStepUp(deps, { customer, purpose: 'withdrawal', content, summary: `出金 ${formatYen(request.amount)}` });
+      return requireStepUp(deps, { customer, session, purpose: 'withdrawal', content, summary: `出金 ${formatYen(request.amount)}` });
+    }
+    // A step-up verified in another session (of the same customer) approves nothing here.
+    if (!(await challengeOfSession(deps, request.challengeId, session))) {
+      deps.events.stepUp('withdrawal', 'mismatch');
+      return fail('challenge_mismatch');
     }
     challenge = { id: request.challengeId, purpose: 'withdrawal', contentHash: hashContent(deps, 'withdrawal', content) };
   }
@@ -113,4 +122,37 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, request: 
     deps.logger.error({ err: error, withdrawal: withdrawal.id }, 'withdrawal made, but its audit entry or notices failed');
   }
   return { status: 201, body: view };
+}
+
+export interface WithdrawalCancel {
+  tradingPassword: string;
+}
+
+/**
+ * 出金の取消: a withdrawal still held by the cooling-off goes back to cash, once. The trading password
+ * guards it, as it guards orders; no second factor is asked, on purpose: cancelling moves no money
+ * out, and the customer who needs it most is the one whose second factor a thief just replaced (a
+ * planted passkey, a new phone). A repeat answers the same cancelled withdrawal and refunds nothing;
+ * a completed one answers 409 withdrawal_not_cancellable. Audited, and every contact of the
+ * cooling-off window is told.
+ */
+export async function cancelWithdrawal(deps: Deps, customer: CustomerRecord, id: string, request: WithdrawalCancel): Promise<WithdrawalView | Failure> {
+  const password = await checkTradingPassword(deps, customer, request.tradingPassword);
+  if (password !== true) return password;
+  const now = deps.clock.now();
+  const result = await deps.store.money.cancelWithdrawal(customer.id, id, now);
+  if (result.status === 'not_found') return fail('not_found');
+  const view = viewWithdrawal(result.record, now);
+  if (result.status === 'not_held') return fail('withdrawal_not_cancellable', { withdrawal: view });
+  if (result.status === 'already_cancelled') return view;
+  deps.events.withdrawal('cancelled');
+  try {
+    await recordAudit(deps, customer.id, 'withdrawal_cancelled', { id, amount: result.record.amount, bankAccountLast4: view.bankAccount.last4 });
+    const params = { amount: result.record.amount.toLocaleString('ja-JP'), last4: view.bankAccount.last4 };
+    await sendNotice(deps, customer, 'withdrawal_cancelled', params);
+    for (const email of (await contactsOfWindow(deps, customer)).emails) await sendNotice(deps, email, 'withdrawal_cancelled', params);
+  } catch (error) {
+    deps.logger.error({ err: error, withdrawal: id }, 'withdrawal cancelled, but its audit entry or notices failed');
+  }
+  return view;
 }

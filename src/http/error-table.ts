@@ -28,6 +28,7 @@ export const ERROR_TABLE: Record<ErrorCode, { status: number; ja: string; en: st
   step_up_required: { status: 403, ja: '追加の認証が必要です。', en: 'Additional verification is required.' },
   challenge_mismatch: { status: 403, ja: 'この認証はこの操作には使えません。', en: 'This verification does not match the operation.' },
   phishing_resistant_required: { status: 403, ja: 'この操作にはパスキーによる認証が必要です。', en: 'This operation requires a passkey.' },
+  factor_cooling_off: { status: 403, ja: '新しく登録された認証手段は、登録から24時間は出金・口座変更に使えません。', en: 'A newly added factor cannot approve withdrawals or bank changes until its cooling-off has passed.' },
   invalid_trading_password: { status: 401, ja: '取引パスワードが正しくありません。', en: 'The trading password is incorrect.' },
   trading_locked: { status: 423, ja: '取引パスワードがロックされています。', en: 'The trading password is locked.' },
   mfa_required_by_policy: { status: 409, ja: '当社の方針により二要素認証は解除できません。', en: 'Two-factor authentication is required by policy.' },
@@ -42,5 +43,6 @@ export const ERROR_TABLE: Record<ErrorCode, { status: number; ja: string; en: st
   unknown_symbol: { status: 400, ja: '銘柄が見つかりません。', en: 'Unknown symbol.' },
   no_bank_account: { status: 409, ja: '出金先口座が登録されていません。', en: 'No bank account is registered.' },
   idempotency_key_reused: { status: 422, ja: 'この依頼番号は別の内容で使用済みです。', en: 'This idempotency key was used for other content.' },
+  withdrawal_not_cancellable: { status: 409, ja: 'この出金はすでに完了しているため取り消せません。', en: 'This withdrawal has completed and can no longer be cancelled.' },
   login_id_taken: { status: 409, ja: 'このログインIDは使用されています。', en: 'This login ID is taken.' },
 };

@@ -107,5 +107,19 @@ export function createCustomerRepo(db: Kysely<Database>): CustomerStore {
     async resetTradingFailures(id) {
       await db.updateTable('customers').set({ tradingFailures: 0, tradingLockedUntil: null }).where('id', '=', id).execute();
     },
+    async recordReplacedContact(customerId, contact) {
+      await db.insertInto('replacedContacts').values({ customerId, kind: contact.kind, value: contact.value, phoneType: contact.phoneType, replacedAt: contact.replacedAt }).execute();
+    },
+    async replacedContactsSince(customerId, since) {
+      const rows = await db
+        .selectFrom('replacedContacts')
+        .selectAll()
+        .where('customerId', '=', customerId)
+        .where('replacedAt', '>=', since)
+        .orderBy('replacedAt', 'desc')
+        .limit(100)
+        .execute();
+      return rows.map((r) => ({ kind: r.kind as 'email' | 'phone', value: r.value, phoneType: r.phoneType as PhoneType | null, replacedAt: Number(r.replacedAt) }));
+    },
   };
 }

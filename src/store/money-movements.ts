@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { EntryKind, IdempotencyRecord, KeyClaim, LedgerEntry, MovementResult, OrderMovement, OrderRecord, StoredOutcome, WithdrawalMovement, WithdrawalRecord } from '../domain/money-store.js';
-import type { MoneyTables } from './money-schema.js';
+import type { CancelResult, EntryKind, IdempotencyRecord, KeyClaim, LedgerEntry, MovementResult, OrderMovement, OrderRecord, StoredOutcome, WithdrawalMovement, WithdrawalRecord } from '../domain/money-store.js';
+import type { MoneyTables, WithdrawalsTable } from './money-schema.js';
 import type { Database } from './schema.js';
 import { consumeVerifiedChallenge } from './challenges-repo.js';
 
@@ -86,6 +86,19 @@ export function entryOf(customerId: string, kind: EntryKind, amount: number, bal
   return { customerId, seq: Number(balance.seq), kind, amount, balanceAfter: Number(balance.available), reference, at };
 }
 
+function toWithdrawal(row: WithdrawalsTable): WithdrawalRecord {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    seq: Number(row.seq),
+    amount: Number(row.amount),
+    bankAccount: JSON.parse(row.bankAccount) as WithdrawalRecord['bankAccount'],
+    heldUntil: row.heldUntil === null ? null : Number(row.heldUntil),
+    at: Number(row.at),
+    cancelledAt: row.cancelledAt === null ? null : Number(row.cancelledAt),
+  };
+}
+
 export function createMovements(db: Db) {
   return {
     async deposit(customerId: string, amount: number, kind: 'opening' | 'deposit', now: number): Promise<LedgerEntry> {
@@ -109,9 +122,32 @@ export function createMovements(db: Db) {
         if (!balance) return { status: 'refused' };
         const record: WithdrawalRecord = { ...w, seq: Number(balance.seq) };
         await appendEntry(trx, entryOf(w.customerId, 'withdrawal', -w.amount, balance, w.id, w.at));
-        await trx.insertInto('withdrawals').values({ ...record, bankAccount: JSON.stringify(record.bankAccount) }).execute();
+        await trx.insertInto('withdrawals').values({ ...record, bankAccount: JSON.stringify(record.bankAccount), cancelledAt: null }).execute();
         await recordOutcome(trx, m.claim, m.success);
         return { status: 'done', record };
+      });
+    },
+
+    async cancelWithdrawal(customerId: string, id: string, now: number): Promise<CancelResult> {
+      return db.transaction().execute(async (trx) => {
+        const won = await trx
+          .updateTable('withdrawals')
+          .set({ cancelledAt: now })
+          .where('id', '=', id)
+          .where('customerId', '=', customerId)
+          .where('cancelledAt', 'is', null)
+          .where('heldUntil', '>', now)
+          .returningAll()
+          .executeTakeFirst();
+        if (won) {
+          const amount = Number(won.amount);
+          const balance = await credit(trx, customerId, amount);
+          await appendEntry(trx, entryOf(customerId, 'withdrawal_cancelled', amount, balance, `cancel:${id}`, now));
+          return { status: 'cancelled', record: toWithdrawal(won) };
+        }
+        const row = await trx.selectFrom('withdrawals').selectAll().where('id', '=', id).where('customerId', '=', customerId).executeTakeFirst();
+        if (!row) return { status: 'not_found' };
+        return { status: row.cancelledAt !== null ? 'already_cancelled' : 'not_held', record: toWithdrawal(row) };
       });
     },
 

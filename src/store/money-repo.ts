@@ -28,6 +28,7 @@ export function createMoneyRepo(base: Kysely<Database>): MoneyStore {
         .select((eb) => eb.fn.sum<number>('amount').as('total'))
         .where('customerId', '=', customerId)
         .where('heldUntil', '>', now)
+        .where('cancelledAt', 'is', null)
         .executeTakeFirst();
       return Number(row?.total ?? 0);
     },

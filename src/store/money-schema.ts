@@ -42,6 +42,7 @@ export interface WithdrawalsTable {
   bankAccount: string;
   heldUntil: number | null;
   at: number;
+  cancelledAt: number | null;
 }
 
 export interface IdempotencyKeysTable {

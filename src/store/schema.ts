@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 // Kysely's view of the tables (camelCase here, snake_case in SQL through CamelCasePlugin).
 // Booleans are integers 0/1 and times are epoch milliseconds (bigint), the same in SQLite and PostgreSQL.
 
@@ -24,6 +26,7 @@ export interface CustomersTable {
   contactChangedAt: number | null;
   createdAt: number;
   updatedAt: number;
+  credentialVersion: number;
 }
 
 export interface ChallengesTable {
@@ -55,6 +58,16 @@ export interface SessionsTable {
   lastSeenAt: number;
   address: string;
   userAgent: string;
+  credentialVersion: Generated<number>;
+  lineageId: string | null;
+}
+
+export interface ReplacedContactsTable {
+  customerId: string;
+  kind: string;
+  value: string;
+  phoneType: string | null;
+  replacedAt: number;
 }
 
 export interface ThrottleEventsTable {
@@ -109,4 +122,5 @@ export interface Database {
   loginEvents: LoginEventsTable;
   auditLog: AuditLogTable;
   auditHead: AuditHeadTable;
+  replacedContacts: ReplacedContactsTable;
 }

@@ -18,6 +18,7 @@ const KINDS = {
   new_device_login: true,
   order_executed: true,
   withdrawal_requested: true,
+  withdrawal_cancelled: true,
   recovery_code_used: true,
   recovery_codes_generated: true,
   totp_enrolled: true,

@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/harness.js';
 import { createCustomer, latestCode, signInWithPassword, signedInWithSms } from '../support/flows.js';
-import { BANK, newAuthenticator, registerPasskey } from './support/factor-flows.js';
+import { BANK, newAuthenticator, registerPasskey, signInWithPasskey } from './support/factor-flows.js';
+import type { HttpClient } from '../support/http-client.js';
+import type { SoftAuthenticator } from './support/soft-authenticator.js';
 
 const types = (challenge: { methods: Array<{ type: string }> }) => challenge.methods.map((m) => m.type);
+
+/** A new passkey approves no money for 24 hours under the policy: let them pass, and sign in with it again. */
+async function afterCoolingOff(server: TestServer, client: HttpClient, authenticator: SoftAuthenticator) {
+  server.clock.advance(24 * 60 * 60_000 + 1_000);
+  expect((await signInWithPasskey(client, authenticator)).status).toBe(200);
+}
 
 describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', () => {
   let server: TestServer;
@@ -17,6 +25,7 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
     const { client } = await signedInWithSms(server, customer, 'all');
     const authenticator = newAuthenticator(server);
     await registerPasskey(server, client, customer, authenticator);
+    await afterCoolingOff(server, client, authenticator);
 
     const withdrawal = { amount: 50_000, tradingPassword: customer.tradingPassword, idempotencyKey: 'pr-w-1' };
     const first = await client.post('/api/v1/withdrawals', withdrawal);
@@ -60,6 +69,7 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
     await signInWithPassword(client, customer);
     const authenticator = newAuthenticator(server);
     await registerPasskey(server, client, customer, authenticator);
+    await afterCoolingOff(server, client, authenticator);
     const withdrawal = { amount: 20_000, tradingPassword: customer.tradingPassword, idempotencyKey: 'pr-w-3' };
     const first = await client.post('/api/v1/withdrawals', withdrawal);
     expect(first.status).toBe(403);
@@ -78,7 +88,9 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
 
   it('a bank-account change takes a passkey only; an e-mail change alone does not', async () => {
     const { customer, client } = await signedInWithSms(server, undefined, 'all');
-    await registerPasskey(server, client, customer, newAuthenticator(server));
+    const authenticator = newAuthenticator(server);
+    await registerPasskey(server, client, customer, authenticator);
+    await afterCoolingOff(server, client, authenticator);
     const bank = await client.put('/api/v1/settings/profile', { bankAccount: BANK, tradingPassword: customer.tradingPassword });
     expect(bank.status).toBe(403);
     expect(types(bank.body.challenge)).toEqual(['passkey']);
@@ -90,6 +102,8 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
   it('a customer with a passkey signs in with it: the password and an SMS code are not enough', async () => {
     const { customer, client } = await signedInWithSms(server, undefined, 'login');
     await registerPasskey(server, client, customer, newAuthenticator(server));
+    // A passkey counts for the policy once past its cooling-off (until then it stands beside the code).
+    server.clock.advance(24 * 60 * 60_000 + 1_000);
     const login = await signInWithPassword(server.client(), customer);
     expect(login.body.status).toBe('second_factor_required');
     expect(types(login.body.challenge)).toEqual(['passkey']);
@@ -103,6 +117,10 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
     const client = server.client();
     await signInWithPassword(client, customer);
     await registerPasskey(server, client, customer, newAuthenticator(server));
+    const young = await signInWithPassword(server.client(), customer);
+    expect(young.body.status).toBe('second_factor_required');
+    expect(types(young.body.challenge)).toEqual(expect.arrayContaining(['sms', 'passkey']));
+    server.clock.advance(24 * 60 * 60_000 + 1_000);
     const login = await signInWithPassword(server.client(), customer);
     expect(login.body.status).toBe('second_factor_required');
     expect(types(login.body.challenge)).toEqual(['passkey']);

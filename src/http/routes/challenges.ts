@@ -3,7 +3,7 @@ import type { Kabuto } from '../../kabuto.js';
 import { sendChallengeCode } from '../../domain/challenge-send.js';
 import { verifyChallenge, type VerifyInput } from '../../domain/challenge-verify.js';
 import { viewCustomer } from '../../domain/customers.js';
-import { isFailure } from '../../domain/errors.js';
+import { fail, isFailure } from '../../domain/errors.js';
 import { endSession, resolveSession, rotateSession } from '../../domain/sessions.js';
 import { completeSignIn } from '../../domain/sign-in.js';
 import { sendFailure } from '../failures.js';
@@ -58,7 +58,10 @@ export function challengeRoutes(app: FastifyInstance, kabuto: Kabuto): void {
         return { status: 'verified', ...extra };
       }
       if (requester.session) await endSession(deps, requester.session.id);
-      const signedIn = await completeSignIn(deps, result.customer, clientWithDevice(request));
+      // The session carries the credential version the password was checked against, not today's.
+      const version = result.challenge.data.credentialVersion;
+      if (typeof version !== 'number' || version < result.customer.credentialVersion) return sendFailure(request, reply, fail('challenge_expired'));
+      const signedIn = await completeSignIn(deps, result.customer, clientWithDevice(request), typeof version === 'number' ? version : -1);
       if (signedIn.status === 'signed_in') {
         setSessionCookie(request, reply, signedIn.token, config.publicOrigin);
         setDeviceCookie(request, reply, signedIn.deviceToken, config.publicOrigin);

@@ -28,7 +28,7 @@ export function factorRoutes(app: FastifyInstance, kabuto: Kabuto): void {
 
   // The secret leaves the server once, in this answer: as a QR code and as text to type in.
   app.post<{ Body: FactorChangeRequest }>('/api/v1/settings/totp', { preValidation, schema: { body: factorChange } }, async (request, reply) => {
-    const result = await startTotpEnrolment(deps, request.customer!, request.body);
+    const result = await startTotpEnrolment(deps, request.customer!, request.session!, request.body);
     if (isFailure(result)) return sendFailure(request, reply, result);
     return { ...result, qrCode: await QRCode.toDataURL(result.uri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }) };
   });
@@ -37,17 +37,17 @@ export function factorRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     '/api/v1/settings/totp/confirm',
     { preValidation, schema: { body: body({ code: { type: 'string', maxLength: 64 } }, ['code']) } },
     async (request, reply) => {
-      const result = await confirmTotpEnrolment(deps, request.customer!, request.body.code);
+      const result = await confirmTotpEnrolment(deps, request.customer!, request.session!, request.body.code);
       return isFailure(result) ? sendFailure(request, reply, result) : result;
     },
   );
 
   app.get('/api/v1/settings/passkeys', { preValidation }, async (request) => ({
-    passkeys: (await deps.store.factors.listPasskeys(request.customer!.id)).map(viewPasskey),
+    passkeys: (await deps.store.factors.listPasskeys(request.customer!.id)).map((p) => viewPasskey(p, deps)),
   }));
 
   app.post<{ Body: FactorChangeRequest }>('/api/v1/settings/passkeys/options', { preValidation, schema: { body: factorChange } }, async (request, reply) => {
-    const result = await startPasskeyRegistration(deps, request.customer!, relyingPartyOf(request, config), request.body);
+    const result = await startPasskeyRegistration(deps, request.customer!, request.session!, relyingPartyOf(request, config), request.body);
     return isFailure(result) ? sendFailure(request, reply, result) : result;
   });
 
@@ -55,7 +55,7 @@ export function factorRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     '/api/v1/settings/passkeys',
     { preValidation, schema: { body: body({ name: text(64, 1), response: { type: 'object' } }, ['name', 'response']) } },
     async (request, reply) => {
-      const result = await finishPasskeyRegistration(deps, request.customer!, relyingPartyOf(request, config), request.body);
+      const result = await finishPasskeyRegistration(deps, request.customer!, request.session!, relyingPartyOf(request, config), request.body);
       return isFailure(result) ? sendFailure(request, reply, result) : reply.code(201).send(result);
     },
   );
@@ -64,7 +64,7 @@ export function factorRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     '/api/v1/settings/passkeys/:id',
     { preValidation, schema: { params: credentialParams, body: factorChange } },
     async (request, reply) => {
-      const result = await removePasskey(deps, request.customer!, request.params.id, request.body);
+      const result = await removePasskey(deps, request.customer!, request.session!, request.params.id, request.body);
       return isFailure(result) ? sendFailure(request, reply, result) : result;
     },
   );
@@ -73,7 +73,7 @@ export function factorRoutes(app: FastifyInstance, kabuto: Kabuto): void {
 
   // Shown once: only their hashes are kept. A new set kills the old one.
   app.post<{ Body: FactorChangeRequest }>('/api/v1/settings/recovery-codes', { preValidation, schema: { body: factorChange } }, async (request, reply) => {
-    const result = await generateRecoveryCodes(deps, request.customer!, request.body);
+    const result = await generateRecoveryCodes(deps, request.customer!, request.session!, request.body);
     return isFailure(result) ? sendFailure(request, reply, result) : reply.code(201).send(result);
   });
 

@@ -6,9 +6,9 @@ import { createPriceFeed } from '../../domain/instruments.js';
 import { viewAccount, viewInstruments } from '../../domain/ledger-account.js';
 import { MAX_AMOUNT, MAX_QUANTITY, viewEntry } from '../../domain/ledger.js';
 import { placeOrder, viewOrder, type OrderRequest } from '../../domain/orders.js';
-import { requestWithdrawal, type WithdrawalRequest } from '../../domain/withdrawals.js';
+import { cancelWithdrawal, requestWithdrawal, type WithdrawalCancel, type WithdrawalRequest } from '../../domain/withdrawals.js';
 import { sendFailure } from '../failures.js';
-import { body, challengeId, enumOf, pageLimit, pageQuery, secret, text } from '../schemas.js';
+import { body, challengeId, enumOf, idParams, pageLimit, pageQuery, secret, text } from '../schemas.js';
 import { requireCustomer } from '../session.js';
 
 export const amountSchema = { type: 'integer', minimum: 1, maximum: MAX_AMOUNT };
@@ -67,12 +67,52 @@ export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     {
       preValidation,
       attachValidation: true,
-      schema: { body: body({ amount: amountSchema, tradingPassword: secret, idempotencyKey, challengeId }, ['amount', 'tradingPassword', 'idempotencyKey']) },
+      schema: {
+        description:
+          'Under KABUTO_PHISHING_RESISTANT a withdrawal takes a passkey past its 24-hour cooling-off: while every passkey of the customer is younger, 403 `factor_cooling_off` ' +
+          '(`availableAt`, `Retry-After`). A held (`pending`) withdrawal can be cancelled: POST /api/v1/withdrawals/{id}/cancel.',
+        body: body({ amount: amountSchema, tradingPassword: secret, idempotencyKey, challengeId }, ['amount', 'tradingPassword', 'idempotencyKey']),
+      },
     },
     async (request, reply) => {
       const invalid = validationFailure(request, { amount: 'invalid_amount' });
       if (invalid) return sendFailure(request, reply, invalid);
-      return answer(request, reply, await requestWithdrawal(deps, request.customer!, request.body));
+      return answer(request, reply, await requestWithdrawal(deps, request.customer!, request.session!, request.body));
+    },
+  );
+
+  // 出金の取消: a withdrawal held by the cooling-off goes back to cash, once (idempotent).
+  app.post<{ Params: { id: string }; Body: WithdrawalCancel }>(
+    '/api/v1/withdrawals/:id/cancel',
+    {
+      preValidation,
+      schema: {
+        summary: '出金の取消: cancel a withdrawal held by the cooling-off',
+        description:
+          'Only while the withdrawal is held (`pending`): the cash comes back once, however many cancels race; a repeat answers the same cancelled withdrawal. ' +
+          'The trading password guards it (no second factor: nothing leaves the account). Errors: 401 `invalid_trading_password`, 423 `trading_locked`, ' +
+          '404 `not_found` (unknown, or another customer’s), 409 `withdrawal_not_cancellable` (completed).',
+        params: idParams,
+        body: body({ tradingPassword: secret }, ['tradingPassword']),
+        response: {
+          200: {
+            description: 'The withdrawal, now `cancelled` (also when it already was: nothing is refunded twice)',
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              amount: { type: 'integer' },
+              status: { type: 'string', enum: ['cancelled'] },
+              heldUntil: { type: ['string', 'null'] },
+              bankAccount: { type: 'object', properties: { last4: { type: 'string' } } },
+              requestedAt: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await cancelWithdrawal(deps, request.customer!, request.params.id, request.body);
+      return isFailure(result) ? sendFailure(request, reply, result) : result;
     },
   );
 

@@ -51,7 +51,7 @@ export function settingsRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     '/api/v1/settings/phone',
     { preValidation, schema: { body: body({ phone: text(32, 1), tradingPassword: secret, challengeId }, ['phone', 'tradingPassword']) } },
     async (request, reply) => {
-      const result = await changePhone(deps, request.customer!, request.body);
+      const result = await changePhone(deps, request.customer!, request.session!, request.body);
       return isFailure(result) ? sendFailure(request, reply, result) : viewCustomer(deps, result);
     },
   );
@@ -78,7 +78,7 @@ export function settingsRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       schema: { body: body({ email: text(254, 3), address: text(200), bankAccount, tradingPassword: secret, challengeId }, ['tradingPassword']) },
     },
     async (request, reply) => {
-      const result = await changeProfile(deps, request.customer!, request.body);
+      const result = await changeProfile(deps, request.customer!, request.session!, request.body);
       return isFailure(result) ? sendFailure(request, reply, result) : viewProfile(result);
     },
   );

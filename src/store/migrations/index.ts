@@ -4,6 +4,7 @@ import * as money from './0002_money.js';
 import * as factors from './0003_factors.js';
 import * as reservations from './0004_reservations.js';
 import * as loginIdCase from './0005_login_id_case.js';
+import * as credentials from './0006_credentials_cooling_off.js';
 
 // Listed here rather than read from the folder: the same code runs from TypeScript sources and bundles.
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003_factors': factors,
   '0004_reservations': reservations,
   '0005_login_id_case': loginIdCase,
+  '0006_credentials_cooling_off': credentials,
 };
 
 /** Later features add their migrations through this list, in name order. */
