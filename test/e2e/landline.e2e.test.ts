@@ -23,7 +23,7 @@ describe('二要素認証 for a customer who cannot receive SMS', () => {
     expect(await sms.isDisabled()).toBe(true);
     expect(await sms.isChecked()).toBe(false);
     expect(await page.getByText('登録されている番号が固定電話のため、SMSを受信できません。').isVisible()).toBe(true);
-    expect(await page.getByRole('button', { name: '実行する' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: '登録', exact: true }).isDisabled()).toBe(true);
     await screenshot(page, '30-mfa-landline');
     await page.getByRole('link', { name: '電話認証番号を登録・変更する' }).click();
     await heading(page, '電話認証番号');

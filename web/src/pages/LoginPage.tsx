@@ -41,8 +41,6 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
         <ChallengePanel
           key={challenge.id}
           challenge={challenge}
-          confirmLabel={t.code.verify}
-          showHeading={false}
           onVerified={async (result) => {
             if (result.status === 'signed_in') onSignedIn(result.customer);
           }}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { MfaMethod, MfaScope, MfaSettings } from '../api/types';
 import { Alert } from '../components/Alert';
+import { BusyButton } from '../components/BusyButton';
 import { TradingPasswordField } from '../components/TradingPasswordField';
 import { StepUpSection } from '../components/StepUpSection';
 import { useStepUp } from '../hooks/useStepUp';
@@ -25,10 +26,10 @@ export function MfaForm({ settings, onChanged }: { settings: MfaSettings; onChan
   });
   const locked = stepUp.round !== null || stepUp.busy;
   const changing = method !== settings.method || scope !== settings.scope;
-  const needsCode = changing && (settings.method !== 'none' || method === 'sms');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (stepUp.busy) return;
     const frozen = { method, scope, tradingPassword };
     void stepUp.start((challengeId) => putMfaSettings(frozen.method, frozen.scope, frozen.tradingPassword, challengeId));
   };
@@ -39,6 +40,25 @@ export function MfaForm({ settings, onChanged }: { settings: MfaSettings; onChan
       <p>
         {t.mfa.current}: <strong data-testid="mfa-current">{t.methods[settings.method]}{settings.method !== 'none' ? `（${t.scopes[settings.scope]}）` : ''}</strong>
       </p>
+      {stepUp.round ? (
+        <StepUpSection
+          round={stepUp.round}
+          execute={stepUp.execute}
+          restart={stepUp.restart}
+          details={
+            <dl className="summary" data-testid="mfa-confirm">
+              <dt>{t.mfa.methodLegend}</dt>
+              <dd>{t.methods[method]}</dd>
+              {method !== 'none' ? (
+                <>
+                  <dt>{t.mfa.scopeLegend}</dt>
+                  <dd>{t.scopes[scope]}</dd>
+                </>
+              ) : null}
+            </dl>
+          }
+        />
+      ) : (
       <form className="card" onSubmit={submit}>
         <fieldset disabled={locked}>
           <legend>{t.mfa.methodLegend}</legend>
@@ -76,11 +96,11 @@ export function MfaForm({ settings, onChanged }: { settings: MfaSettings; onChan
         </fieldset>
         <TradingPasswordField label={t.mfa.tradingPassword} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
         {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
-        <button type="submit" className="primary" disabled={locked || !changing}>
-          {needsCode ? t.common.send : t.common.execute}
-        </button>
+        <BusyButton type="submit" busy={stepUp.busy} disabled={!changing}>
+          {t.mfa.register}
+        </BusyButton>
       </form>
-      <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
+      )}
     </>
   );
 }

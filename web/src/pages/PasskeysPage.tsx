@@ -71,7 +71,7 @@ export function PasskeysPage() {
         ) : null}
       </section>
 
-      {removing ? (
+      {adding.round || removal.round ? null : removing ? (
         <TradingPasswordForm
           submitLabel={`${f.common.remove}: ${removing.name}`}
           disabled={busy}

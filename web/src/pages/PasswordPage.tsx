@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { Alert } from '../components/Alert';
+import { BusyButton } from '../components/BusyButton';
 import { Field } from '../components/Field';
 import { PageTitle } from '../components/PageTitle';
 import { StepUpSection } from '../components/StepUpSection';
@@ -36,6 +37,7 @@ export function PasswordPage({ kind }: { kind: 'login' | 'trading' }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (stepUp.busy) return;
     setDone(false);
     setMismatch(next !== confirmation);
     if (next !== confirmation) return;
@@ -47,6 +49,9 @@ export function PasswordPage({ kind }: { kind: 'login' | 'trading' }) {
     <>
       <PageTitle title={title}>{title}</PageTitle>
       {done ? <Alert kind="success">{t.password.done}</Alert> : null}
+      {stepUp.round ? (
+        <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
+      ) : (
       <form className="card" onSubmit={submit}>
         <Field
           label={kind === 'login' ? t.password.current : t.password.currentTrading}
@@ -81,11 +86,11 @@ export function PasswordPage({ kind }: { kind: 'login' | 'trading' }) {
         />
         {mismatch ? <Alert kind="error">{t.password.mismatch}</Alert> : null}
         {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
-        <button type="submit" className="primary" disabled={locked}>
-          {customer.mfa.method !== 'none' ? t.common.send : t.common.execute}
-        </button>
+        <BusyButton type="submit" busy={stepUp.busy}>
+          {customer.mfa.method !== 'none' ? t.common.next : t.common.execute}
+        </BusyButton>
       </form>
-      <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
+      )}
     </>
   );
 }

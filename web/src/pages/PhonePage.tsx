@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { Customer } from '../api/types';
 import { Alert } from '../components/Alert';
+import { BusyButton } from '../components/BusyButton';
 import { Field } from '../components/Field';
 import { TradingPasswordField } from '../components/TradingPasswordField';
 import { PageTitle } from '../components/PageTitle';
@@ -36,6 +37,7 @@ export function PhonePage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (stepUp.busy) return;
     setDone(false);
     const frozen = { number, tradingPassword };
     void stepUp.start((challengeId) => putPhone(frozen.number, frozen.tradingPassword, challengeId));
@@ -51,6 +53,9 @@ export function PhonePage() {
           {phone ? `${maskedPhone(phone.last4)}（${phone.type === 'mobile' ? t.phone.mobile : t.phone.landline}・${phone.verified ? t.phone.verified : t.phone.unverified}）` : t.phone.none}
         </strong>
       </p>
+      {stepUp.round ? (
+        <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
+      ) : (
       <form className="card" onSubmit={submit}>
         <Field
           label={t.phone.newNumber}
@@ -66,11 +71,11 @@ export function PhonePage() {
         />
         <TradingPasswordField label={t.phone.tradingPassword} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
         {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
-        <button type="submit" className="primary" disabled={locked}>
-          {t.common.send}
-        </button>
+        <BusyButton type="submit" busy={stepUp.busy}>
+          {t.common.next}
+        </BusyButton>
       </form>
-      <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
+      )}
     </>
   );
 }

@@ -40,6 +40,7 @@ export function RecoveryCodesPage() {
           </ol>
         </section>
       ) : null}
+      {stepUp.round ? null : (
       <TradingPasswordForm
         submitLabel={f.recovery.generate}
         disabled={stepUp.busy || stepUp.round !== null}
@@ -50,6 +51,7 @@ export function RecoveryCodesPage() {
       >
         <p>{f.recovery.warning}</p>
       </TradingPasswordForm>
+      )}
       <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
     </>
   );

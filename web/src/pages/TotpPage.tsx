@@ -59,7 +59,7 @@ export function TotpPage() {
             {f.totp.confirm}
           </button>
         </form>
-      ) : (
+      ) : stepUp.round ? null : (
         <TradingPasswordForm
           submitLabel={f.totp.start}
           disabled={stepUp.busy || stepUp.round !== null}

@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { fetchAccount, fetchProfile } from '../api/endpoints';
 import type { BankAccount, Withdrawal } from '../api/types';
 import { Alert } from '../components/Alert';
+import { BusyButton } from '../components/BusyButton';
 import { Field } from '../components/Field';
 import { TradingPasswordField } from '../components/TradingPasswordField';
 import { PageTitle } from '../components/PageTitle';
@@ -43,6 +44,7 @@ export function WithdrawalPage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (stepUp.busy) return;
     const frozen = { amount: Number(amount.replace(/[,，円\s]/g, '')), tradingPassword, key: newIdempotencyKey() };
     setFrozenAmount(frozen.amount);
     // One key for the first try and for the repeat with challengeId: money moves at most once.
@@ -83,6 +85,7 @@ export function WithdrawalPage() {
           <dd data-testid="bank-account">{bank ? <BankLine bank={bank} /> : profile.state === 'ready' ? t.withdrawal.noBank : t.loading}</dd>
         </dl>
       </section>
+      {stepUp.round ? null : (
       <form className="card" onSubmit={submit}>
         <Field
           label={t.withdrawal.amount}
@@ -96,10 +99,11 @@ export function WithdrawalPage() {
         />
         <TradingPasswordField label={t.withdrawal.tradingPassword} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
         {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
-        <button type="submit" className="primary" disabled={locked}>
-          {needsCode ? t.common.send : t.common.execute}
-        </button>
+        <BusyButton type="submit" busy={stepUp.busy}>
+          {needsCode ? t.common.next : t.common.execute}
+        </BusyButton>
       </form>
+      )}
       <StepUpSection
         round={stepUp.round}
         execute={stepUp.execute}
