@@ -70,6 +70,11 @@ describe('portal: passkeys, authenticator app and recovery codes', () => {
     await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
     await page.getByRole('button', { name: '認証アプリを登録' }).click();
     await expect.poll(() => page.locator('img[src^="data:image/png"]').count()).toBe(1);
+    // The QR image's text alternative names it; it never reads out the otpauth:// URI and its secret.
+    const alt = (await page.locator('img[src^="data:image/png"]').getAttribute('alt')) ?? '';
+    expect(alt).toContain('QRコード');
+    expect(alt).not.toMatch(/otpauth|secret=/i);
+    await screenshot(page, 'totp-qr');
     const key = (await page.locator('code.secret').innerText()).replace(/\s/g, '');
     await page.getByLabel('アプリに表示された6桁のコード').fill(totpCodeAt(base32Decode(key), server.clock.now()));
     await page.getByRole('button', { name: '確認して登録' }).click();

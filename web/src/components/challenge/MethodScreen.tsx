@@ -101,7 +101,6 @@ export function MethodScreen(props: MethodScreenProps) {
             errorId={errorId}
             maxLength={method.type === 'totp' ? 6 : 24}
             numeric={method.type === 'totp'}
-            focusKey={state.step > 0 ? state.step : undefined}
           />
           {error}
           <BusyButton type="submit" busy={state.busy}>
