@@ -109,6 +109,13 @@ describe('money in the portal', () => {
     await page.getByLabel('取引パスワード').fill('not the trading password');
     await page.getByRole('button', { name: '次へ', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: '取引パスワードが正しくありません。あと4回間違えるとロックされます。' }).waitFor();
+    // The message takes focus and is tied to the field it is about.
+    const alert = page.getByRole('alert');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('alert');
+    const field = page.getByLabel('取引パスワード');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.getAttribute('aria-describedby')).toBe(await alert.getAttribute('id'));
+    await screenshot(page, '47-withdrawal-wrong-trading-password');
     expect(await page.getByTestId('withdrawal-confirm').count()).toBe(0);
   });
 });

@@ -42,7 +42,7 @@ function HistoryContent({ kind }: { kind: HistoryKind }) {
   const t = useTexts();
   const rows = useLoad<unknown[]>(LOADERS[kind]);
   if (rows.state === 'loading') return <p role="status">{t.loading}</p>;
-  if (rows.state === 'failed') return <Alert kind="error">{`${t.history.unavailable} ${errorText(t, rows.error)}`}</Alert>;
+  if (rows.state === 'failed') return <Alert kind="error" focus={false}>{`${t.history.unavailable} ${errorText(t, rows.error)}`}</Alert>;
   if (rows.data.length === 0) return <p>{t.history.empty}</p>;
   const data = rows.data as never[];
   switch (kind) {

@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { errorIdFor } from '../api/field-errors';
 import { signIn } from '../api/endpoints';
 import type { Challenge, Customer } from '../api/types';
 import { Alert } from '../components/Alert';
@@ -18,6 +19,7 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [challenge, setChallenge] = useState<Challenge | null>(null);
+  const errorId = useId();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -66,11 +68,12 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
           name="password"
           type="password"
           autoComplete="current-password"
+          errorId={errorIdFor(error, 'password', errorId)}
           required
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        {error ? <Alert kind="error">{errorText(t, error)}</Alert> : null}
+        {error ? <Alert kind="error" id={errorId}>{errorText(t, error)}</Alert> : null}
         <button type="submit" className="primary" disabled={busy}>
           {t.login.submit}
         </button>

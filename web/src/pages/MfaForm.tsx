@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { errorIdFor } from '../api/field-errors';
 import type { MfaMethod, MfaScope, MfaSettings } from '../api/types';
 import { Alert } from '../components/Alert';
 import { BusyButton } from '../components/BusyButton';
@@ -19,6 +20,7 @@ export function MfaForm({ settings, onChanged }: { settings: MfaSettings; onChan
   // 全て利用する is recommended, and pre-selected unless the customer chose otherwise.
   const [scope, setScope] = useState<MfaScope>(settings.method !== 'none' ? settings.scope : 'all');
   const [tradingPassword, setTradingPassword] = useState('');
+  const errorId = useId();
   const stepUp = useStepUp<MfaSettings>((next) => {
     setTradingPassword('');
     onChanged(next);
@@ -94,8 +96,8 @@ export function MfaForm({ settings, onChanged }: { settings: MfaSettings; onChan
             <p className="choice-reason" id="mfa-scope-all-help">{t.mfa.scopeAllHelp}</p>
           </div>
         </fieldset>
-        <TradingPasswordField label={t.mfa.tradingPassword} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
-        {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
+        <TradingPasswordField label={t.mfa.tradingPassword} errorId={errorIdFor(stepUp.error, 'tradingPassword', errorId)} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
+        {stepUp.error ? <Alert kind="error" id={errorId}>{errorText(t, stepUp.error)}</Alert> : null}
         <BusyButton type="submit" busy={stepUp.busy} disabled={!changing}>
           {t.mfa.register}
         </BusyButton>

@@ -19,7 +19,7 @@ export function MfaSettingsPage() {
       <PageTitle title={t.mfa.title}>{t.mfa.title}</PageTitle>
       {done ? <Alert kind="success">{t.mfa.done}</Alert> : null}
       {settings.state === 'loading' ? <p>{t.loading}</p> : null}
-      {settings.state === 'failed' ? <Alert kind="error">{errorText(t, settings.error)}</Alert> : null}
+      {settings.state === 'failed' ? <Alert kind="error" focus={false}>{errorText(t, settings.error)}</Alert> : null}
       {settings.state === 'ready' ? (
         <MfaForm
           key={JSON.stringify(done ?? settings.data)}

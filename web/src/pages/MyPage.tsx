@@ -37,7 +37,7 @@ export function MyPage() {
       <section className="card" aria-labelledby="assets-heading">
         <h2 id="assets-heading">{t.myPage.assets}</h2>
         {account.state === 'loading' ? <p>{t.loading}</p> : null}
-        {account.state === 'failed' ? <Alert kind="error">{t.myPage.accountUnavailable}</Alert> : null}
+        {account.state === 'failed' ? <Alert kind="error" focus={false}>{t.myPage.accountUnavailable}</Alert> : null}
         {account.state === 'ready' ? (
           <>
             <dl className="figures">

@@ -67,7 +67,7 @@ export function OrderPage() {
   return (
     <>
       <PageTitle title={t.order.title}>{t.order.title}</PageTitle>
-      {instruments.state === 'failed' ? <Alert kind="error">{t.order.unavailable}</Alert> : null}
+      {instruments.state === 'failed' ? <Alert kind="error" focus={false}>{t.order.unavailable}</Alert> : null}
       <form className="card" onSubmit={submit}>
         <div className="field">
           <label htmlFor="order-symbol">{t.order.instrument}</label>

@@ -50,7 +50,7 @@ export function PasskeysPage() {
       {failure ? <Alert kind="error">{failure instanceof Error && !('code' in failure) ? failure.message : errorText(t, failure)}</Alert> : null}
       <section className="card">
         {list.state === 'ready' && list.data.passkeys.length === 0 ? <p>{f.passkeys.none}</p> : null}
-        {list.state === 'failed' ? <Alert kind="error">{errorText(t, list.error)}</Alert> : null}
+        {list.state === 'failed' ? <Alert kind="error" focus={false}>{errorText(t, list.error)}</Alert> : null}
         {list.state === 'ready' && list.data.passkeys.length > 0 ? (
           <ul className="menu-list" aria-label={f.passkeys.title}>
             {list.data.passkeys.map((p) => (

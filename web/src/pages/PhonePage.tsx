@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { errorIdFor } from '../api/field-errors';
 import { api } from '../api/client';
 import type { Customer } from '../api/types';
 import { Alert } from '../components/Alert';
@@ -26,6 +27,7 @@ export function PhonePage() {
   const phone = session.customer.phone;
   const [number, setNumber] = useState('');
   const [tradingPassword, setTradingPassword] = useState('');
+  const errorId = useId();
   const [done, setDone] = useState(false);
   const stepUp = useStepUp<Customer>((customer) => {
     session.setCustomer(customer);
@@ -61,6 +63,7 @@ export function PhonePage() {
           label={t.phone.newNumber}
           help={t.phone.newNumberHelp}
           name="phone"
+          errorId={errorIdFor(stepUp.error, 'phone', errorId)}
           type="tel"
           inputMode="tel"
           autoComplete="tel-national"
@@ -69,8 +72,8 @@ export function PhonePage() {
           value={number}
           onChange={(e) => setNumber(e.target.value)}
         />
-        <TradingPasswordField label={t.phone.tradingPassword} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
-        {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
+        <TradingPasswordField label={t.phone.tradingPassword} errorId={errorIdFor(stepUp.error, 'tradingPassword', errorId)} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
+        {stepUp.error ? <Alert kind="error" id={errorId}>{errorText(t, stepUp.error)}</Alert> : null}
         <BusyButton type="submit" busy={stepUp.busy}>
           {t.common.next}
         </BusyButton>

@@ -26,7 +26,7 @@ export function RecoveryCodesPage() {
       <PageTitle title={f.recovery.title}>{f.recovery.title}</PageTitle>
       <p>{f.recovery.intro}</p>
       {state.state === 'ready' ? <p className="recovery-state">{f.recovery.state(state.data.remaining, state.data.total)}</p> : null}
-      {state.state === 'ready' && state.data.low ? <Alert kind="error">{f.recovery.low}</Alert> : null}
+      {state.state === 'ready' && state.data.low ? <Alert kind="error" focus={false}>{f.recovery.low}</Alert> : null}
       {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
       {codes ? (
         <section className="card">

@@ -20,7 +20,7 @@ export function SettingsPage() {
     <>
       <PageTitle title={t.settings.title}>{t.settings.title}</PageTitle>
       <section className="card">
-        {profile.state === 'failed' ? <Alert kind="error">{errorText(t, profile.error)}</Alert> : null}
+        {profile.state === 'failed' ? <Alert kind="error" focus={false}>{errorText(t, profile.error)}</Alert> : null}
         <dl className="pairs">
           <dt>{t.settings.name}</dt>
           <dd>{customer.name}</dd>

@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { errorIdFor } from '../api/field-errors';
 import { api } from '../api/client';
 import { fetchAccount, fetchProfile } from '../api/endpoints';
 import type { BankAccount, Withdrawal } from '../api/types';
@@ -30,6 +31,7 @@ export function WithdrawalPage() {
   const profile = useLoad(fetchProfile);
   const [amount, setAmount] = useState('');
   const [tradingPassword, setTradingPassword] = useState('');
+  const errorId = useId();
   const [done, setDone] = useState<Withdrawal | null>(null);
   const [frozenAmount, setFrozenAmount] = useState(0);
   const stepUp = useStepUp<Withdrawal>((withdrawal) => {
@@ -90,6 +92,7 @@ export function WithdrawalPage() {
         <Field
           label={t.withdrawal.amount}
           name="amount"
+          errorId={errorIdFor(stepUp.error, 'amount', errorId)}
           inputMode="numeric"
           autoComplete="off"
           required
@@ -97,8 +100,8 @@ export function WithdrawalPage() {
           value={amount}
           onChange={(e) => setAmount(e.target.value)}
         />
-        <TradingPasswordField label={t.withdrawal.tradingPassword} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
-        {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
+        <TradingPasswordField label={t.withdrawal.tradingPassword} errorId={errorIdFor(stepUp.error, 'tradingPassword', errorId)} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
+        {stepUp.error ? <Alert kind="error" id={errorId}>{errorText(t, stepUp.error)}</Alert> : null}
         <BusyButton type="submit" busy={stepUp.busy}>
           {needsCode ? t.common.next : t.common.execute}
         </BusyButton>
