@@ -16,7 +16,9 @@ export function MfaForm({ settings, onChanged }: { settings: MfaSettings; onChan
   const t = useTexts();
   const session = useSession();
   const sms = settings.available.sms;
-  const [method, setMethod] = useState<MfaMethod>(settings.method !== 'none' ? settings.method : sms.available ? 'sms' : 'none');
+  // With 2FA off, the first method the customer can use is pre-selected (SMS for the seed's mobile customer).
+  const firstAvailable = (['sms', 'totp', 'passkey'] as const).find((m) => settings.available[m].available) ?? 'none';
+  const [method, setMethod] = useState<MfaMethod>(settings.method !== 'none' ? settings.method : firstAvailable);
   // 全て利用する is recommended, and pre-selected unless the customer chose otherwise.
   const [scope, setScope] = useState<MfaScope>(settings.method !== 'none' ? settings.scope : 'all');
   const [tradingPassword, setTradingPassword] = useState('');
@@ -73,6 +75,29 @@ export function MfaForm({ settings, onChanged }: { settings: MfaSettings; onChan
               </p>
             ) : null}
           </div>
+          {(['totp', 'passkey'] as const).map((factor) => {
+            const available = settings.available[factor].available;
+            return (
+              <div key={factor} className={`choice${available ? '' : ' choice-disabled'}`}>
+                <input
+                  type="radio"
+                  id={`mfa-method-${factor}`}
+                  name="method"
+                  value={factor}
+                  checked={method === factor}
+                  disabled={!available}
+                  aria-describedby={available ? undefined : `mfa-${factor}-reason`}
+                  onChange={() => setMethod(factor)}
+                />
+                <label htmlFor={`mfa-method-${factor}`}>{t.methods[factor]}</label>
+                {available ? null : (
+                  <p className="choice-reason choice-offer" id={`mfa-${factor}-reason`}>
+                    {t.mfa.notEnrolled[factor]} <Link to={factor === 'totp' ? '/settings/totp' : '/settings/passkeys'}>{t.mfa.enrolLink[factor]}</Link>
+                  </p>
+                )}
+              </div>
+            );
+          })}
           <div className={`choice${settings.requiredByPolicy ? ' choice-disabled' : ''}`}>
             <input type="radio" id="mfa-method-none" name="method" value="none" checked={method === 'none'} disabled={settings.requiredByPolicy} aria-describedby="mfa-none-note" onChange={() => setMethod('none')} />
             <label htmlFor="mfa-method-none">{t.mfa.none}</label>
@@ -96,7 +121,7 @@ export function MfaForm({ settings, onChanged }: { settings: MfaSettings; onChan
             <p className="choice-reason" id="mfa-scope-all-help">{t.mfa.scopeAllHelp}</p>
           </div>
         </fieldset>
-        <TradingPasswordField label={t.mfa.tradingPassword} errorId={errorIdFor(stepUp.error, 'tradingPassword', errorId)} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
+        <TradingPasswordField label={t.mfa.tradingPassword} errorId={errorIdFor(stepUp.error, 'tradingPassword', errorId)} disabled={locked || !changing} value={tradingPassword} onChange={setTradingPassword} />
         {stepUp.error ? <Alert kind="error" id={errorId}>{errorText(t, stepUp.error)}</Alert> : null}
         <BusyButton type="submit" busy={stepUp.busy} disabled={!changing}>
           {t.mfa.register}

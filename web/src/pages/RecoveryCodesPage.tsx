@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { fetchRecoveryCodes, generateRecoveryCodes } from '../api/factors';
 import { Alert } from '../components/Alert';
 import { PageTitle } from '../components/PageTitle';
@@ -9,6 +9,46 @@ import { useStepUp } from '../hooks/useStepUp';
 import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
 import { useFactorTexts } from '../i18n/texts-factors';
+
+/** Copy, download (a text file made in the browser) and print: the codes never go back to the server. */
+function CodeActions({ codes }: { codes: string[] }) {
+  const f = useFactorTexts();
+  const [note, setNote] = useState<string | null>(null);
+  const [href, setHref] = useState<string | null>(null);
+  useEffect(() => {
+    const url = URL.createObjectURL(new Blob([`${f.recovery.fileHeading}\n\n${codes.join('\n')}\n`], { type: 'text/plain;charset=utf-8' }));
+    setHref(url);
+    return () => URL.revokeObjectURL(url);
+  }, [codes, f.recovery.fileHeading]);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(codes.join('\n'));
+      setNote(f.recovery.copied);
+    } catch {
+      setNote(f.recovery.copyFailed);
+    }
+  };
+  return (
+    <>
+      <div className="actions no-print">
+        <button type="button" className="secondary" onClick={() => void copy()}>
+          {f.recovery.copy}
+        </button>
+        {href ? (
+          <a className="secondary button-link" href={href} download="kabuto-recovery-codes.txt">
+            {f.recovery.download}
+          </a>
+        ) : null}
+        <button type="button" className="secondary" onClick={() => window.print()}>
+          {f.recovery.print}
+        </button>
+      </div>
+      <p role="status" className="help">
+        {note}
+      </p>
+    </>
+  );
+}
 
 /** リカバリーコード: how many remain (a warning at 3 or fewer), and a new set shown exactly once. */
 export function RecoveryCodesPage() {
@@ -38,6 +78,7 @@ export function RecoveryCodesPage() {
               </li>
             ))}
           </ol>
+          <CodeActions codes={codes} />
         </section>
       ) : null}
       {stepUp.round ? null : (

@@ -15,6 +15,7 @@ import { newIdempotencyKey } from '../format';
 import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
 import { useSession } from '../session';
+import { Link } from '../router';
 
 const postWithdrawal = (amount: number, tradingPassword: string, idempotencyKey: string, challengeId?: string) =>
   api.post<Withdrawal>('/api/v1/withdrawals', { amount, tradingPassword, idempotencyKey, ...(challengeId ? { challengeId } : {}) });
@@ -87,7 +88,13 @@ export function WithdrawalPage() {
           <dd data-testid="bank-account">{bank ? <BankLine bank={bank} /> : profile.state === 'ready' ? t.withdrawal.noBank : t.loading}</dd>
         </dl>
       </section>
-      {stepUp.round ? null : (
+      {profile.state === 'ready' && !bank ? (
+        <div className="card warning-box" data-testid="no-bank-account">
+          <p>{t.withdrawal.noBankLead}</p>
+          <Link to="/settings/bank-account">{t.withdrawal.registerBank}</Link>
+        </div>
+      ) : null}
+      {stepUp.round || (profile.state === 'ready' && !bank) ? null : (
       <form className="card" onSubmit={submit}>
         <Field
           label={t.withdrawal.amount}
