@@ -23,6 +23,11 @@ const SCREENS: Array<[path: string, ja: string, en: string]> = [
   ['/settings/phone', '電話認証番号', 'Phone number for verification'],
   ['/settings/password', 'ログインパスワードの変更', 'Change login password'],
   ['/settings/trading-password', '取引パスワードの変更', 'Change trading password'],
+  ['/settings/email', 'メールアドレスの変更', 'Change e-mail address'],
+  ['/settings/address', 'ご住所の変更', 'Change address'],
+  ['/settings/bank-account', '出金先口座の登録・変更', 'Bank account for withdrawals'],
+  ['/security', 'セキュリティ', 'Security'],
+  ['/security/about', 'セキュリティについて', 'About security'],
 ];
 
 describe('every screen through axe-core, both languages, both widths', () => {

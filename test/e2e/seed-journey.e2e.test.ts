@@ -75,6 +75,8 @@ describe('the seed journey: SMS two-factor turned on and used, in the portal', (
     await page.getByRole('button', { name: '実行する', exact: true }).click();
     await page.getByText('二要素認証の設定を変更しました。').waitFor();
     await expect.poll(() => page.getByTestId('mfa-current').textContent()).toBe('SMS認証（全て利用する）');
+    // The next stronger step is suggested: a passkey.
+    expect(await page.getByTestId('next-step').textContent()).toContain('パスキーを登録する');
     await screenshot(page, '06-mfa-done');
     const me = await page.request.get('/api/v1/me');
     expect((await me.json()).mfa).toEqual({ method: 'sms', scope: 'all', requiredByPolicy: false });

@@ -103,7 +103,18 @@ describe('registration changes in the portal', () => {
     await security.waitFor();
     expect(await security.textContent()).toContain('二要素認証の設定変更');
     await screenshot(page, '71-security-history');
+    // セキュリティ: the security centre, each factor with its status, and the next stronger step.
     await page.getByRole('link', { name: 'セキュリティ', exact: true }).click();
+    await heading(page, 'セキュリティ');
+    const factors = page.getByTestId('sc-factors');
+    await expect.poll(() => factors.textContent()).toMatch(/リカバリーコード\s*未設定/);
+    expect(await factors.textContent()).toMatch(/パスキー\s*未設定/);
+    expect(await factors.textContent()).toMatch(/認証アプリ\s*未設定/);
+    expect(await factors.textContent()).toContain(`設定済み ***-****-${customer.phone!.slice(-4)}（携帯電話・確認済み）`);
+    expect(await page.getByTestId('sc-mfa-state').textContent()).toContain('SMS認証（全て利用する）');
+    expect(await page.getByTestId('next-step').textContent()).toContain('パスキーを登録する');
+    await screenshot(page, '73-security-centre');
+    await page.getByRole('link', { name: 'セキュリティについて' }).click();
     await heading(page, 'セキュリティについて');
     expect(await page.getByText('当社がメールやSMSでログイン用のリンクを送ることはありません。リンクからログインしないでください。').isVisible()).toBe(true);
     await screenshot(page, '72-security-page');

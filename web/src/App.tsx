@@ -62,7 +62,8 @@ export function App() {
       </Layout>
     );
   }
-  if (path === '/security') {
+  // セキュリティ: signed in, the security centre (SignedInRoutes); the advice page is for everyone.
+  if (path === '/security/about' || (path === '/security' && !session)) {
     return (
       <SessionContext.Provider value={session}>
         <Layout onSignOut={session ? endSession : undefined}>

@@ -11,6 +11,7 @@ import { TotpPage } from './pages/TotpPage';
 import { PhonePage } from './pages/PhonePage';
 import { ProfileChangePage } from './pages/ProfileChangePage';
 import { SettingsPage } from './pages/SettingsPage';
+import { SecurityCentrePage } from './pages/SecurityCentrePage';
 import { WithdrawalPage } from './pages/WithdrawalPage';
 import { Link, navigate } from './router';
 
@@ -29,6 +30,8 @@ export function SignedInRoutes({ path }: { path: string }) {
       return <OrderPage />;
     case '/withdrawal':
       return <WithdrawalPage />;
+    case '/security':
+      return <SecurityCentrePage />;
     case '/settings':
       return <SettingsPage />;
     case '/settings/mfa':

@@ -23,6 +23,7 @@ export const en: Texts = {
     password: 'Login password',
     submit: 'Sign in',
     securityLink: 'About security',
+    forgot: 'Forgot your password?',
     phishingNote: 'Check the address bar. We never send sign-in links by e-mail or SMS.',
   },
   code: {
@@ -260,6 +261,26 @@ export const en: Texts = {
   actors: { customer: 'you', admin: 'us', 'demo-seed': 'demo' },
   cashKinds: {
     opening: 'Deposit (account opening)',  deposit: 'Deposit', withdrawal: 'Withdrawal', buy: 'Buy', sell: 'Sell', initial: 'Deposit' },
+  securityCentre: {
+    title: 'Security',
+    on: 'On',
+    off: 'Not set up',
+    changeMfa: 'Change two-factor settings',
+    factors: 'Ways to verify',
+    passkeys: (n: number) => `${n} registered`,
+    manage: 'Manage',
+    add: 'Set up',
+    recoveryCodes: 'Recovery codes',
+    recoveryLeft: (remaining: number, total: number) => `${remaining} of ${total} left`,
+    passwords: 'Passwords',
+    history: 'History',
+    nextTitle: 'Recommended next step',
+    next: {
+      mfa: { body: 'Two-factor authentication is off. Turn it on so that a stolen password alone cannot sign in or withdraw.', link: 'Turn on two-factor authentication' },
+      passkey: { body: 'Register a passkey: even on a fake site it cannot be used to sign in as you. It is the safest method.', link: 'Register a passkey' },
+      recovery_codes: { body: 'Generate recovery codes and keep them safe, for when you lose your phone or authenticator app.', link: 'Generate recovery codes' },
+    },
+  },
   security: {
     title: 'About security',
     mfaTitle: 'What two-factor authentication protects',
@@ -276,6 +297,12 @@ export const en: Texts = {
       'If you get an SMS or sign-in notice you do not expect, change your password at once and call us.',
     ],
     back: 'Back',
+    forgotTitle: 'Forgot your password, or locked out?',
+    forgotBody: [
+      'Our call centre resets login and trading passwords after checking it is you. We tell your registered e-mail address of the reset.',
+      'If you lost your phone or changed your number, the call centre can turn two-factor authentication off after the same check. With a recovery code, use "Verify another way" when you sign in.',
+      'We never ask for your passwords or codes.',
+    ],
   },
   common: {
     send: 'Send',

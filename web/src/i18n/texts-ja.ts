@@ -23,6 +23,7 @@ export const ja = {
     password: 'ログインパスワード',
     submit: 'ログイン',
     securityLink: 'セキュリティについて',
+    forgot: 'パスワードを忘れた方',
     phishingNote: 'アドレスバーのURLをご確認ください。当社がメールやSMSでログイン用のリンクを送ることはありません。',
   },
   code: {
@@ -260,6 +261,26 @@ export const ja = {
   actors: { customer: 'お客様', admin: '当社', 'demo-seed': 'デモ' } as Record<string, string>,
   cashKinds: {
     opening: '入金（口座開設）',  deposit: '入金', withdrawal: '出金', buy: '買付', sell: '売却', initial: '入金' } as Record<string, string>,
+  securityCentre: {
+    title: 'セキュリティ',
+    on: '設定済み',
+    off: '未設定',
+    changeMfa: '二要素認証の設定を変更する',
+    factors: '認証方法',
+    passkeys: (n: number) => `${n}件`,
+    manage: '管理する',
+    add: '登録する',
+    recoveryCodes: 'リカバリーコード',
+    recoveryLeft: (remaining: number, total: number) => `残り ${remaining} / ${total} 個`,
+    passwords: 'パスワード',
+    history: '履歴',
+    nextTitle: 'おすすめの次の一歩',
+    next: {
+      mfa: { body: '二要素認証が設定されていません。パスワードが盗まれても不正ログインや出金を防げるよう、設定をおすすめします。', link: '二要素認証を設定する' },
+      passkey: { body: 'パスキーを登録すると、偽サイトに誘導されても不正ログインされません。最も安全な認証方法です。', link: 'パスキーを登録する' },
+      recovery_codes: { body: '電話や認証アプリをなくしたときのために、リカバリーコードを発行して保管してください。', link: 'リカバリーコードを発行する' },
+    },
+  },
   security: {
     title: 'セキュリティについて',
     mfaTitle: '二要素認証が守るもの',
@@ -276,6 +297,12 @@ export const ja = {
       '心当たりのないSMSやログインのお知らせが届いたら、すぐにパスワードを変更し、コールセンターにご連絡ください。',
     ],
     back: '戻る',
+    forgotTitle: 'パスワードを忘れた方・ロックされた方',
+    forgotBody: [
+      'ログインパスワード・取引パスワードの再設定は、ご本人確認のうえコールセンターで承ります。再設定のお知らせは登録のメールアドレスにお送りします。',
+      '電話をなくした・番号が変わった場合も、コールセンターで二要素認証を解除できます（ご本人確認が必要です）。リカバリーコードをお持ちなら、ログイン時の「別の方法で認証する」からご利用いただけます。',
+      '当社からパスワードや認証コードをお尋ねすることはありません。',
+    ],
   },
   common: {
     send: '送信',

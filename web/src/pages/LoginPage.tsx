@@ -80,8 +80,9 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
       </form>
       <PasskeySignInButton onSignedIn={onSignedIn} />
       <p className="phishing-note">{t.login.phishingNote}</p>
-      <p>
-        <Link to="/security">{t.login.securityLink}</Link>
+      <p className="login-links">
+        <Link to="/security/about#forgot">{t.login.forgot}</Link>
+        <Link to="/security/about">{t.login.securityLink}</Link>
       </p>
     </div>
   );

@@ -2,6 +2,7 @@ import { fetchAccount, fetchLoginHistory } from '../api/endpoints';
 import type { LoginEvent } from '../api/types';
 import { Alert } from '../components/Alert';
 import { HoldingsTable } from '../components/HoldingsTable';
+import { NextStep } from '../components/NextStep';
 import { PageTitle } from '../components/PageTitle';
 import { useLoad } from '../hooks/useLoad';
 import { deviceOf, formatTime } from '../format';
@@ -34,6 +35,7 @@ export function MyPage() {
           {t.myPage.mfaOff} <Link to="/settings/mfa">{t.myPage.mfaOffLink}</Link>
         </Alert>
       ) : null}
+      {customer.mfa.method !== 'none' ? <NextStep /> : null}
       <section className="card" aria-labelledby="assets-heading">
         <h2 id="assets-heading">{t.myPage.assets}</h2>
         {account.state === 'loading' ? <p>{t.loading}</p> : null}
