@@ -32,7 +32,8 @@ describe('the seed journey: SMS two-factor turned on and used, in the portal', (
     // STEP 2: マイページ.
     await heading(page, 'マイページ');
     await expect.poll(() => page.getByTestId('cash-available').textContent()).toBe('1,000,000円');
-    await expect.poll(() => page.getByTestId('last-sign-in').isVisible()).toBe(true);
+    // The first sign-in: there is no earlier one to show (the current one is not 前回).
+    await expect.poll(() => page.getByTestId('first-sign-in').isVisible()).toBe(true);
     await screenshot(page, '02-mypage');
 
     // STEP 3: 登録情報 → 二要素認証.
@@ -101,6 +102,8 @@ describe('the seed journey: SMS two-factor turned on and used, in the portal', (
     // Signed in: マイページ.
     await heading(page, 'マイページ');
     expect(page.url()).toBe(`${portal.server.url}/mypage`);
+    // 前回ログイン is now the sign-in of STEP 1.
+    await expect.poll(() => page.getByTestId('last-sign-in').isVisible()).toBe(true);
     expect((await page.request.get('/api/v1/me')).status()).toBe(200);
     // The session is an HttpOnly cookie only: nothing in web storage, nothing readable by script.
     expect(await page.evaluate(() => [Object.keys(localStorage), Object.keys(sessionStorage), document.cookie])).toEqual([[], [], '']);

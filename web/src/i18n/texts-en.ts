@@ -92,6 +92,9 @@ export const en: Texts = {
     value: 'Value',
     accountUnavailable: 'Your assets could not be loaded.',
     lastSignIn: 'Last sign-in',
+    firstSignIn: 'This is your first sign-in.',
+    troubleSince: (failed: number, locks: number) =>
+      `Since your previous sign-in there ${[failed > 0 ? `${failed === 1 ? 'was 1 failed sign-in' : `were ${failed} failed sign-ins`}` : '', locks > 0 ? `${locks === 1 ? '1 lock' : `${locks} locks`} of your account` : ''].filter(Boolean).join(' and ')}. If that was not you, change your password now.`,
     time: 'Time',
     address: 'IP address',
     device: 'Device',

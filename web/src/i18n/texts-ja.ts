@@ -92,6 +92,9 @@ export const ja = {
     value: '評価額',
     accountUnavailable: '資産情報を取得できませんでした。',
     lastSignIn: '前回ログイン',
+    firstSignIn: '今回が初めてのログインです。',
+    troubleSince: (failed: number, locks: number) =>
+      `前回のログイン以降、${[failed > 0 ? `ログインの失敗が${failed}回` : '', locks > 0 ? `アカウントのロックが${locks}回` : ''].filter(Boolean).join('、')}ありました。お心当たりがなければ、すぐにパスワードを変更してください。`,
     time: '日時',
     address: 'IPアドレス',
     device: '端末',
