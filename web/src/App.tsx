@@ -2,7 +2,9 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { isApiError, onSessionEnded } from './api/client';
 import { fetchMe, signOut } from './api/endpoints';
 import type { Customer } from './api/types';
+import { IdleWarning } from './components/IdleWarning';
 import { Layout } from './components/Layout';
+import { forgetDrafts, keepForReturn, takeReturnPath } from './drafts';
 import { useTexts } from './i18n/texts';
 import { LoginPage } from './pages/LoginPage';
 import { SecurityInfoPage } from './pages/SecurityInfoPage';
@@ -27,6 +29,8 @@ export function App() {
   useEffect(
     () =>
       onSessionEnded(() => {
+        // Come back here after signing in again, with what was typed (never a password or a code).
+        if (window.location.pathname !== '/login') keepForReturn(window.location.pathname);
         setStatus({ state: 'signed_out', notice: 'expired' });
         navigate('/login', { replace: true });
       }),
@@ -43,6 +47,7 @@ export function App() {
 
   const endSession = useCallback(async () => {
     await signOut().catch(() => undefined);
+    forgetDrafts();
     setStatus({ state: 'signed_out', notice: 'signed_out' });
     navigate('/login', { replace: true });
   }, []);
@@ -79,7 +84,7 @@ export function App() {
           notice={status.state === 'signed_out' ? status.notice : undefined}
           onSignedIn={(customer) => {
             setStatus({ state: 'signed_in', customer });
-            navigate('/mypage', { replace: true });
+            navigate(takeReturnPath() ?? '/mypage', { replace: true });
           }}
         />
       </Layout>
@@ -88,6 +93,7 @@ export function App() {
   return (
     <SessionContext.Provider value={session}>
       <Layout onSignOut={endSession}>
+        <IdleWarning />
         <SignedInRoutes path={path} />
       </Layout>
     </SessionContext.Provider>

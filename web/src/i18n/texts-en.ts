@@ -307,6 +307,11 @@ export const en: Texts = {
       'We never ask for your passwords or codes.',
     ],
   },
+  idle: {
+    title: 'You will be signed out soon',
+    body: (minutes: number, seconds: number) => `With no activity, you will be signed out in ${minutes}:${String(seconds).padStart(2, '0')}. Press Extend to stay signed in. What you typed (except passwords) comes back after you sign in again.`,
+    extend: 'Extend',
+  },
   common: {
     send: 'Send',
     execute: 'Execute',

@@ -307,6 +307,11 @@ export const ja = {
       '当社からパスワードや認証コードをお尋ねすることはありません。',
     ],
   },
+  idle: {
+    title: 'まもなく自動的にログアウトします',
+    body: (minutes: number, seconds: number) => `操作がないため、あと${minutes}分${String(seconds).padStart(2, '0')}秒でログアウトします。続ける場合は「延長」を押してください。入力中の内容（パスワードを除く）は、再ログイン後に復元されます。`,
+    extend: '延長',
+  },
   common: {
     send: '送信',
     execute: '実行する',

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useDraft } from '../drafts';
 import { api } from '../api/client';
 import { fetchInstruments } from '../api/endpoints';
 import type { Order } from '../api/types';
@@ -23,7 +24,7 @@ export function OrderPage() {
   const instruments = useLoad(fetchInstruments);
   const [symbol, setSymbol] = useState('');
   const [side, setSide] = useState<Side>('buy');
-  const [quantity, setQuantity] = useState('');
+  const [quantity, setQuantity] = useDraft('quantity');
   const [tradingPassword, setTradingPassword] = useState('');
   const [done, setDone] = useState<Order | null>(null);
   const stepUp = useStepUp<Order>((order) => {

@@ -13,6 +13,7 @@ import { maskedPhone } from '../format';
 import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
 import { useSession } from '../session';
+import { useDraft } from '../drafts';
 
 const putPhone = (phone: string, tradingPassword: string, challengeId?: string) =>
   api.put<Customer>('/api/v1/settings/phone', { phone, tradingPassword, ...(challengeId ? { challengeId } : {}) });
@@ -25,7 +26,7 @@ export function PhonePage() {
   const t = useTexts();
   const session = useSession();
   const phone = session.customer.phone;
-  const [number, setNumber] = useState('');
+  const [number, setNumber] = useDraft('phone');
   const [tradingPassword, setTradingPassword] = useState('');
   const errorId = useId();
   const [done, setDone] = useState(false);

@@ -15,6 +15,7 @@ import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
 import { Link } from '../router';
 import { useSession } from '../session';
+import { useDraft } from '../drafts';
 
 export type ProfileKind = 'email' | 'address' | 'bank';
 
@@ -35,8 +36,8 @@ export function ProfileChangePage({ kind }: { kind: ProfileKind }) {
   const p = t.profile;
   const session = useSession();
   const profile = useLoad(fetchProfile);
-  const [email, setEmail] = useState('');
-  const [address, setAddress] = useState('');
+  const [email, setEmail] = useDraft('email');
+  const [address, setAddress] = useDraft('address');
   const [bank, setBank] = useState<BankAccount>(EMPTY_BANK);
   const [tradingPassword, setTradingPassword] = useState('');
   const [done, setDone] = useState<Profile | null>(null);

@@ -15,6 +15,7 @@ import { newIdempotencyKey } from '../format';
 import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
 import { useSession } from '../session';
+import { useDraft } from '../drafts';
 import { Link } from '../router';
 
 const postWithdrawal = (amount: number, tradingPassword: string, idempotencyKey: string, challengeId?: string) =>
@@ -30,7 +31,7 @@ export function WithdrawalPage() {
   const { customer } = useSession();
   const account = useLoad(fetchAccount);
   const profile = useLoad(fetchProfile);
-  const [amount, setAmount] = useState('');
+  const [amount, setAmount] = useDraft('amount');
   const [tradingPassword, setTradingPassword] = useState('');
   const errorId = useId();
   const [done, setDone] = useState<Withdrawal | null>(null);
