@@ -15,6 +15,7 @@ export const en: Texts = {
     settings: 'Registration',
     security: 'Security',
     signOut: 'Sign out',
+    menu: 'Menu',
   },
   loading: 'Loading…',
   login: {

@@ -15,6 +15,7 @@ export const ja = {
     settings: '登録情報',
     security: 'セキュリティ',
     signOut: 'ログアウト',
+    menu: 'メニュー',
   },
   loading: '読み込み中…',
   login: {

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { fetchCashHistory, fetchLoginHistory, fetchOrderHistory, fetchSecurityHistory } from '../api/endpoints';
 import { Alert } from '../components/Alert';
 import { PageTitle } from '../components/PageTitle';
@@ -19,10 +20,15 @@ const LOADERS = { cash: fetchCashHistory, orders: fetchOrderHistory, logins: () 
 /** 入出金履歴, 取引履歴, ログイン履歴, セキュリティ履歴: one page, four tabs. */
 export function HistoryPage({ kind }: { kind: HistoryKind }) {
   const t = useTexts();
+  const tabs = useRef<HTMLElement>(null);
+  // On a phone the strip scrolls: the current tab is brought into view.
+  useEffect(() => {
+    tabs.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [kind]);
   return (
     <>
       <PageTitle title={t.history[kind]}>{t.history[kind]}</PageTitle>
-      <nav className="tabs" aria-label={t.nav.histories}>
+      <nav className="tabs" aria-label={t.nav.histories} ref={tabs}>
         <ul>
           {KINDS.map((other) => (
             <li key={other}>
