@@ -12,14 +12,19 @@ import { SignedInRoutes } from './SignedInRoutes';
 import { navigate, usePath } from './router';
 import { SessionContext, type SessionState } from './session';
 
+/** The server's word, in the page it served: this browser holds no session cookie (absent: it may). */
+const NO_SESSION_AT_LOAD = document.querySelector('meta[name="kabuto-session"]')?.getAttribute('content') === 'none';
+
 type Status = { state: 'checking' } | { state: 'signed_out'; notice?: 'signed_out' | 'expired' } | { state: 'signed_in'; customer: Customer };
 
 export function App() {
   const t = useTexts();
   const path = usePath();
-  const [status, setStatus] = useState<Status>({ state: 'checking' });
+  const [status, setStatus] = useState<Status>(() => (NO_SESSION_AT_LOAD ? { state: 'signed_out' } : { state: 'checking' }));
 
   useEffect(() => {
+    // Without a session cookie the server said so in the page: the sign-in form is drawn at once, no probe.
+    if (NO_SESSION_AT_LOAD) return;
     fetchMe().then(
       (customer) => setStatus({ state: 'signed_in', customer }),
       () => setStatus({ state: 'signed_out' }),
