@@ -41,6 +41,8 @@ describe('the challenge screen with every factor', () => {
     const { page, problems } = await portal.open();
     await signInWithPassword(page, customer);
     await heading(page, 'ログイン認証');
+    // After the password, focus is on the new step's heading, not dropped to the page body.
+    await expect.poll(() => focused(page)).toBe('H1:ログイン認証');
     await heading(page, 'パスキーで認証');
     expect(await page.getByRole('button', { name: 'パスキーで認証する' }).isVisible()).toBe(true);
     expect(await page.getByRole('textbox').count()).toBe(0);

@@ -38,7 +38,8 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
 
   if (challenge) {
     return (
-      <div className="narrow">
+      // Keyed: a new step, so its heading mounts anew and takes focus (the form that had it is gone).
+      <div className="narrow" key="check">
         <PageTitle title={t.code.loginTitle}>{t.code.loginTitle}</PageTitle>
         <ChallengePanel
           key={challenge.id}
@@ -57,7 +58,7 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
   }
 
   return (
-    <div className="narrow">
+    <div className="narrow" key="password">
       <PageTitle title={t.login.title}>{t.login.title}</PageTitle>
       {notice === 'signed_out' ? <Alert kind="info">{t.common.signedOut}</Alert> : null}
       {notice === 'expired' ? <Alert kind="info">{t.common.sessionEnded}</Alert> : null}
