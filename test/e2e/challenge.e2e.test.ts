@@ -3,7 +3,7 @@ import { totpCodeAt } from '../../src/domain/totp.js';
 import { createCustomer, e164, outbox, signedInWithSms } from '../support/flows.js';
 import { BANK, enrolTotp, newAuthenticator, registerPasskey } from '../factors/support/factor-flows.js';
 import { screenshot, startPortal, type Portal } from './support/portal.js';
-import { heading, signInWithPassword } from './support/steps.js';
+import { enterCodeFromSms, heading, sendCode, signInWithPassword } from './support/steps.js';
 import type { Page } from 'playwright-core';
 
 // One check, one way through: a customer with a passkey, an authenticator app and SMS sees one method at a
@@ -102,5 +102,38 @@ describe('the challenge screen with every factor', () => {
     await page.getByText('出金指示を受け付けました。').waitFor();
     expect(await smsCount()).toBe(sentBefore);
     expect(problems).toEqual([]);
+  });
+
+  it('under a phishing-resistant policy a withdrawal offers the passkey alone, says why, and sends nothing', async () => {
+    const strict = await startPortal({ KABUTO_PHISHING_RESISTANT: 'withdrawal' });
+    try {
+      const { customer, client } = await signedInWithSms(strict.server, await createCustomer(strict.server, { cash: 500_000, bankAccount: BANK }), 'login');
+      await registerPasskey(strict.server, client, customer, newAuthenticator(strict.server));
+      const { page } = await strict.open();
+      await signInWithPassword(page, customer);
+      await heading(page, 'パスキーで認証');
+      await page.getByRole('button', { name: '別の方法で認証する' }).click();
+      await page.getByRole('button', { name: /^SMS（/ }).click();
+      await sendCode(page);
+      await enterCodeFromSms(strict.server, page, customer.phone!, '認証する');
+      await heading(page, 'マイページ');
+      const codes = async () => (await outbox(strict.server, e164(customer.phone!))).filter((m) => /コード: /.test(m.body)).length;
+      const before = await codes();
+
+      await page.getByRole('link', { name: '出金' }).click();
+      await heading(page, '出金');
+      await page.getByLabel('出金額（円）').fill('1000');
+      await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
+      // 2FA scope ログインのみ: the page expects no check, but the policy demands one for every withdrawal.
+      await page.getByRole('button', { name: '実行する', exact: true }).click();
+      await heading(page, '本人確認');
+      await heading(page, 'パスキーで認証');
+      expect(await page.getByText('当社の方針により、この操作はパスキーでのみ認証できます').isVisible()).toBe(true);
+      expect(await page.getByRole('button', { name: '別の方法で認証する' }).count()).toBe(0);
+      await screenshot(page, '84-step-up-passkey-only');
+      expect(await codes()).toBe(before);
+    } finally {
+      await strict.close();
+    }
   });
 });

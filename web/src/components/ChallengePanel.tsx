@@ -105,6 +105,7 @@ export function ChallengePanel({ challenge, details, onVerified, onRestart }: Ch
         <dd>{t.purposes[challenge.purpose] ?? challenge.summary}</dd>
       </dl>
       {details}
+      {challenge.methods.length > 0 && challenge.methods.every((m) => m.type === 'passkey') ? <p className="help">{t.code.passkeyOnly}</p> : null}
       {state.view === 'final' ? (
         <>
           <ChallengeError id={errorId} error={state.error} failures={state.failures} />

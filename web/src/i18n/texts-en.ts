@@ -44,6 +44,7 @@ export const en: Texts = {
     chooseLead: 'Choose a method. Choosing sends nothing yet.',
     passkeyLead: 'Press "Verify with passkey" and confirm with your fingerprint, face or PIN on this device.',
     passkeyButton: 'Verify with passkey',
+    passkeyOnly: 'Under our policy this can be verified with a passkey only (no SMS or app codes).',
     passkeyCancelled: 'The passkey check was cancelled. Try again, or verify another way.',
     totpField: 'Authenticator app code (6 digits)',
     totpHint: 'Enter the 6 digits your authenticator app shows now.',
