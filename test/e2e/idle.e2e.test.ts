@@ -34,6 +34,11 @@ describe('the idle warning and the way back', () => {
     await dialog.waitFor();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('idle-title');
     await screenshot(page, '96-idle-warning');
+    // Modal: Tab does not leave the dialog.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('延長');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('延長');
     portal.server.clock.advance(28 * 60_000 + 2000);
     await page.getByRole('button', { name: '延長' }).click();
     await expect.poll(() => dialog.count()).toBe(0);

@@ -15,6 +15,7 @@ export function IdleWarning() {
   const [busy, setBusy] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
+  const extendButton = useRef<HTMLButtonElement>(null);
   useEffect(() => onActivity(setLast), []);
   useEffect(() => {
     const timer = window.setInterval(() => setNow(Date.now()), 1000);
@@ -49,12 +50,24 @@ export function IdleWarning() {
   const seconds = Math.ceil(left / 1000);
   return (
     <div className="idle-backdrop">
-      <div className="idle-dialog" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-body">
+      <div
+        className="idle-dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="idle-title"
+        aria-describedby="idle-body"
+        onKeyDown={(event) => {
+          // Modal: Tab stays on 延長, the one thing to do here.
+          if (event.key !== 'Tab') return;
+          event.preventDefault();
+          extendButton.current?.focus();
+        }}
+      >
         <h2 id="idle-title" ref={heading} tabIndex={-1}>
           {t.idle.title}
         </h2>
         <p id="idle-body">{t.idle.body(Math.floor(seconds / 60), seconds % 60)}</p>
-        <button type="button" className="primary" aria-busy={busy || undefined} onClick={() => void extend()}>
+        <button type="button" className="primary" ref={extendButton} aria-busy={busy || undefined} onClick={() => void extend()}>
           {t.idle.extend}
         </button>
       </div>

@@ -45,7 +45,7 @@ export function SecurityCentrePage() {
           <li>
             <span>
               <strong>{t.settings.phone}</strong> {on(Boolean(phone?.verified))}{' '}
-              {phone ? `${maskedPhone(phone.last4)}（${phone.type === 'mobile' ? t.phone.mobile : t.phone.landline}・${phone.verified ? t.phone.verified : t.phone.unverified}）` : t.phone.none}
+              {phone ? <span className="nowrap">{`${maskedPhone(phone.last4)}（${phone.type === 'mobile' ? t.phone.mobile : t.phone.landline}・${phone.verified ? t.phone.verified : t.phone.unverified}）`}</span> : t.phone.none}
             </span>
             <Link to="/settings/phone">{s.manage}<span className="visually-hidden">（{t.settings.phone}）</span></Link>
           </li>
