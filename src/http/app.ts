@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import fastifyStatic from '@fastify/static';
 import type { Config } from '../config.js';
 import type { Kabuto } from '../kabuto.js';
 import { fail } from '../domain/errors.js';
@@ -13,6 +12,7 @@ import { registerRoutes } from './routes/index.js';
 import { sendFailure } from './failures.js';
 import { registerMetrics } from './metrics.js';
 import { openApiRoutes, registerOpenApi } from './openapi.js';
+import { registerPortalAssets, sendPortalPage } from './portal-assets.js';
 import { registerRequestLogging, requestIdGenerator, requestIdMixin } from './request-log.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -118,11 +118,11 @@ export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promis
 
   const webRoot = config.webRoot;
   const hasPortal = existsSync(webRoot);
-  if (hasPortal) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+  if (hasPortal) await registerPortalAssets(app, webRoot);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     // The portal is a single-page app: its routes all load index.html; API paths answer JSON.
-    if (hasPortal && (request.method === 'GET' || request.method === 'HEAD') && !path.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
+    if (hasPortal && (request.method === 'GET' || request.method === 'HEAD') && !path.startsWith('/api/')) return sendPortalPage(request, reply, webRoot);
     return sendFailure(request, reply, fail('not_found'));
   });
   return app;

@@ -45,6 +45,9 @@ describe('the sign-in code screen when the code is wrong or late', () => {
     await screenshot(page, '21-code-expired');
     const resend = page.getByRole('button', { name: '再送信', exact: true });
     expect(await resend.isEnabled()).toBe(true);
+    // Expired, 再送信 is the primary act, and the only one besides giving up.
+    expect(await resend.getAttribute('class')).toBe('primary');
+    expect(await page.getByRole('button', { name: '認証する' }).count()).toBe(0);
     await resend.click();
     await expect.poll(() => latestCode(portal.server, customer.phone!)).not.toBe(code);
     expect(await page.getByRole('button', { name: /^再送信（\d+秒後に可能）$/ }).isDisabled()).toBe(true);

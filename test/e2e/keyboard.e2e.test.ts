@@ -27,8 +27,19 @@ describe('the portal by keyboard alone', () => {
     await page.keyboard.press('Enter');
 
     await page.getByText(`SMS送信先: ***-****-${customer.phone!.slice(-4)}`).waitFor();
+    // While the code is being sent, the busy 送信 keeps the focus (announced busy, not disabled).
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/v1/challenges/*/sms', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByRole('button', { name: '送信', exact: true }).focus();
     await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.evaluate(() => [document.activeElement?.tagName, document.activeElement?.textContent, document.activeElement?.getAttribute('aria-busy')]))
+      .toEqual(['BUTTON', '送信', 'true']);
+    release();
     await page.getByLabel('認証コード（6桁）').waitFor();
     // The code field takes focus as it appears: the customer types at once.
     await expect.poll(focusedLabel).toBe('認証コード（6桁）');

@@ -23,7 +23,17 @@ describe('二要素認証 for a customer who cannot receive SMS', () => {
     expect(await sms.isDisabled()).toBe(true);
     expect(await sms.isChecked()).toBe(false);
     expect(await page.getByText('登録されている番号が固定電話のため、SMSを受信できません。').isVisible()).toBe(true);
-    expect(await page.getByRole('button', { name: '実行する' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: '登録', exact: true }).isDisabled()).toBe(true);
+    // Not a dead end: the app and passkeys are offered, each with the way to register it; with nothing
+    // that could be submitted, the trading password box is off too.
+    expect(await page.getByRole('radio', { name: '認証アプリ' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('radio', { name: 'パスキー' }).isDisabled()).toBe(true);
+    expect(await page.getByText('固定電話のお客様もご利用いただけます。').isVisible()).toBe(true);
+    expect(await page.getByLabel('取引パスワード').isDisabled()).toBe(true);
+    await page.getByRole('link', { name: '認証アプリを登録する' }).click();
+    await heading(page, '認証アプリ');
+    await page.goBack();
+    await heading(page, '二要素認証');
     await screenshot(page, '30-mfa-landline');
     await page.getByRole('link', { name: '電話認証番号を登録・変更する' }).click();
     await heading(page, '電話認証番号');

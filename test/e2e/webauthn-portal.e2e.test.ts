@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/domain/totp.js';
@@ -52,8 +53,16 @@ describe('portal: passkeys, authenticator app and recovery codes', () => {
     await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
     await page.getByRole('button', { name: 'パスキーを登録' }).click();
     await page.getByText('パスキー「この端末」を登録しました').waitFor();
-    await page.getByRole('list', { name: 'パスキー' }).getByText('この端末').waitFor();
+    await page.getByRole('list', { name: 'パスキー' }).getByText('この端末', { exact: true }).waitFor();
     await screenshot(page, 'passkeys');
+    // Removal asks first, and やめる leaves the passkey in place.
+    await page.getByRole('button', { name: /削除.*この端末/ }).click();
+    await heading(page, 'パスキー「この端末」を削除しますか');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('パスキー「この端末」を削除しますか');
+    await screenshot(page, 'passkey-remove-confirm');
+    await page.getByRole('button', { name: 'やめる' }).click();
+    await page.getByRole('button', { name: 'パスキーを登録' }).waitFor();
+    expect(await page.getByRole('list', { name: 'パスキー' }).getByText('この端末', { exact: true }).count()).toBe(1);
 
     await page.getByRole('button', { name: 'ログアウト' }).click();
     await page.getByRole('button', { name: 'パスキーでログイン' }).click();
@@ -70,6 +79,11 @@ describe('portal: passkeys, authenticator app and recovery codes', () => {
     await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
     await page.getByRole('button', { name: '認証アプリを登録' }).click();
     await expect.poll(() => page.locator('img[src^="data:image/png"]').count()).toBe(1);
+    // The QR image's text alternative names it; it never reads out the otpauth:// URI and its secret.
+    const alt = (await page.locator('img[src^="data:image/png"]').getAttribute('alt')) ?? '';
+    expect(alt).toContain('QRコード');
+    expect(alt).not.toMatch(/otpauth|secret=/i);
+    await screenshot(page, 'totp-qr');
     const key = (await page.locator('code.secret').innerText()).replace(/\s/g, '');
     await page.getByLabel('アプリに表示された6桁のコード').fill(totpCodeAt(base32Decode(key), server.clock.now()));
     await page.getByRole('button', { name: '確認して登録' }).click();
@@ -80,6 +94,13 @@ describe('portal: passkeys, authenticator app and recovery codes', () => {
     await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
     await page.getByRole('button', { name: '新しいリカバリーコードを発行' }).click();
     await expect.poll(() => page.locator('ol.recovery-codes li').count()).toBe(10);
+    // Kept safe by download (a file made in the browser), copy or print.
+    const shown = (await page.locator('ol.recovery-codes li').allTextContents()).map((c) => c.trim());
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'ダウンロード' }).click()]);
+    const file = await readFile((await download.path())!, 'utf8');
+    for (const code of shown) expect(file).toContain(code);
+    expect(await page.getByRole('button', { name: 'コピー' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: '印刷' }).isVisible()).toBe(true);
     await page.getByText('残り 10 / 10 個').waitFor();
     await screenshot(page, 'recovery-codes');
     // Shown once: a reload shows the count, never the codes.

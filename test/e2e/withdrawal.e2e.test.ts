@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, e164, outbox, signedInWithSms } from '../support/flows.js';
 import { screenshot, startPortal, type Portal } from './support/portal.js';
-import { enterCodeFromSms, heading, signInWithSms } from './support/steps.js';
+import { enterCodeFromSms, heading, sendCode, signInWithSms } from './support/steps.js';
 
 // 出金 with its code (MFA scope 全て利用する), and 注文, in the portal.
 
@@ -24,15 +24,19 @@ describe('money in the portal', () => {
     await expect.poll(() => page.getByTestId('withdrawable').textContent()).toBe('1,000,000円');
     expect(await page.getByTestId('bank-account').textContent()).toBe('みずほ銀行 兜町支店 ****4567');
     await screenshot(page, '40-withdrawal');
+    const sentBefore = (await outbox(portal.server, e164(customer.phone!))).length;
     await page.getByLabel('出金額（円）').fill('100000');
     await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
-    await page.getByRole('button', { name: '送信', exact: true }).click();
+    await page.getByRole('button', { name: '次へ', exact: true }).click();
 
     const confirm = page.getByTestId('withdrawal-confirm');
     await confirm.waitFor();
     expect(await confirm.textContent()).toContain('100,000円');
     expect(await confirm.textContent()).toContain('みずほ銀行 兜町支店 ****4567');
     expect(await page.getByText(`SMS送信先: ***-****-${customer.phone!.slice(-4)}`).isVisible()).toBe(true);
+    // Nothing is sent until 送信 on the check's screen.
+    expect(await outbox(portal.server, e164(customer.phone!))).toHaveLength(sentBefore);
+    await sendCode(page);
     const [sms] = await outbox(portal.server, e164(customer.phone!));
     expect(sms!.body).toContain('100,000円');
     await screenshot(page, '41-withdrawal-code');
@@ -103,8 +107,15 @@ describe('money in the portal', () => {
     await heading(page, '出金');
     await page.getByLabel('出金額（円）').fill('500');
     await page.getByLabel('取引パスワード').fill('not the trading password');
-    await page.getByRole('button', { name: '送信', exact: true }).click();
+    await page.getByRole('button', { name: '次へ', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: '取引パスワードが正しくありません。あと4回間違えるとロックされます。' }).waitFor();
+    // The message takes focus and is tied to the field it is about.
+    const alert = page.getByRole('alert');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('alert');
+    const field = page.getByLabel('取引パスワード');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.getAttribute('aria-describedby')).toBe(await alert.getAttribute('id'));
+    await screenshot(page, '47-withdrawal-wrong-trading-password');
     expect(await page.getByTestId('withdrawal-confirm').count()).toBe(0);
   });
 });

@@ -2,7 +2,9 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { isApiError, onSessionEnded } from './api/client';
 import { fetchMe, signOut } from './api/endpoints';
 import type { Customer } from './api/types';
+import { IdleWarning } from './components/IdleWarning';
 import { Layout } from './components/Layout';
+import { forgetDrafts, keepForReturn, takeReturnPath } from './drafts';
 import { useTexts } from './i18n/texts';
 import { LoginPage } from './pages/LoginPage';
 import { SecurityInfoPage } from './pages/SecurityInfoPage';
@@ -10,14 +12,19 @@ import { SignedInRoutes } from './SignedInRoutes';
 import { navigate, usePath } from './router';
 import { SessionContext, type SessionState } from './session';
 
+/** The server's word, in the page it served: this browser holds no session cookie (absent: it may). */
+const NO_SESSION_AT_LOAD = document.querySelector('meta[name="kabuto-session"]')?.getAttribute('content') === 'none';
+
 type Status = { state: 'checking' } | { state: 'signed_out'; notice?: 'signed_out' | 'expired' } | { state: 'signed_in'; customer: Customer };
 
 export function App() {
   const t = useTexts();
   const path = usePath();
-  const [status, setStatus] = useState<Status>({ state: 'checking' });
+  const [status, setStatus] = useState<Status>(() => (NO_SESSION_AT_LOAD ? { state: 'signed_out' } : { state: 'checking' }));
 
   useEffect(() => {
+    // Without a session cookie the server said so in the page: the sign-in form is drawn at once, no probe.
+    if (NO_SESSION_AT_LOAD) return;
     fetchMe().then(
       (customer) => setStatus({ state: 'signed_in', customer }),
       () => setStatus({ state: 'signed_out' }),
@@ -27,6 +34,8 @@ export function App() {
   useEffect(
     () =>
       onSessionEnded(() => {
+        // Come back here after signing in again, with what was typed (never a password or a code).
+        if (window.location.pathname !== '/login') keepForReturn(window.location.pathname);
         setStatus({ state: 'signed_out', notice: 'expired' });
         navigate('/login', { replace: true });
       }),
@@ -43,6 +52,7 @@ export function App() {
 
   const endSession = useCallback(async () => {
     await signOut().catch(() => undefined);
+    forgetDrafts();
     setStatus({ state: 'signed_out', notice: 'signed_out' });
     navigate('/login', { replace: true });
   }, []);
@@ -62,7 +72,8 @@ export function App() {
       </Layout>
     );
   }
-  if (path === '/security') {
+  // セキュリティ: signed in, the security centre (SignedInRoutes); the advice page is for everyone.
+  if (path === '/security/about' || (path === '/security' && !session)) {
     return (
       <SessionContext.Provider value={session}>
         <Layout onSignOut={session ? endSession : undefined}>
@@ -78,7 +89,7 @@ export function App() {
           notice={status.state === 'signed_out' ? status.notice : undefined}
           onSignedIn={(customer) => {
             setStatus({ state: 'signed_in', customer });
-            navigate('/mypage', { replace: true });
+            navigate(takeReturnPath() ?? '/mypage', { replace: true });
           }}
         />
       </Layout>
@@ -87,6 +98,7 @@ export function App() {
   return (
     <SessionContext.Provider value={session}>
       <Layout onSignOut={endSession}>
+        <IdleWarning />
         <SignedInRoutes path={path} />
       </Layout>
     </SessionContext.Provider>

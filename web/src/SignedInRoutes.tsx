@@ -9,7 +9,9 @@ import { PasskeysPage } from './pages/PasskeysPage';
 import { RecoveryCodesPage } from './pages/RecoveryCodesPage';
 import { TotpPage } from './pages/TotpPage';
 import { PhonePage } from './pages/PhonePage';
+import { ProfileChangePage } from './pages/ProfileChangePage';
 import { SettingsPage } from './pages/SettingsPage';
+import { SecurityCentrePage } from './pages/SecurityCentrePage';
 import { WithdrawalPage } from './pages/WithdrawalPage';
 import { Link, navigate } from './router';
 
@@ -28,6 +30,8 @@ export function SignedInRoutes({ path }: { path: string }) {
       return <OrderPage />;
     case '/withdrawal':
       return <WithdrawalPage />;
+    case '/security':
+      return <SecurityCentrePage />;
     case '/settings':
       return <SettingsPage />;
     case '/settings/mfa':
@@ -38,6 +42,12 @@ export function SignedInRoutes({ path }: { path: string }) {
       return <TotpPage />;
     case '/settings/recovery-codes':
       return <RecoveryCodesPage />;
+    case '/settings/email':
+      return <ProfileChangePage key="email" kind="email" />;
+    case '/settings/address':
+      return <ProfileChangePage key="address" kind="address" />;
+    case '/settings/bank-account':
+      return <ProfileChangePage key="bank" kind="bank" />;
     case '/settings/phone':
       return <PhonePage />;
     case '/settings/password':

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startTestServer, type TestServer } from '../../support/harness.js';
+import { expectAccessible } from './axe.js';
 
 // One real Kabuto server (SQLite in memory, manual clock, dev outbox) serving the built portal,
 // and one headless Chromium, per test file.
@@ -64,14 +65,19 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Por
 
 /**
  * Screenshots of the current screen at desktop and phone width (test-results/screens/<name>-*.png),
- * and the phone check: at 375 px nothing is wider than the screen.
+ * axe-core (WCAG 2.2 AA) at both widths, and the phone check: at 375 px nothing is wider than the screen.
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const focused = await page.evaluate(() => document.activeElement ? `${document.activeElement.tagName}#${document.activeElement.id}:${document.activeElement.textContent?.slice(0, 40)}` : null);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-desktop.png`, fullPage: true });
+  await expectAccessible(page, name);
   await page.setViewportSize(PHONE);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, `${name}: wider than a 375-px phone by ${overflow}px`).toBeLessThanOrEqual(0);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-phone.png`, fullPage: true });
+  await expectAccessible(page, name);
   await page.setViewportSize(DESKTOP);
+  // Looking does not move focus.
+  expect(await page.evaluate(() => document.activeElement ? `${document.activeElement.tagName}#${document.activeElement.id}:${document.activeElement.textContent?.slice(0, 40)}` : null)).toBe(focused);
 }

@@ -12,12 +12,25 @@ export async function signInWithPassword(page: Page, customer: Pick<TestCustomer
   await page.getByRole('button', { name: 'ログイン', exact: true }).click();
 }
 
-/** The code screen: 送信, read the SMS, type the code, then `confirm` (認証する or 実行する). */
-export async function enterCodeFromSms(server: TestServer, page: Page, phone: string, confirm: string): Promise<string> {
+/**
+ * The code screen after 送信: read the SMS, type the code, 認証する; for a protected operation
+ * (`then` = 実行する) the check passes first (認証しました) and 実行する then carries the operation out.
+ */
+export async function enterCodeFromSms(server: TestServer, page: Page, phone: string, then: '認証する' | '実行する'): Promise<string> {
   const code = await latestCode(server, phone);
   await page.getByLabel('認証コード（6桁）').fill(code);
-  await page.getByRole('button', { name: confirm, exact: true }).click();
+  await page.getByRole('button', { name: '認証する', exact: true }).click();
+  if (then === '実行する') {
+    await heading(page, '認証しました');
+    await page.getByRole('button', { name: '実行する', exact: true }).click();
+  }
   return code;
+}
+
+/** On the challenge screen: 送信, and wait for the code box. */
+export async function sendCode(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '送信', exact: true }).click();
+  await page.getByLabel('認証コード（6桁）').waitFor();
 }
 
 export async function signInWithSms(server: TestServer, page: Page, customer: TestCustomer): Promise<void> {

@@ -14,6 +14,23 @@ export class ApiError extends Error {
 }
 
 const sessionEndedListeners = new Set<() => void>();
+const activityListeners = new Set<(at: number) => void>();
+let lastActivity = Date.now();
+
+/** When the server last saw this browser (each answered request keeps the session alive). */
+export function lastActivityAt(): number {
+  return lastActivity;
+}
+
+export function onActivity(listener: (at: number) => void): () => void {
+  activityListeners.add(listener);
+  return () => activityListeners.delete(listener);
+}
+
+/** The session is over (the server said so, or the idle limit passed here first): tell the app. */
+export function endSessionHere(): void {
+  sessionEndedListeners.forEach((listener) => listener());
+}
 
 /** Called when a signed-in request answers 401 unauthenticated (idle or absolute timeout, or signed out elsewhere). */
 export function onSessionEnded(listener: () => void): () => void {
@@ -36,6 +53,10 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   } catch {
     throw new ApiError(0, 'network_error', '', {});
   }
+  if (response.status !== 401) {
+    lastActivity = Date.now();
+    activityListeners.forEach((listener) => listener(lastActivity));
+  }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   let parsed: unknown;
@@ -47,7 +68,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   if (!response.ok) {
     const errorBody = (parsed ?? {}) as { error?: string; message?: string } & Record<string, unknown>;
     const { error, message, ...fields } = errorBody;
-    if (error === 'unauthenticated' && path !== '/api/v1/me') sessionEndedListeners.forEach((listener) => listener());
+    if (error === 'unauthenticated' && path !== '/api/v1/me') endSessionHere();
     throw new ApiError(response.status, typeof error === 'string' ? error : `http_${response.status}`, typeof message === 'string' ? message : '', fields);
   }
   return parsed as T;

@@ -17,6 +17,8 @@ export const fetchAccount = () => api.get<Account>('/api/v1/account');
 export const fetchInstruments = () => api.get<Instrument[]>('/api/v1/instruments');
 
 export const fetchLoginHistory = (limit = 50) => api.get<LoginEvent[]>(`/api/v1/history/logins?limit=${limit}`);
+export const fetchLoginSummary = () =>
+  api.get<{ previous: { at: string; address: string; userAgent: string } | null; failedSince: number; locksSince: number }>('/api/v1/history/logins/summary');
 export const fetchSecurityHistory = () => api.get<SecurityEvent[]>('/api/v1/history/security?limit=100');
 export const fetchCashHistory = () => api.get<CashEntry[]>('/api/v1/history/cash?limit=100');
 export const fetchOrderHistory = () => api.get<Order[]>('/api/v1/history/orders?limit=100');

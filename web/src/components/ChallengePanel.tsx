@@ -1,178 +1,176 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useReducer, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import { sendCode, verifyCode } from '../api/endpoints';
-import type { Challenge, CodeSent, Customer } from '../api/types';
-import { useCountdown } from '../hooks/useCountdown';
-import { errorText } from '../i18n/error-text';
+import { verifyWithCode, verifyWithPasskey } from '../api/factors';
+import type { Challenge, ChallengeMethod, Customer } from '../api/types';
+import { useFocusOn } from '../hooks/useFocus';
 import { useTexts } from '../i18n/texts';
-import { maskedPhone } from '../format';
-import { Alert } from './Alert';
-import { FactorChallengePanel } from './FactorChallengePanel';
-import { resendWaitMs, type CodeChannel } from './code-timing';
+import { BusyButton } from './BusyButton';
+import { challengeReducer, initialChallengeState, isCodeError, orderedMethods, rememberMethod } from './challenge/challenge-state';
+import { ChooseMethod, MethodScreen } from './challenge/MethodScreen';
+import { ChallengeError } from './challenge/ChallengeError';
 
-type VerifyResult = { status: 'verified' } | { status: 'signed_in'; customer: Customer };
+export type VerifyResult = { status: 'verified' } | { status: 'signed_in'; customer: Customer };
 
 export interface ChallengePanelProps {
   challenge: Challenge;
-  /** Set when the code was already sent together with the operation's 送信. */
-  initiallySent?: CodeSent | null;
-  initialError?: unknown;
-  confirmLabel: string;
   details?: ReactNode;
-  /** After the code is verified: sign in, or repeat the operation with `challengeId`. Throws ApiError. */
+  /**
+   * Sign-in: called with the signed-in customer as soon as the check passes. Step-up: called at 実行する,
+   * after the check passed (repeat the operation with `challengeId`). Throws ApiError when refused.
+   */
   onVerified(result: VerifyResult): Promise<void>;
   onRestart(): void;
-  /** Off where the page's own heading already names the step (the sign-in code screen). */
-  showHeading?: boolean;
 }
 
-/** Codes after which this challenge can never pass: the customer starts again. */
-const FINAL_ERRORS = new Set(['too_many_attempts', 'challenge_expired', 'challenge_used', 'challenge_not_found', 'factor_locked', 'send_limit_reached']);
-
-function channelOf(challenge: Challenge): { channel: CodeChannel; last4: string } | null {
-  for (const method of challenge.methods) {
-    if (method.type === 'sms' || method.type === 'voice') return { channel: method.type, last4: method.phoneLast4 };
-  }
-  return null;
-}
-
-/** 送信 → the code → 認証する / 実行する, with 再送信 after a countdown, and every code error in words. */
-export function ChallengePanel({ challenge, initiallySent = null, initialError, confirmLabel, details, onVerified, onRestart, showHeading = true }: ChallengePanelProps) {
+/**
+ * One check, one way through: the strongest (or last used) method first, one at a time, the others behind
+ * 「別の方法で認証する」. Nothing is sent until the customer chooses SMS or voice and presses 送信.
+ */
+export function ChallengePanel({ challenge, details, onVerified, onRestart }: ChallengePanelProps) {
   const t = useTexts();
-  const target = channelOf(challenge);
-  const [sent, setSent] = useState<CodeSent | null>(initiallySent);
-  const [resendAt, setResendAt] = useState<number | null>(initiallySent ? Date.now() + resendWaitMs(initiallySent) : null);
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>(initialError ?? null);
-  const [final, setFinal] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const secondsToResend = useCountdown(resendAt);
+  const id = useId();
+  const [state, dispatch] = useReducer(challengeReducer, challenge.methods, initialChallengeState);
+  const login = challenge.purpose === 'login';
+  // Sign-in: the page's h1 (ログイン認証) names the check; a step-up is headed 本人確認 under its form.
+  const title = useFocusOn<HTMLHeadingElement>(challenge.id, !login);
+  const others = orderedMethods(challenge.methods).filter((m) => m.type !== state.method?.type);
+  const errorId = `${id}-error`;
 
-  const describe = (failure: unknown): string => {
-    if (failure instanceof ApiError && failure.code === 'too_many_attempts') return t.errors.deadChallenge;
-    if (failure instanceof ApiError && failure.code === 'invalid_code' && Number(failure.fields.attemptsLeft) <= 0) return t.errors.deadChallenge;
-    return errorText(t, failure);
-  };
+  const fail = (error: unknown) => dispatch({ type: 'failed', error, now: Date.now() });
 
-  const send = async () => {
-    if (!target) return;
-    setBusy(true);
-    setError(null);
+  const send = async (channel: 'sms' | 'voice') => {
+    dispatch({ type: 'started' });
     try {
-      const result = await sendCode(challenge, target.channel);
-      setSent(result);
-      setResendAt(Date.now() + resendWaitMs(result));
-      setCode('');
+      dispatch({ type: 'sent', sent: await sendCode(challenge, channel), channel, now: Date.now() });
     } catch (failure) {
-      setError(failure);
-      if (failure instanceof ApiError && FINAL_ERRORS.has(failure.code)) setFinal(true);
-      if (failure instanceof ApiError && failure.code === 'resend_too_soon') setResendAt(Date.now() + Number(failure.fields.retryAfter ?? 60) * 1000);
-    } finally {
-      setBusy(false);
+      fail(failure);
     }
   };
 
-  const confirm = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!target || busy) return;
-    if (!/^[0-9]{6}$/.test(code)) {
-      setError(new ApiError(400, 'code_format', t.errors.codeFormat, {}));
+  const verify = async (method: ChallengeMethod, event?: FormEvent) => {
+    event?.preventDefault();
+    if (state.busy) return;
+    const code = state.code.trim();
+    if (method.type !== 'passkey' && method.type !== 'recovery_code' && !/^[0-9]{6}$/.test(code)) {
+      fail(new ApiError(400, 'code_format', '', {}));
       return;
     }
-    setBusy(true);
-    setError(null);
-    let verified: VerifyResult;
+    dispatch({ type: 'started' });
+    let result: VerifyResult & { recoveryCodesLeft?: number };
     try {
-      verified = await verifyCode(challenge, target.channel, code);
+      result =
+        method.type === 'passkey'
+          ? await verifyWithPasskey(challenge)
+          : method.type === 'sms' || method.type === 'voice'
+            ? await verifyCode(challenge, method.type, code)
+            : await verifyWithCode(challenge, method.type, code);
     } catch (failure) {
-      setBusy(false);
-      setError(failure);
-      setCode('');
-      if (!(failure instanceof ApiError)) return;
-      if (failure.code === 'code_expired') setResendAt(null); // a new code may be requested at once
-      if (FINAL_ERRORS.has(failure.code) || (failure.code === 'invalid_code' && Number(failure.fields.attemptsLeft) <= 0)) setFinal(true);
+      fail(failure instanceof Error && failure.name === 'NotAllowedError' ? new ApiError(0, 'passkey_cancelled', '', {}) : failure);
       return;
     }
+    rememberMethod(method.type);
+    if (result.status === 'signed_in') {
+      await onVerified(result).catch((failure: unknown) => dispatch({ type: 'refused', error: failure }));
+      return;
+    }
+    dispatch({ type: 'verified', recoveryCodesLeft: result.recoveryCodesLeft });
+  };
+
+  const execute = async () => {
+    if (state.busy) return;
+    dispatch({ type: 'started' });
     try {
-      await onVerified(verified);
+      await onVerified({ status: 'verified' });
     } catch (failure) {
-      // The code was right but the operation refused: this challenge is spent.
-      setError(failure);
-      setFinal(true);
-    } finally {
-      setBusy(false);
+      dispatch({ type: 'refused', error: failure });
     }
   };
 
-  const destination = target ? (target.channel === 'sms' ? t.code.smsDestination(maskedPhone(target.last4)) : t.code.voiceDestination(maskedPhone(target.last4))) : null;
+  const headingLevel = login ? 'h2' : 'h3';
   return (
-    <section className="challenge" aria-label={challenge.purpose === 'login' ? t.code.loginTitle : t.code.stepUpTitle}>
-      {showHeading ? <h2>{challenge.purpose === 'login' ? t.code.loginTitle : t.code.stepUpTitle}</h2> : null}
+    <section className="challenge" aria-labelledby={`${id}-title`}>
+      {login ? null : (
+        <h2 id={`${id}-title`} ref={title} tabIndex={-1}>
+          {t.code.stepUpTitle}
+        </h2>
+      )}
+      {login ? (
+        <span id={`${id}-title`} className="visually-hidden">
+          {t.code.loginTitle}
+        </span>
+      ) : null}
       <dl className="summary">
         <dt>{t.code.purposeFor}</dt>
         <dd>{t.purposes[challenge.purpose] ?? challenge.summary}</dd>
       </dl>
       {details}
-      {target ? <p className="destination">{destination}</p> : challenge.methods.length > 0 ? null : <Alert kind="error">{t.code.noMethod}</Alert>}
-      {final ? null : <FactorChallengePanel challenge={challenge} onVerified={onVerified} />}
-      {error ? (
-        <Alert kind="error">{error instanceof ApiError && error.code === 'code_format' ? t.errors.codeFormat : describe(error)}</Alert>
-      ) : null}
-      {final ? (
-        <button type="button" className="primary" onClick={onRestart}>
-          {t.code.restart}
-        </button>
-      ) : target && !sent ? (
-        <div className="actions">
-          <p>{t.code.lead}</p>
-          <button type="button" className="primary" onClick={send} disabled={busy}>
-            {t.code.send}
-          </button>
-          <button type="button" className="secondary" onClick={onRestart}>
-            {t.code.cancel}
-          </button>
-        </div>
-      ) : target && sent ? (
-        <form onSubmit={confirm} noValidate>
-          <p role="status">{target.channel === 'sms' ? t.code.sent(maskedPhone(sent.phoneLast4)) : t.code.called(maskedPhone(sent.phoneLast4))}</p>
-          <div className="field">
-            <label htmlFor={`code-${challenge.id}`}>{t.code.field}</label>
-            <input
-              id={`code-${challenge.id}`}
-              className="code-input"
-              name="code"
-              type="text"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9]{6}"
-              maxLength={6}
-              required
-              autoFocus
-              aria-describedby={`code-hint-${challenge.id}`}
-              value={code}
-              onChange={(event) => setCode(event.target.value.replace(/[^0-9０-９]/g, '').replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)))}
-            />
-            <p className="help" id={`code-hint-${challenge.id}`}>
-              {t.code.hint}
-            </p>
-          </div>
+      {challenge.methods.length > 0 && challenge.methods.every((m) => m.type === 'passkey') ? <p className="help">{t.code.passkeyOnly}</p> : null}
+      {state.view === 'final' ? (
+        <>
+          <ChallengeError id={errorId} error={state.error} failures={state.failures} />
+          <BusyButton busy={false} onClick={onRestart}>
+            {t.code.restart}
+          </BusyButton>
+        </>
+      ) : state.view === 'verified' ? (
+        <Verified level={headingLevel} step={state.step} recoveryCodesLeft={state.recoveryCodesLeft}>
+          <ChallengeError id={errorId} error={state.error} failures={state.failures} />
           <div className="actions">
-            <button type="submit" className="primary" disabled={busy}>
-              {confirmLabel}
-            </button>
-            <button type="button" className="secondary" onClick={send} disabled={busy || secondsToResend > 0}>
-              {secondsToResend > 0 ? t.code.resendIn(secondsToResend) : t.code.resend}
-            </button>
+            <BusyButton busy={state.busy} onClick={() => void execute()}>
+              {t.code.execute}
+            </BusyButton>
             <button type="button" className="link-button" onClick={onRestart}>
               {t.code.cancel}
             </button>
           </div>
-        </form>
+        </Verified>
+      ) : state.view === 'choose' ? (
+        <ChooseMethod level={headingLevel} step={state.step} methods={others} onChoose={(method) => dispatch({ type: 'choose', method })} onBack={() => state.method && dispatch({ type: 'choose', method: state.method })} />
+      ) : state.method ? (
+        <MethodScreen
+          level={headingLevel}
+          challengeId={challenge.id}
+          state={state}
+          method={state.method}
+          errorId={errorId}
+          codeInvalid={isCodeError(state.error)}
+          onType={(code) => dispatch({ type: 'typed', code })}
+          onSend={(channel) => void send(channel)}
+          onVerify={(method, event) => void verify(method, event)}
+        />
       ) : (
-        <button type="button" className="secondary" onClick={onRestart}>
-          {t.code.restart}
-        </button>
+        <p className="alert alert-error" role="alert">
+          {t.code.noMethod}
+        </p>
       )}
+      {state.view === 'method' ? (
+        <div className="actions challenge-footer">
+          {others.length > 0 ? (
+            <button type="button" className="link-button" onClick={() => dispatch({ type: 'list' })}>
+              {t.code.otherMethods}
+            </button>
+          ) : null}
+          <button type="button" className="link-button" onClick={onRestart}>
+            {t.code.cancel}
+          </button>
+        </div>
+      ) : null}
     </section>
+  );
+}
+
+function Verified({ level: Heading, step, recoveryCodesLeft, children }: { level: 'h2' | 'h3'; step: number; recoveryCodesLeft: number | null; children: ReactNode }) {
+  const t = useTexts();
+  const heading = useFocusOn<HTMLHeadingElement>(step);
+  return (
+    <div className="challenge-step">
+      <Heading ref={heading} tabIndex={-1}>
+        {t.code.verifiedTitle}
+      </Heading>
+      <p>{t.code.verifiedLead}</p>
+      {recoveryCodesLeft !== null ? <p className="alert alert-info" role="status">{t.code.recoveryLeft(recoveryCodesLeft)}</p> : null}
+      {children}
+    </div>
   );
 }

@@ -5,7 +5,7 @@ export function HoldingsTable({ holdings }: { holdings: Holding[] }) {
   const t = useTexts();
   if (holdings.length === 0) return <p>{t.myPage.noHoldings}</p>;
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={t.myPage.holdings}>
       <table>
         <thead>
           <tr>

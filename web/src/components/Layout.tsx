@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTexts } from '../i18n/texts';
 import { Link, usePath } from '../router';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -17,10 +17,15 @@ function isCurrent(path: string, to: string): boolean {
   return path === to || path.startsWith(`${to}/`);
 }
 
-/** Header, menu and main area. Signed out, the menu is left out. */
+/**
+ * Header, menu and main area. Signed out, the menu is left out. Below 720 px the header is one row and the
+ * menu folds behind 「メニュー」 (ログアウト moves into it), so the page heading is the first thing below.
+ */
 export function Layout({ children, onSignOut }: { children: ReactNode; onSignOut?: () => void }) {
   const t = useTexts();
   const path = usePath();
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [path]);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -38,14 +43,19 @@ export function Layout({ children, onSignOut }: { children: ReactNode; onSignOut
         <div className="header-tools">
           <LanguageSwitch />
           {onSignOut ? (
-            <button type="button" className="secondary sign-out" onClick={onSignOut}>
-              {t.nav.signOut}
-            </button>
+            <>
+              <button type="button" className="secondary sign-out wide-only" onClick={onSignOut}>
+                {t.nav.signOut}
+              </button>
+              <button type="button" className="menu-toggle narrow-only" aria-expanded={open} aria-controls="main-menu" onClick={() => setOpen(!open)}>
+                {t.nav.menu}
+              </button>
+            </>
           ) : null}
         </div>
       </header>
       {onSignOut ? (
-        <nav className="main-nav" aria-label={t.nav.label}>
+        <nav className={`main-nav${open ? ' open' : ''}`} aria-label={t.nav.label} id="main-menu">
           <ul>
             {MENU.map(([to, key]) => (
               <li key={to}>
@@ -54,6 +64,11 @@ export function Layout({ children, onSignOut }: { children: ReactNode; onSignOut
                 </Link>
               </li>
             ))}
+            <li className="narrow-only">
+              <button type="button" className="nav-sign-out" onClick={onSignOut}>
+                {t.nav.signOut}
+              </button>
+            </li>
           </ul>
         </nav>
       ) : null}

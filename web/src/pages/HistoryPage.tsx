@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { fetchCashHistory, fetchLoginHistory, fetchOrderHistory, fetchSecurityHistory } from '../api/endpoints';
 import { Alert } from '../components/Alert';
 import { PageTitle } from '../components/PageTitle';
@@ -19,10 +20,15 @@ const LOADERS = { cash: fetchCashHistory, orders: fetchOrderHistory, logins: () 
 /** 入出金履歴, 取引履歴, ログイン履歴, セキュリティ履歴: one page, four tabs. */
 export function HistoryPage({ kind }: { kind: HistoryKind }) {
   const t = useTexts();
+  const tabs = useRef<HTMLElement>(null);
+  // On a phone the strip scrolls: the current tab is brought into view.
+  useEffect(() => {
+    tabs.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [kind]);
   return (
     <>
       <PageTitle title={t.history[kind]}>{t.history[kind]}</PageTitle>
-      <nav className="tabs" aria-label={t.nav.histories}>
+      <nav className="tabs" aria-label={t.nav.histories} ref={tabs}>
         <ul>
           {KINDS.map((other) => (
             <li key={other}>
@@ -42,7 +48,7 @@ function HistoryContent({ kind }: { kind: HistoryKind }) {
   const t = useTexts();
   const rows = useLoad<unknown[]>(LOADERS[kind]);
   if (rows.state === 'loading') return <p role="status">{t.loading}</p>;
-  if (rows.state === 'failed') return <Alert kind="error">{`${t.history.unavailable} ${errorText(t, rows.error)}`}</Alert>;
+  if (rows.state === 'failed') return <Alert kind="error" focus={false}>{`${t.history.unavailable} ${errorText(t, rows.error)}`}</Alert>;
   if (rows.data.length === 0) return <p>{t.history.empty}</p>;
   const data = rows.data as never[];
   switch (kind) {

@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { errorIdFor } from '../api/field-errors';
 import { signIn } from '../api/endpoints';
 import type { Challenge, Customer } from '../api/types';
 import { Alert } from '../components/Alert';
@@ -18,6 +19,7 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [challenge, setChallenge] = useState<Challenge | null>(null);
+  const errorId = useId();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -36,13 +38,12 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
 
   if (challenge) {
     return (
-      <div className="narrow">
+      // Keyed: a new step, so its heading mounts anew and takes focus (the form that had it is gone).
+      <div className="narrow" key="check">
         <PageTitle title={t.code.loginTitle}>{t.code.loginTitle}</PageTitle>
         <ChallengePanel
           key={challenge.id}
           challenge={challenge}
-          confirmLabel={t.code.verify}
-          showHeading={false}
           onVerified={async (result) => {
             if (result.status === 'signed_in') onSignedIn(result.customer);
           }}
@@ -57,7 +58,7 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
   }
 
   return (
-    <div className="narrow">
+    <div className="narrow" key="password">
       <PageTitle title={t.login.title}>{t.login.title}</PageTitle>
       {notice === 'signed_out' ? <Alert kind="info">{t.common.signedOut}</Alert> : null}
       {notice === 'expired' ? <Alert kind="info">{t.common.sessionEnded}</Alert> : null}
@@ -68,19 +69,21 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
           name="password"
           type="password"
           autoComplete="current-password"
+          errorId={errorIdFor(error, 'password', errorId)}
           required
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        {error ? <Alert kind="error">{errorText(t, error)}</Alert> : null}
+        {error ? <Alert kind="error" id={errorId}>{errorText(t, error)}</Alert> : null}
         <button type="submit" className="primary" disabled={busy}>
           {t.login.submit}
         </button>
       </form>
       <PasskeySignInButton onSignedIn={onSignedIn} />
       <p className="phishing-note">{t.login.phishingNote}</p>
-      <p>
-        <Link to="/security">{t.login.securityLink}</Link>
+      <p className="login-links">
+        <Link to="/security/about#forgot">{t.login.forgot}</Link>
+        <Link to="/security/about">{t.login.securityLink}</Link>
       </p>
     </div>
   );

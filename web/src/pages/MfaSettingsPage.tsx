@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { fetchMfaSettings } from '../api/endpoints';
 import type { MfaMethod, MfaScope, MfaSettings } from '../api/types';
 import { Alert } from '../components/Alert';
+import { NextStep } from '../components/NextStep';
 import { PageTitle } from '../components/PageTitle';
 import { useLoad } from '../hooks/useLoad';
 import { errorText } from '../i18n/error-text';
@@ -18,8 +19,9 @@ export function MfaSettingsPage() {
     <>
       <PageTitle title={t.mfa.title}>{t.mfa.title}</PageTitle>
       {done ? <Alert kind="success">{t.mfa.done}</Alert> : null}
+      {done && done.method !== 'none' ? <NextStep /> : null}
       {settings.state === 'loading' ? <p>{t.loading}</p> : null}
-      {settings.state === 'failed' ? <Alert kind="error">{errorText(t, settings.error)}</Alert> : null}
+      {settings.state === 'failed' ? <Alert kind="error" focus={false}>{errorText(t, settings.error)}</Alert> : null}
       {settings.state === 'ready' ? (
         <MfaForm
           key={JSON.stringify(done ?? settings.data)}

@@ -1,7 +1,7 @@
-import { fetchAccount, fetchLoginHistory } from '../api/endpoints';
-import type { LoginEvent } from '../api/types';
+import { fetchAccount, fetchLoginSummary } from '../api/endpoints';
 import { Alert } from '../components/Alert';
 import { HoldingsTable } from '../components/HoldingsTable';
+import { NextStep } from '../components/NextStep';
 import { PageTitle } from '../components/PageTitle';
 import { useLoad } from '../hooks/useLoad';
 import { deviceOf, formatTime } from '../format';
@@ -10,20 +10,16 @@ import { useTexts } from '../i18n/texts';
 import { Link } from '../router';
 import { useSession } from '../session';
 
-/** The sign-in before this one: the newest successful sign-in is the current session. */
-function previousSignIn(events: LoginEvent[]): LoginEvent | undefined {
-  const successes = events.filter((e) => e.result === 'signed_in');
-  return successes[1] ?? successes[0];
-}
-
 /** マイページ: cash, holdings and their value, the last sign-in. */
 export function MyPage() {
   const t = useTexts();
   const language = useLanguage();
   const { customer } = useSession();
   const account = useLoad(fetchAccount);
-  const logins = useLoad(() => fetchLoginHistory(20));
-  const last = logins.state === 'ready' ? previousSignIn(logins.data) : undefined;
+  // The sign-in before this session's (the server tells which is this one), and what happened since.
+  const logins = useLoad(fetchLoginSummary);
+  const last = logins.state === 'ready' ? logins.data.previous : null;
+  const trouble = logins.state === 'ready' && (logins.data.failedSince > 0 || logins.data.locksSince > 0) ? logins.data : null;
 
   return (
     <>
@@ -34,10 +30,11 @@ export function MyPage() {
           {t.myPage.mfaOff} <Link to="/settings/mfa">{t.myPage.mfaOffLink}</Link>
         </Alert>
       ) : null}
+      {customer.mfa.method !== 'none' ? <NextStep /> : null}
       <section className="card" aria-labelledby="assets-heading">
         <h2 id="assets-heading">{t.myPage.assets}</h2>
         {account.state === 'loading' ? <p>{t.loading}</p> : null}
-        {account.state === 'failed' ? <Alert kind="error">{t.myPage.accountUnavailable}</Alert> : null}
+        {account.state === 'failed' ? <Alert kind="error" focus={false}>{t.myPage.accountUnavailable}</Alert> : null}
         {account.state === 'ready' ? (
           <>
             <dl className="figures">
@@ -63,6 +60,11 @@ export function MyPage() {
       </section>
       <section className="card" aria-labelledby="last-sign-in-heading">
         <h2 id="last-sign-in-heading">{t.myPage.lastSignIn}</h2>
+        {trouble ? (
+          <div className="alert alert-error" role="alert" data-testid="sign-in-trouble">
+            {t.myPage.troubleSince(trouble.failedSince, trouble.locksSince)} <Link to="/history/logins">{t.history.logins}</Link>
+          </div>
+        ) : null}
         {last ? (
           <dl className="pairs" data-testid="last-sign-in">
             <dt>{t.myPage.time}</dt>
@@ -75,7 +77,7 @@ export function MyPage() {
         ) : logins.state === 'loading' ? (
           <p>{t.loading}</p>
         ) : (
-          <p>{t.history.empty}</p>
+          <p data-testid="first-sign-in">{t.myPage.firstSignIn}</p>
         )}
         <p className="help">{t.myPage.notYourSignIn}</p>
         <p>

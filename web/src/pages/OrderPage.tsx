@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useDraft } from '../drafts';
 import { api } from '../api/client';
 import { fetchInstruments } from '../api/endpoints';
 import type { Order } from '../api/types';
@@ -23,7 +24,7 @@ export function OrderPage() {
   const instruments = useLoad(fetchInstruments);
   const [symbol, setSymbol] = useState('');
   const [side, setSide] = useState<Side>('buy');
-  const [quantity, setQuantity] = useState('');
+  const [quantity, setQuantity] = useDraft('quantity');
   const [tradingPassword, setTradingPassword] = useState('');
   const [done, setDone] = useState<Order | null>(null);
   const stepUp = useStepUp<Order>((order) => {
@@ -67,7 +68,7 @@ export function OrderPage() {
   return (
     <>
       <PageTitle title={t.order.title}>{t.order.title}</PageTitle>
-      {instruments.state === 'failed' ? <Alert kind="error">{t.order.unavailable}</Alert> : null}
+      {instruments.state === 'failed' ? <Alert kind="error" focus={false}>{t.order.unavailable}</Alert> : null}
       <form className="card" onSubmit={submit}>
         <div className="field">
           <label htmlFor="order-symbol">{t.order.instrument}</label>

@@ -5,6 +5,7 @@ import { Field } from '../components/Field';
 import { PageTitle } from '../components/PageTitle';
 import { StepUpSection } from '../components/StepUpSection';
 import { TradingPasswordForm } from '../components/TradingPasswordForm';
+import { useFocusOn } from '../hooks/useFocus';
 import { useLoad } from '../hooks/useLoad';
 import { useStepUp } from '../hooks/useStepUp';
 import { errorText } from '../i18n/error-text';
@@ -12,6 +13,31 @@ import { useTexts } from '../i18n/texts';
 import { useFactorTexts } from '../i18n/texts-factors';
 
 const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : null);
+
+/** 削除の確認: what stops working, then the trading password (and, with 2FA on, the check). */
+function RemovalConfirmation({ name, last, disabled, onCancel, onConfirm }: { name: string; last: boolean; disabled: boolean; onCancel(): void; onConfirm(tradingPassword: string): void }) {
+  const f = useFactorTexts();
+  const heading = useFocusOn<HTMLHeadingElement>(name);
+  return (
+    <section className="card warning-box" aria-labelledby="passkey-removal-heading">
+      <h2 id="passkey-removal-heading" ref={heading} tabIndex={-1}>
+        {f.passkeys.removeTitle(name)}
+      </h2>
+      <p>{f.passkeys.removeWarning}</p>
+      {last ? <p>{f.passkeys.removeLast}</p> : null}
+      <TradingPasswordForm
+        submitLabel={f.passkeys.removeConfirm}
+        disabled={disabled}
+        onSubmit={onConfirm}
+        actions={
+          <button type="button" className="secondary" onClick={onCancel}>
+            {f.common.cancel}
+          </button>
+        }
+      />
+    </section>
+  );
+}
 
 /** パスキー: the registered passkeys (named), a new one, removal; each change after the trading password and step-up. */
 export function PasskeysPage() {
@@ -50,7 +76,7 @@ export function PasskeysPage() {
       {failure ? <Alert kind="error">{failure instanceof Error && !('code' in failure) ? failure.message : errorText(t, failure)}</Alert> : null}
       <section className="card">
         {list.state === 'ready' && list.data.passkeys.length === 0 ? <p>{f.passkeys.none}</p> : null}
-        {list.state === 'failed' ? <Alert kind="error">{errorText(t, list.error)}</Alert> : null}
+        {list.state === 'failed' ? <Alert kind="error" focus={false}>{errorText(t, list.error)}</Alert> : null}
         {list.state === 'ready' && list.data.passkeys.length > 0 ? (
           <ul className="menu-list" aria-label={f.passkeys.title}>
             {list.data.passkeys.map((p) => (
@@ -62,8 +88,9 @@ export function PasskeysPage() {
                     {f.passkeys.created}: {date(p.createdAt)} / {f.passkeys.lastUsed}: {date(p.lastUsedAt) ?? f.common.neverUsed}
                   </small>
                 </span>
-                <button type="button" disabled={busy} onClick={() => setRemoving(p)}>
+                <button type="button" className="secondary" disabled={busy} onClick={() => setRemoving(p)}>
                   {f.common.remove}
+                  <span className="visually-hidden">（{p.name}）</span>
                 </button>
               </li>
             ))}
@@ -71,11 +98,13 @@ export function PasskeysPage() {
         ) : null}
       </section>
 
-      {removing ? (
-        <TradingPasswordForm
-          submitLabel={`${f.common.remove}: ${removing.name}`}
+      {adding.round || removal.round ? null : removing ? (
+        <RemovalConfirmation
+          name={removing.name}
+          last={list.state === 'ready' && list.data.passkeys.length === 1}
           disabled={busy}
-          onSubmit={(tradingPassword) => {
+          onCancel={() => setRemoving(null)}
+          onConfirm={(tradingPassword) => {
             setMessage(null);
             setError(null);
             const id = removing.id;

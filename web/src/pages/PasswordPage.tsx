@@ -1,6 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { errorIdFor } from '../api/field-errors';
 import { api } from '../api/client';
 import { Alert } from '../components/Alert';
+import { BusyButton } from '../components/BusyButton';
 import { Field } from '../components/Field';
 import { PageTitle } from '../components/PageTitle';
 import { StepUpSection } from '../components/StepUpSection';
@@ -25,6 +27,8 @@ export function PasswordPage({ kind }: { kind: 'login' | 'trading' }) {
   const [confirmation, setConfirmation] = useState('');
   const [mismatch, setMismatch] = useState(false);
   const [done, setDone] = useState(false);
+  const errorId = useId();
+  const mismatchId = useId();
   const stepUp = useStepUp<{ status: 'changed' }>(() => {
     setDone(true);
     setCurrent('');
@@ -36,6 +40,7 @@ export function PasswordPage({ kind }: { kind: 'login' | 'trading' }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (stepUp.busy) return;
     setDone(false);
     setMismatch(next !== confirmation);
     if (next !== confirmation) return;
@@ -47,10 +52,14 @@ export function PasswordPage({ kind }: { kind: 'login' | 'trading' }) {
     <>
       <PageTitle title={title}>{title}</PageTitle>
       {done ? <Alert kind="success">{t.password.done}</Alert> : null}
+      {stepUp.round ? (
+        <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
+      ) : (
       <form className="card" onSubmit={submit}>
         <Field
           label={kind === 'login' ? t.password.current : t.password.currentTrading}
           name="currentPassword"
+          errorId={errorIdFor(stepUp.error, 'currentPassword', errorId)}
           type="password"
           autoComplete={kind === 'login' ? 'current-password' : 'off'}
           required
@@ -62,6 +71,7 @@ export function PasswordPage({ kind }: { kind: 'login' | 'trading' }) {
           label={t.password.next}
           help={kind === 'login' ? t.password.loginRules : t.password.tradingRules}
           name="newPassword"
+          errorId={errorIdFor(stepUp.error, 'newPassword', errorId)}
           type="password"
           autoComplete={kind === 'login' ? 'new-password' : 'off'}
           required
@@ -72,6 +82,7 @@ export function PasswordPage({ kind }: { kind: 'login' | 'trading' }) {
         <Field
           label={t.password.confirm}
           name="confirmPassword"
+          errorId={mismatch ? mismatchId : null}
           type="password"
           autoComplete={kind === 'login' ? 'new-password' : 'off'}
           required
@@ -79,13 +90,13 @@ export function PasswordPage({ kind }: { kind: 'login' | 'trading' }) {
           value={confirmation}
           onChange={(e) => setConfirmation(e.target.value)}
         />
-        {mismatch ? <Alert kind="error">{t.password.mismatch}</Alert> : null}
-        {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
-        <button type="submit" className="primary" disabled={locked}>
-          {customer.mfa.method !== 'none' ? t.common.send : t.common.execute}
-        </button>
+        {mismatch ? <Alert kind="error" id={mismatchId}>{t.password.mismatch}</Alert> : null}
+        {stepUp.error ? <Alert kind="error" id={errorId}>{errorText(t, stepUp.error)}</Alert> : null}
+        <BusyButton type="submit" busy={stepUp.busy}>
+          {customer.mfa.method !== 'none' ? t.common.next : t.common.execute}
+        </BusyButton>
       </form>
-      <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
+      )}
     </>
   );
 }

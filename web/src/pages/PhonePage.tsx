@@ -1,7 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { errorIdFor } from '../api/field-errors';
 import { api } from '../api/client';
 import type { Customer } from '../api/types';
 import { Alert } from '../components/Alert';
+import { BusyButton } from '../components/BusyButton';
 import { Field } from '../components/Field';
 import { TradingPasswordField } from '../components/TradingPasswordField';
 import { PageTitle } from '../components/PageTitle';
@@ -11,6 +13,7 @@ import { maskedPhone } from '../format';
 import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
 import { useSession } from '../session';
+import { useDraft } from '../drafts';
 
 const putPhone = (phone: string, tradingPassword: string, challengeId?: string) =>
   api.put<Customer>('/api/v1/settings/phone', { phone, tradingPassword, ...(challengeId ? { challengeId } : {}) });
@@ -23,8 +26,9 @@ export function PhonePage() {
   const t = useTexts();
   const session = useSession();
   const phone = session.customer.phone;
-  const [number, setNumber] = useState('');
+  const [number, setNumber] = useDraft('phone');
   const [tradingPassword, setTradingPassword] = useState('');
+  const errorId = useId();
   const [done, setDone] = useState(false);
   const stepUp = useStepUp<Customer>((customer) => {
     session.setCustomer(customer);
@@ -36,6 +40,7 @@ export function PhonePage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (stepUp.busy) return;
     setDone(false);
     const frozen = { number, tradingPassword };
     void stepUp.start((challengeId) => putPhone(frozen.number, frozen.tradingPassword, challengeId));
@@ -51,11 +56,15 @@ export function PhonePage() {
           {phone ? `${maskedPhone(phone.last4)}（${phone.type === 'mobile' ? t.phone.mobile : t.phone.landline}・${phone.verified ? t.phone.verified : t.phone.unverified}）` : t.phone.none}
         </strong>
       </p>
+      {stepUp.round ? (
+        <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
+      ) : (
       <form className="card" onSubmit={submit}>
         <Field
           label={t.phone.newNumber}
           help={t.phone.newNumberHelp}
           name="phone"
+          errorId={errorIdFor(stepUp.error, 'phone', errorId)}
           type="tel"
           inputMode="tel"
           autoComplete="tel-national"
@@ -64,13 +73,13 @@ export function PhonePage() {
           value={number}
           onChange={(e) => setNumber(e.target.value)}
         />
-        <TradingPasswordField label={t.phone.tradingPassword} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
-        {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
-        <button type="submit" className="primary" disabled={locked}>
-          {t.common.send}
-        </button>
+        <TradingPasswordField label={t.phone.tradingPassword} errorId={errorIdFor(stepUp.error, 'tradingPassword', errorId)} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
+        {stepUp.error ? <Alert kind="error" id={errorId}>{errorText(t, stepUp.error)}</Alert> : null}
+        <BusyButton type="submit" busy={stepUp.busy}>
+          {t.common.next}
+        </BusyButton>
       </form>
-      <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
+      )}
     </>
   );
 }

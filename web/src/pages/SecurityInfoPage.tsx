@@ -27,8 +27,16 @@ export function SecurityInfoPage() {
           ))}
         </ul>
       </section>
+      <section id="forgot">
+        <h2>{t.security.forgotTitle}</h2>
+        <ul>
+          {t.security.forgotBody.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      </section>
       <p>
-        <Link to={session ? '/mypage' : '/login'}>{t.security.back}</Link>
+        <Link to={session ? '/security' : '/login'}>{t.security.back}</Link>
       </p>
     </article>
   );

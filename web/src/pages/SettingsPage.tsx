@@ -20,21 +20,26 @@ export function SettingsPage() {
     <>
       <PageTitle title={t.settings.title}>{t.settings.title}</PageTitle>
       <section className="card">
-        {profile.state === 'failed' ? <Alert kind="error">{errorText(t, profile.error)}</Alert> : null}
+        {profile.state === 'failed' ? <Alert kind="error" focus={false}>{errorText(t, profile.error)}</Alert> : null}
         <dl className="pairs">
           <dt>{t.settings.name}</dt>
           <dd>{customer.name}</dd>
           <dt>{t.settings.email}</dt>
-          <dd>{customer.email}</dd>
+          <dd>
+            {customer.email} <Link to="/settings/email" className="inline-change">{t.settings.change}<span className="visually-hidden">（{t.profile.titles.email}）</span></Link>
+          </dd>
           {profile.state === 'ready' ? (
             <>
               <dt>{t.settings.address}</dt>
-              <dd>{profile.data.address || t.settings.none}</dd>
+              <dd>
+                {profile.data.address || t.settings.none} <Link to="/settings/address" className="inline-change">{t.settings.change}<span className="visually-hidden">（{t.profile.titles.address}）</span></Link>
+              </dd>
               <dt>{t.settings.bankAccount}</dt>
               <dd>
                 {profile.data.bankAccount
                   ? `${profile.data.bankAccount.bankName} ${profile.data.bankAccount.branchName} ****${profile.data.bankAccount.accountNumber.slice(-4)}`
-                  : t.settings.none}
+                  : t.settings.none}{' '}
+                <Link to="/settings/bank-account" className="inline-change">{profile.data.bankAccount ? t.settings.change : t.settings.register}<span className="visually-hidden">（{t.profile.titles.bank}）</span></Link>
               </dd>
             </>
           ) : null}

@@ -49,7 +49,7 @@ export function TotpPage() {
       {enrolment ? (
         <form className="card" onSubmit={confirm}>
           <p>{f.totp.scan}</p>
-          <img src={enrolment.qrCode} alt={enrolment.uri} width={240} height={240} />
+          <img src={enrolment.qrCode} alt={f.totp.qrAlt} width={240} height={240} />
           <p>
             {f.totp.secretLabel}: <code className="secret">{enrolment.secret.match(/.{1,4}/g)?.join(' ')}</code>
           </p>
@@ -59,7 +59,7 @@ export function TotpPage() {
             {f.totp.confirm}
           </button>
         </form>
-      ) : (
+      ) : stepUp.round ? null : (
         <TradingPasswordForm
           submitLabel={f.totp.start}
           disabled={stepUp.busy || stepUp.round !== null}

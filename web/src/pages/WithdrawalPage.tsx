@@ -1,8 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { errorIdFor } from '../api/field-errors';
 import { api } from '../api/client';
 import { fetchAccount, fetchProfile } from '../api/endpoints';
 import type { BankAccount, Withdrawal } from '../api/types';
 import { Alert } from '../components/Alert';
+import { BusyButton } from '../components/BusyButton';
 import { Field } from '../components/Field';
 import { TradingPasswordField } from '../components/TradingPasswordField';
 import { PageTitle } from '../components/PageTitle';
@@ -13,6 +15,8 @@ import { newIdempotencyKey } from '../format';
 import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
 import { useSession } from '../session';
+import { useDraft } from '../drafts';
+import { Link } from '../router';
 
 const postWithdrawal = (amount: number, tradingPassword: string, idempotencyKey: string, challengeId?: string) =>
   api.post<Withdrawal>('/api/v1/withdrawals', { amount, tradingPassword, idempotencyKey, ...(challengeId ? { challengeId } : {}) });
@@ -27,8 +31,9 @@ export function WithdrawalPage() {
   const { customer } = useSession();
   const account = useLoad(fetchAccount);
   const profile = useLoad(fetchProfile);
-  const [amount, setAmount] = useState('');
+  const [amount, setAmount] = useDraft('amount');
   const [tradingPassword, setTradingPassword] = useState('');
+  const errorId = useId();
   const [done, setDone] = useState<Withdrawal | null>(null);
   const [frozenAmount, setFrozenAmount] = useState(0);
   const stepUp = useStepUp<Withdrawal>((withdrawal) => {
@@ -43,6 +48,7 @@ export function WithdrawalPage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (stepUp.busy) return;
     const frozen = { amount: Number(amount.replace(/[,，円\s]/g, '')), tradingPassword, key: newIdempotencyKey() };
     setFrozenAmount(frozen.amount);
     // One key for the first try and for the repeat with challengeId: money moves at most once.
@@ -83,10 +89,18 @@ export function WithdrawalPage() {
           <dd data-testid="bank-account">{bank ? <BankLine bank={bank} /> : profile.state === 'ready' ? t.withdrawal.noBank : t.loading}</dd>
         </dl>
       </section>
+      {profile.state === 'ready' && !bank ? (
+        <div className="card warning-box" data-testid="no-bank-account">
+          <p>{t.withdrawal.noBankLead}</p>
+          <Link to="/settings/bank-account">{t.withdrawal.registerBank}</Link>
+        </div>
+      ) : null}
+      {stepUp.round || (profile.state === 'ready' && !bank) ? null : (
       <form className="card" onSubmit={submit}>
         <Field
           label={t.withdrawal.amount}
           name="amount"
+          errorId={errorIdFor(stepUp.error, 'amount', errorId)}
           inputMode="numeric"
           autoComplete="off"
           required
@@ -94,12 +108,13 @@ export function WithdrawalPage() {
           value={amount}
           onChange={(e) => setAmount(e.target.value)}
         />
-        <TradingPasswordField label={t.withdrawal.tradingPassword} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
-        {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
-        <button type="submit" className="primary" disabled={locked}>
-          {needsCode ? t.common.send : t.common.execute}
-        </button>
+        <TradingPasswordField label={t.withdrawal.tradingPassword} errorId={errorIdFor(stepUp.error, 'tradingPassword', errorId)} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
+        {stepUp.error ? <Alert kind="error" id={errorId}>{errorText(t, stepUp.error)}</Alert> : null}
+        <BusyButton type="submit" busy={stepUp.busy}>
+          {needsCode ? t.common.next : t.common.execute}
+        </BusyButton>
       </form>
+      )}
       <StepUpSection
         round={stepUp.round}
         execute={stepUp.execute}

@@ -4,9 +4,10 @@ import { deviceOf, formatTime } from '../format';
 import { useLanguage } from '../i18n/language-store';
 import { useTexts } from '../i18n/texts';
 
-function Table({ head, children, testId }: { head: Array<[string, boolean?]>; children: ReactNode; testId: string }) {
+function Table({ head, children, testId, label }: { head: Array<[string, boolean?]>; children: ReactNode; testId: string; label: string }) {
+  // Focusable and named: at 375 px the table scrolls sideways, and a keyboard must be able to scroll it.
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={label}>
       <table data-testid={testId}>
         <thead>
           <tr>
@@ -27,7 +28,7 @@ export function CashTable({ entries }: { entries: CashEntry[] }) {
   const t = useTexts();
   const language = useLanguage();
   return (
-    <Table testId="cash-history" head={[[t.history.time], [t.history.kind], [t.history.amount, true], [t.history.balance, true]]}>
+    <Table testId="cash-history" label={t.history.cash} head={[[t.history.time], [t.history.kind], [t.history.amount, true], [t.history.balance, true]]}>
       {entries.map((entry) => (
         <tr key={entry.id}>
           <td>{formatTime(entry.at, language)}</td>
@@ -44,7 +45,7 @@ export function OrderTable({ orders }: { orders: Order[] }) {
   const t = useTexts();
   const language = useLanguage();
   return (
-    <Table testId="order-history" head={[[t.history.time], [t.history.symbol], [t.history.side], [t.history.quantity, true], [t.history.price, true], [t.history.amount, true]]}>
+    <Table testId="order-history" label={t.history.orders} head={[[t.history.time], [t.history.symbol], [t.history.side], [t.history.quantity, true], [t.history.price, true], [t.history.amount, true]]}>
       {orders.map((order) => (
         <tr key={order.id}>
           <td>{formatTime(order.executedAt, language)}</td>
@@ -63,7 +64,7 @@ export function LoginTable({ events }: { events: LoginEvent[] }) {
   const t = useTexts();
   const language = useLanguage();
   return (
-    <Table testId="login-history" head={[[t.history.time], [t.history.result], [t.history.address], [t.history.device]]}>
+    <Table testId="login-history" label={t.history.logins} head={[[t.history.time], [t.history.result], [t.history.address], [t.history.device]]}>
       {events.map((event, index) => (
         <tr key={`${event.at}-${index}`} className={event.result === 'signed_in' ? undefined : 'row-warning'}>
           <td>{formatTime(event.at, language)}</td>
@@ -80,7 +81,7 @@ export function SecurityTable({ events }: { events: SecurityEvent[] }) {
   const t = useTexts();
   const language = useLanguage();
   return (
-    <Table testId="security-history" head={[[t.history.time], [t.history.action], [t.history.actor]]}>
+    <Table testId="security-history" label={t.history.security} head={[[t.history.time], [t.history.action], [t.history.actor]]}>
       {events.map((event) => (
         <tr key={event.id}>
           <td>{formatTime(event.at, language)}</td>
