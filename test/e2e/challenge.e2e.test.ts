@@ -109,6 +109,8 @@ describe('the challenge screen with every factor', () => {
     try {
       const { customer, client } = await signedInWithSms(strict.server, await createCustomer(strict.server, { cash: 500_000, bankAccount: BANK }), 'login');
       await registerPasskey(strict.server, client, customer, newAuthenticator(strict.server));
+      // A passkey approves money only after its 24-hour cooling-off (issue 11.2).
+      strict.server.clock.advance(24 * 60 * 60_000 + 1_000);
       const { page } = await strict.open();
       await signInWithPassword(page, customer);
       await heading(page, 'パスキーで認証');
