@@ -238,6 +238,60 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
     description: 'time-out of one provider request: past it the customer is told the code could not be sent (502 `send_failed`)',
     parse: (raw) => integer(raw, 10_000, 100, 120_000, 'milliseconds'),
   },
+  smtpTimeoutMs: {
+    name: 'KABUTO_SMTP_TIMEOUT_MS',
+    defaultText: '10000',
+    description: 'SMTP connection, greeting and socket time-out: a mail server that hangs fails the attempt, which the outbox retries',
+    parse: (raw) => integer(raw, 10_000, 100, 120_000, 'milliseconds'),
+  },
+  noticePollMs: {
+    name: 'KABUTO_NOTICE_POLL_MS',
+    defaultText: '1000',
+    description: 'how often each instance looks for due notices in the outbox (a committed notice also wakes its own instance at once)',
+    parse: (raw) => integer(raw, 1_000, 10, 60_000, 'milliseconds'),
+  },
+  noticeMaxAttempts: {
+    name: 'KABUTO_NOTICE_MAX_ATTEMPTS',
+    defaultText: '10',
+    description: 'delivery attempts of a notice before it is dead-lettered (metric `kabuto_notices_dead_total`, an `ALERT` log line)',
+    parse: (raw) => integer(raw, 10, 1, 100, 'a number of attempts'),
+  },
+  noticeRetryMs: {
+    name: 'KABUTO_NOTICE_RETRY_MS',
+    defaultText: '5000',
+    description: 'first retry delay of a notice that failed; doubled on each failure up to 15 minutes (10 attempts ≈ 1 hour)',
+    parse: (raw) => integer(raw, 5_000, 10, 3_600_000, 'milliseconds'),
+  },
+  databaseConnectTimeoutMs: {
+    name: 'KABUTO_DATABASE_CONNECT_TIMEOUT_MS',
+    defaultText: '3000',
+    description: 'PostgreSQL: time-out of opening a connection and of waiting for a free one in the pool (then 503 with `Retry-After`)',
+    parse: (raw) => integer(raw, 3_000, 100, 60_000, 'milliseconds'),
+  },
+  databaseStatementTimeoutMs: {
+    name: 'KABUTO_DATABASE_STATEMENT_TIMEOUT_MS',
+    defaultText: '5000',
+    description: 'PostgreSQL: `statement_timeout` of every statement; the client gives up 1 s after it (a frozen link), idle-in-transaction sessions end after twice it',
+    parse: (raw) => integer(raw, 5_000, 100, 600_000, 'milliseconds'),
+  },
+  readyTimeoutMs: {
+    name: 'KABUTO_READY_TIMEOUT_MS',
+    defaultText: '1000',
+    description: '`/readyz` answers 503 when the database does not answer within this (unreachable, or the pool starved)',
+    parse: (raw) => integer(raw, 1_000, 50, 30_000, 'milliseconds'),
+  },
+  shutdownGraceMs: {
+    name: 'KABUTO_SHUTDOWN_GRACE_MS',
+    defaultText: '5000 (0 in development and test)',
+    description: 'after SIGTERM, `/readyz` answers 503 and requests are still served this long (the load balancer takes the instance out), then the server drains',
+    parse: (raw, { mode }) => integer(raw, mode === 'production' ? 5_000 : 0, 0, 600_000, 'milliseconds'),
+  },
+  shutdownTimeoutMs: {
+    name: 'KABUTO_SHUTDOWN_TIMEOUT_MS',
+    defaultText: '20000',
+    description: 'after SIGTERM the process exits within this whatever is still running (exit code 1); keep it under the orchestrator’s kill deadline',
+    parse: (raw) => integer(raw, 20_000, 100, 3_600_000, 'milliseconds'),
+  },
 };
 
 /** Read by commands, not by the server: known, so `config check` does not call them misspelt. */

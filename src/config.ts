@@ -37,6 +37,20 @@ export interface Config {
   readonly smsFrom: string | undefined;
   readonly voiceFrom: string | undefined;
   readonly smsTimeoutMs: number;
+  /** SMTP connection, greeting and socket time-outs (one mail server that hangs never holds a sender). */
+  readonly smtpTimeoutMs: number;
+  /** The notice outbox's sender: poll interval, attempts before dead-letter, first retry delay. */
+  readonly noticePollMs: number;
+  readonly noticeMaxAttempts: number;
+  readonly noticeRetryMs: number;
+  /** PostgreSQL: connect (and pool wait) time-out, statement time-out. */
+  readonly databaseConnectTimeoutMs: number;
+  readonly databaseStatementTimeoutMs: number;
+  /** /readyz answers false past this. */
+  readonly readyTimeoutMs: number;
+  /** SIGTERM: keep serving (with /readyz false) this long, then drain; exit by the deadline whatever happens. */
+  readonly shutdownGraceMs: number;
+  readonly shutdownTimeoutMs: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;

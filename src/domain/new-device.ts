@@ -1,6 +1,6 @@
 import type { Deps } from './context.js';
 import { hmacHex, newId } from './crypto.js';
-import { formatJst, sendNotice } from './notices.js';
+import { formatJst, queueNotice, withinTransaction } from './notices.js';
 import type { CustomerRecord } from './types.js';
 
 // New-device sign-in (security.md: notices). A browser carries a long-lived random device token
@@ -37,9 +37,10 @@ export async function recordDeviceSignIn(deps: Deps, customer: CustomerRecord, c
   const token = validDeviceToken(client.deviceToken) ?? newId(deps.random, 32);
   const known = await isKnownDevice(deps, customer.id, token);
   const now = deps.clock.now();
-  await deps.store.factors.rememberDevice(customer.id, deviceHash(deps, token), now);
-  if (!known) {
-    await sendNotice(deps, customer, 'new_device_login', { at: formatJst(now), address: client.address, userAgent: client.userAgent.slice(0, 200) || '(unknown)' });
-  }
+  // The device and the sign-in notice commit together (durable outbox).
+  await withinTransaction(deps, async (deps) => {
+    await deps.store.factors.rememberDevice(customer.id, deviceHash(deps, token), now);
+    if (!known) await queueNotice(deps, customer, 'new_device_login', { at: formatJst(now), address: client.address, userAgent: client.userAgent.slice(0, 200) || '(unknown)' });
+  });
   return token;
 }

@@ -2,6 +2,7 @@ import type { Deps } from './context.js';
 import { formatYen } from './challenge-create.js';
 import type { WithdrawalRecord } from './money-store.js';
 import { sendNotice } from './notices.js';
+import { newQueuedNotice } from './notice-outbox.js';
 import type { CustomerRecord } from './types.js';
 import { last4 } from './phone.js';
 
@@ -31,10 +32,6 @@ export async function tellOldContacts(deps: Deps, customer: CustomerRecord, with
   for (const email of emails) await sendNotice(deps, email, 'withdrawal_requested', params);
   if (!phone) return;
   const text = `【${deps.firmName}】出金 ${formatYen(withdrawal.amount)}（口座末尾 ${accountLast4}）を受け付けました。連絡先の変更直後のため24時間保留します。お心当たりがない場合は至急当社へご連絡ください。`;
-  try {
-    await deps.sms.sendSms(phone, text);
-  } catch (error) {
-    // A failing SMS provider must not undo the withdrawal it reports; the e-mail went too.
-    deps.logger.error({ err: error, notice: 'withdrawal_held_sms' }, 'held-withdrawal SMS could not be sent');
-  }
+  // Through the durable outbox like every notice: no request waits for the SMS provider.
+  await deps.store.notices.enqueue(newQueuedNotice(deps.clock, deps.random, { channel: 'sms', recipient: phone, subject: null, body: text, kind: 'withdrawal_held_sms' }));
 }

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as identity from './0001_identity.js';
 import * as money from './0002_money.js';
 import * as factors from './0003_factors.js';
+import * as noticeQueue from './0004_notice_queue.js';
 
 // Listed here rather than read from the folder: the same code runs from TypeScript sources and bundles.
 const migrations: Record<string, Migration> = {
   '0001_identity': identity,
   '0002_money': money,
   '0003_factors': factors,
+  '0004_notice_queue': noticeQueue,
 };
 
 /** Later features add their migrations through this list, in name order. */
