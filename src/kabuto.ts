@@ -15,6 +15,7 @@ import type { Logger } from './domain/ports.js';
 import type { CustomerRecord } from './domain/types.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
 import { createStore } from './store/index.js';
+import { Gauge } from 'prom-client';
 import { createNoticeDelivery, DEFAULT_DELIVERY, type NoticeDelivery } from './domain/notice-outbox.js';
 
 /** The composed application: configuration, database, domain dependencies. Tests build one each. */
@@ -25,6 +26,8 @@ export interface Kabuto {
   hasherStats(): HasherStats;
   /** Prometheus registry and counters of this instance (served at /metrics). */
   metrics: Metrics;
+  /** Set on SIGTERM: /readyz answers 503 so the load balancer stops sending requests here. */
+  lifecycle: { draining: boolean };
   /** The sender of the durable notice outbox (running on a timer in every instance). */
   notices: NoticeDelivery;
   /** Extension points for features composed later (the ledger credits opening cash). */
@@ -52,8 +55,14 @@ const consoleLogger: Logger = {
 
 export async function createKabuto(config: Config, overrides: KabutoOverrides = {}): Promise<Kabuto> {
   const schema = overrides.schema ?? config.databaseSchema;
-  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, schema });
-  await migrateToLatest(database.db, database.dialect === 'postgres' ? schema : undefined);
+  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, schema, connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: config.databaseStatementTimeoutMs });
+  try {
+    await migrateToLatest(database.db, database.dialect === 'postgres' ? schema : undefined);
+  } catch (error) {
+    // Nothing may keep the process alive after a failed start (a pool retrying a dead server).
+    await database.close().catch(() => {});
+    throw error;
+  }
   // A committed notice wakes this instance's sender at once; the timer catches the rest (retries,
   // notices other instances queued, a wake-up that found the transaction not yet committed).
   let wake = () => {};
@@ -101,6 +110,22 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     events: metrics.notices,
     policy: { ...DEFAULT_DELIVERY, maxAttempts: config.noticeMaxAttempts, baseDelayMs: config.noticeRetryMs },
   });
+  // What waits in the queue (all instances): read from the database at each scrape.
+  new Gauge({
+    name: 'kabuto_notices_queued',
+    help: 'Notices in the outbox not yet sent: pending (to be retried) and dead (need an operator)',
+    labelNames: ['status'],
+    registers: [metrics.registry],
+    async collect() {
+      try {
+        const counts = await store.notices.counts();
+        this.set({ status: 'pending' }, counts.pending);
+        this.set({ status: 'dead' }, counts.dead);
+      } catch {
+        // The database is down: /readyz says so; the scrape still answers.
+      }
+    },
+  });
   let stopped = false;
   let lastLoopError = 0;
   const tick = () => {
@@ -129,6 +154,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     hasherStats: () => hasher.stats(),
     metrics,
     notices,
+    lifecycle: { draining: false },
     hooks: {
       // Opening cash from the firm's records (admin API, demo seed): a ledger entry like any other.
       async onInitialCash(customer, amount) {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
-import { closeOnSignals, startServer } from '../server.js';
+import { closeOnSignals, startServer, StartupError } from '../server.js';
 import { commands as customerCommands } from './customers.js';
 import { commands as databaseCommands } from './database.js';
 import { commands as configCommands } from './config-check.js';
@@ -55,8 +55,14 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`kabuto: configuration error: ${error.message}`);
+      // Every problem at once, one per line.
+      const problems = error.message.split('\n');
+      console.error(problems.length === 1 ? `kabuto: configuration error: ${problems[0]}` : `kabuto: ${problems.length} configuration errors:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       return 2;
+    }
+    if (error instanceof StartupError) {
+      console.error(`kabuto: ${error.message}`);
+      return 1;
     }
     if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`kabuto ${name}: ${error.message}\n\nUsage: ${command.usage}`);
