@@ -108,7 +108,8 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     random,
     logger: { info: (o, m) => deps.logger.info(o, m), warn: (o, m) => deps.logger.warn(o, m), error: (o, m) => deps.logger.error(o, m) },
     events: metrics.notices,
-    policy: { ...DEFAULT_DELIVERY, maxAttempts: config.noticeMaxAttempts, baseDelayMs: config.noticeRetryMs },
+    // A claim outlives any send (bounded by the SMTP time-outs): past it, another instance may retry.
+    policy: { ...DEFAULT_DELIVERY, maxAttempts: config.noticeMaxAttempts, baseDelayMs: config.noticeRetryMs, leaseMs: Math.max(10_000, 4 * config.smtpTimeoutMs) },
   });
   // What waits in the queue (all instances): read from the database at each scrape.
   new Gauge({

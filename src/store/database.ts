@@ -12,6 +12,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** PostgreSQL: the pool's connections (open, idle, requests waiting for one). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -45,7 +47,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
       // statement the server does not finish, a link that answers nothing, a transaction left open.
       connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
       statement_timeout: statementTimeout,
-      query_timeout: statementTimeout + 1_000,
+      query_timeout: statementTimeout + Math.min(1_000, Math.ceil(statementTimeout / 2)),
       idle_in_transaction_session_timeout: Math.max(10_000, 2 * statementTimeout),
       // A silently dropped link (failover without a reset) is noticed on idle connections too.
       keepAlive: true,
@@ -55,7 +57,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
     // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(pool) }), plugins: [new CamelCasePlugin()] });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }), close: () => db.destroy() };
   }
   if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
   const sqlite = new SQLite(url);
