@@ -7,6 +7,7 @@ import { commands as configCommands } from './config-check.js';
 import { commands as auditCommands } from './audit.js';
 import { commands as pruneCommands } from './prune.js';
 import { commands as backupCommands } from './backup.js';
+import { commands as noticeCommands } from './notices.js';
 
 export interface Command {
   summary: string;
@@ -26,7 +27,7 @@ const serve: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands, ...configCommands, ...auditCommands, ...pruneCommands, ...backupCommands };
+export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands, ...configCommands, ...auditCommands, ...pruneCommands, ...backupCommands, ...noticeCommands };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dialect, postgresUrl, startTestServer, TEST_SECRET, type TestServer } from '../support/harness.js';
+import { kabutoCli } from '../ops/ops-support.js';
 import { moneyCustomer, withdraw } from '../money/money-support.js';
 import { createCustomer, signInWithPassword, type TestCustomer } from '../support/flows.js';
 import { figure, startFakeSmtp, type FakeSmtp } from './fake-smtp.js';
@@ -14,6 +18,12 @@ import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 async function queueRows(server: TestServer) {
   const { rows } = await sql<{ status: string; attempts: number; kind: string }>`select status, attempts, kind from notice_queue`.execute(server.kabuto.database.db);
   return rows.map((r) => ({ ...r, attempts: Number(r.attempts) }));
+}
+
+async function databaseEnv(server: TestServer, file: string): Promise<Record<string, string>> {
+  if (dialect === 'sqlite') return { KABUTO_DATABASE_URL: file };
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(server.kabuto.database.db);
+  return { KABUTO_DATABASE_URL: postgresUrl, KABUTO_DATABASE_SCHEMA: rows[0]!.schema };
 }
 
 describe('fault: the mail server', () => {
@@ -103,10 +113,15 @@ describe('fault: a notice that keeps failing', () => {
   let server: TestServer;
   let proxy: TcpProxy;
   let smtp: FakeSmtp;
+  let file: string;
   beforeAll(async () => {
     smtp = await startFakeSmtp();
     proxy = await startTcpProxy({ host: '127.0.0.1', port: smtp.port });
-    server = await startTestServer({ env: { KABUTO_SMTP_URL: proxy.url('smtp'), KABUTO_NOTICE_MAX_ATTEMPTS: '2', KABUTO_NOTICE_RETRY_MS: '1000', KABUTO_NOTICE_POLL_MS: '60000' } });
+    // A database the `kabuto notices` command can open too: a SQLite file, or the server's schema.
+    file = join(mkdtempSync(join(tmpdir(), 'kabuto-notices-')), 'kabuto.db');
+    server = await startTestServer({
+      env: { ...(dialect === 'sqlite' ? { KABUTO_DATABASE_URL: file } : {}), KABUTO_SMTP_URL: proxy.url('smtp'), KABUTO_NOTICE_MAX_ATTEMPTS: '2', KABUTO_NOTICE_RETRY_MS: '1000', KABUTO_NOTICE_POLL_MS: '60000' },
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -130,8 +145,13 @@ describe('fault: a notice that keeps failing', () => {
     // The alert names the notice, never its recipient or body.
     expect(JSON.stringify(alert)).not.toContain(customer.email);
 
+    // The operator's commands: `kabuto notices` fails while a notice is dead; `retry` revives it.
+    const env = { ...process.env, NODE_ENV: 'test', KABUTO_SECRET: TEST_SECRET, ...(await databaseEnv(server, file)) };
+    await expect(kabutoCli(env, 'notices')).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('dead: 1') });
     proxy.set('pass');
-    expect(await server.kabuto.deps.store.notices.revive(server.clock.now())).toBe(1);
+    expect((await kabutoCli(env, 'notices', 'retry')).stdout).toContain('1 notice(s) queued again');
+    // Due "now" by the wall clock: the test's clock catches up.
+    server.clock.set(Math.max(server.clock.now(), Date.now()) + 1);
     await server.kabuto.notices.drain();
     expect(smtp.to(customer.email)).toHaveLength(1);
   });
