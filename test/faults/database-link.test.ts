@@ -49,7 +49,7 @@ describeOn('postgres', 'fault: the link to PostgreSQL', () => {
   it('frozen: requests answer 503 with Retry-After within 2 s, /readyz is false; afterwards every connection works again', async () => {
     // Every pool connection open and idle, then the link freezes under them.
     await Promise.all(Array.from({ length: POOL }, () => sql`select pg_sleep(0.05)`.execute(server.kabuto.database.db)));
-    const before = server.kabuto.database.poolStats!();
+    const before = server.kabuto.database.poolStats?.() ?? { total: Number.NaN };
     proxy.set('freeze');
     const frozen = await Promise.all(Array.from({ length: 2 * POOL }, () => timed(client, '/api/v1/me')));
     const ready = await timed(server.client(), '/readyz');
