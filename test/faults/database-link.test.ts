@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { describeOn, postgresUrl, startTestServer, type TestServer } from '../support/harness.js';
@@ -84,5 +88,30 @@ describeOn('postgres', 'fault: the link to PostgreSQL', () => {
     for (const r of dropped) expect(r).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
     proxy.set('pass');
     expect((await timed(client, '/api/v1/me')).status).toBe(200);
+  });
+});
+
+describeOn('sqlite', 'fault: the SQLite file locked by another process', () => {
+  it('a write that cannot get the lock within the busy time-out answers 503 with Retry-After, never 500', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kabuto-busy-')), 'kabuto.db');
+    const server = await startTestServer({ env: { KABUTO_DATABASE_URL: file } });
+    const other = new SQLite(file);
+    try {
+      const customer = await createCustomer(server);
+      const client = server.client();
+      expect((await signInWithPassword(client, customer)).status).toBe(200);
+      // Another process (a stuck script, a long manual transaction) holds the write lock.
+      other.prepare('begin immediate').run();
+      const started = performance.now();
+      const response = await client.put('/api/v1/settings/profile', { address: '東京都中央区日本橋兜町 1-1', tradingPassword: customer.tradingPassword });
+      figure(`SQLite write lock held elsewhere: ${response.status} after ${(performance.now() - started).toFixed(0)} ms (busy time-out 5 s)`);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+      other.prepare('rollback').run();
+      expect((await client.get('/api/v1/me')).status).toBe(200);
+    } finally {
+      other.close();
+      await server.close();
+    }
   });
 });
