@@ -13,7 +13,7 @@ import { depositCash } from './domain/ledger.js';
 import { createPolicy, type SecurityPolicy } from './domain/policy.js';
 import type { Logger } from './domain/ports.js';
 import type { CustomerRecord } from './domain/types.js';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
+import { isPostgresUrl, MIGRATION_TIMEOUTS, migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
 import { createStore } from './store/index.js';
 import { Gauge } from 'prom-client';
 import { createNoticeDelivery, DEFAULT_DELIVERY, type NoticeDelivery } from './domain/notice-outbox.js';
@@ -55,13 +55,24 @@ const consoleLogger: Logger = {
 
 export async function createKabuto(config: Config, overrides: KabutoOverrides = {}): Promise<Kabuto> {
   const schema = overrides.schema ?? config.databaseSchema;
+  if (isPostgresUrl(config.databaseUrl)) {
+    // Migrations on a connection of their own, with long (bounded) time-outs: not the serving pool's.
+    const migrations = openDatabase(config.databaseUrl, { poolSize: 1, schema, ...MIGRATION_TIMEOUTS, connectTimeoutMs: Math.max(config.databaseConnectTimeoutMs, 10_000) });
+    try {
+      await migrateToLatest(migrations.db, schema);
+    } finally {
+      await migrations.close().catch(() => {});
+    }
+  }
   const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, schema, connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: config.databaseStatementTimeoutMs });
-  try {
-    await migrateToLatest(database.db, database.dialect === 'postgres' ? schema : undefined);
-  } catch (error) {
-    // Nothing may keep the process alive after a failed start (a pool retrying a dead server).
-    await database.close().catch(() => {});
-    throw error;
+  if (database.dialect === 'sqlite') {
+    try {
+      await migrateToLatest(database.db);
+    } catch (error) {
+      // Nothing may keep the process alive after a failed start.
+      await database.close().catch(() => {});
+      throw error;
+    }
   }
   // A committed notice wakes this instance's sender at once; the timer catches the rest (retries,
   // notices other instances queued, a wake-up that found the transaction not yet committed).

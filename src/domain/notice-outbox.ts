@@ -63,11 +63,13 @@ export interface DeliveryPolicy {
   maxDelayMs: number;
   /** How long a claimed notice is reserved for its sender (longer than any send can take). */
   leaseMs: number;
-  /** Notices claimed per round, sent in parallel. */
+  /** Notices claimed per round. */
   batch: number;
+  /** Sent at once: the sender must leave the database pool to the requests. */
+  parallel: number;
 }
 
-export const DEFAULT_DELIVERY: DeliveryPolicy = { maxAttempts: 10, baseDelayMs: 5_000, maxDelayMs: 15 * 60_000, leaseMs: 120_000, batch: 8 };
+export const DEFAULT_DELIVERY: DeliveryPolicy = { maxAttempts: 10, baseDelayMs: 5_000, maxDelayMs: 15 * 60_000, leaseMs: 120_000, batch: 4, parallel: 2 };
 
 /** Exponential back-off with jitter (±20 %), so instances retrying after an outage do not stampede. */
 export function retryDelay(policy: DeliveryPolicy, attempts: number, random: RandomSource): number {
@@ -132,7 +134,8 @@ export function createNoticeDelivery(deps: DeliveryDeps): NoticeDelivery {
   async function round(): Promise<number> {
     const now = clock.now();
     const claimed = await queue.claim(now, now + policy.leaseMs, policy.batch);
-    await Promise.all(claimed.map(send));
+    // A few at a time (the lease covers batch / parallel sends in a row).
+    for (let i = 0; i < claimed.length; i += policy.parallel) await Promise.all(claimed.slice(i, i + policy.parallel).map(send));
     return claimed.length;
   }
 

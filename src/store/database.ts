@@ -36,6 +36,12 @@ export interface OpenOptions {
   schema?: string;
 }
 
+/**
+ * Migrations may rewrite tables and wait for another instance's migration lock: they run on a
+ * connection of their own with long time-outs (still bounded), never the serving pool's 5 s.
+ */
+export const MIGRATION_TIMEOUTS = { connectTimeoutMs: 30_000, statementTimeoutMs: 10 * 60_000 } as const;
+
 export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
   if (isPostgresUrl(url)) {
     const statementTimeout = options.statementTimeoutMs ?? 5_000;

@@ -35,7 +35,7 @@ describeOn('postgres', 'fault: the link to PostgreSQL', () => {
       env: {
         KABUTO_DATABASE_URL: url.toString(),
         KABUTO_DATABASE_POOL_SIZE: String(POOL),
-        KABUTO_DATABASE_CONNECT_TIMEOUT_MS: '1000',
+        KABUTO_DATABASE_CONNECT_TIMEOUT_MS: '500',
         KABUTO_DATABASE_STATEMENT_TIMEOUT_MS: '500',
         KABUTO_READY_TIMEOUT_MS: '500',
       },
