@@ -88,9 +88,9 @@ export function inspectConfig(env: Env, options: { readOnly?: boolean } = {}): V
 /** KABUTO_* names that no one reads: most often a misspelling that silently leaves a default on. */
 export function unknownVariables(env: Env): Array<{ name: string; suggestion?: string }> {
   const known = [...Object.values(VARIABLES).map((v) => v.name), ...Object.keys(COMMAND_INPUTS)];
-  // KABUTO_TEST_* belong to the test suite's harness.
+  // KABUTO_TEST_* and KABUTO_BENCH_* belong to the test suite and the benchmark.
   return Object.keys(env)
-    .filter((name) => name.startsWith('KABUTO_') && !name.startsWith('KABUTO_TEST_') && !known.includes(name))
+    .filter((name) => name.startsWith('KABUTO_') && !name.startsWith('KABUTO_TEST_') && !name.startsWith('KABUTO_BENCH_') && !known.includes(name))
     .sort()
     .map((name) => {
       const nearest = known.map((k) => ({ k, d: editDistance(name, k) })).sort((a, b) => a.d - b.d)[0];
