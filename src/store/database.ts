@@ -112,8 +112,10 @@ function resilientPool(pool: pg.Pool): PostgresPool {
         client.on('error', () => {});
       }
       let broken: Error | undefined;
-      const query = (sqlText: string, parameters: ReadonlyArray<unknown>) =>
-        client.query(sqlText, parameters as unknown[]).catch((error: unknown) => {
+      const query = (sqlText: string | object, parameters: ReadonlyArray<unknown>) => {
+        // A cursor (Kysely's stream()) goes straight through.
+        if (typeof sqlText !== 'string') return (client as unknown as { query(cursor: object): unknown }).query(sqlText);
+        return client.query(sqlText, parameters as unknown[]).catch((error: unknown) => {
           if (isBrokenConnection(error)) {
             broken = error as Error;
             throw new UnavailableError(`database connection lost: ${(error as Error).message}`, 2, { cause: error });
@@ -121,6 +123,7 @@ function resilientPool(pool: pg.Pool): PostgresPool {
           if (isTransient(error)) throw new UnavailableError(`database too slow: ${(error as Error).message}`, 2, { cause: error });
           throw error;
         });
+      };
       return {
         query: query as unknown as PostgresPoolClient['query'],
         release() {
