@@ -53,7 +53,7 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
   mode: {
     name: 'NODE_ENV',
     defaultText: 'development',
-    description: '`production` never enables the outbox or the demo customers and requires `KABUTO_SECRET`; `test` for test runs',
+    description: '`production` never enables the outbox or the demo customers and requires `KABUTO_SECRET`, `KABUTO_PUBLIC_ORIGIN` and real senders (`KABUTO_SMTP_URL`, `KABUTO_SMS_ACCOUNT_SID`); `test` for test runs',
     parse: (raw) => (raw === undefined ? 'development' : raw === 'production' || raw === 'development' || raw === 'test' ? raw : invalid(`must be production, development or test, got "${raw}"`)),
   },
   port: {

@@ -35,7 +35,8 @@ describe('fault: kill -9 just past a withdrawal commit', () => {
     const customer = await createCustomer(first.asTestServer(), { cash: 1_000_000, bankAccount: BANK });
     const browser = first.client();
     expect((await signInWithPassword(browser, customer)).status).toBe(200);
-    // The mail server refuses connections: nothing can leave before the kill.
+    // The sign-in notice has gone; then the mail server refuses connections: nothing can leave before the kill.
+    await expect.poll(() => smtp.to(customer.email).length, { timeout: 10_000, interval: 50 }).toBe(1);
     proxy.set('drop');
     const response = await browser.post('/api/v1/withdrawals', { amount: 123_456, tradingPassword: customer.tradingPassword, idempotencyKey: newKey('kill') });
     expect(response.status).toBe(201); // committed
