@@ -70,7 +70,7 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
   mode: {
     name: 'NODE_ENV',
     defaultText: 'development',
-    description: '`production` never enables the outbox or the demo customers and requires `KABUTO_SECRET`; `test` for test runs',
+    description: '`production` never enables the outbox or the demo customers and requires `KABUTO_SECRET`, `KABUTO_PUBLIC_ORIGIN` and real senders (`KABUTO_SMTP_URL`, `KABUTO_SMS_ACCOUNT_SID`); `test` for test runs',
     parse: (raw) => (raw === undefined ? 'development' : raw === 'production' || raw === 'development' || raw === 'test' ? raw : invalid(`must be production, development or test, got "${raw}"`)),
   },
   port: {
@@ -88,8 +88,8 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
   databaseUrl: {
     name: 'KABUTO_DATABASE_URL',
     defaultText: '`./data/kabuto.db`',
-    description: 'a SQLite file path, or `postgres://…` for PostgreSQL (any number of instances may share it)',
-    parse: (raw) => raw ?? './data/kabuto.db',
+    description: 'a SQLite file path (or `sqlite:PATH`), or `postgres://…` / `postgresql://…` for PostgreSQL (any number of instances may share it); any other scheme is refused',
+    parse: (raw) => databaseUrl(raw),
   },
   databasePoolSize: {
     name: 'KABUTO_DATABASE_POOL_SIZE',
@@ -107,7 +107,7 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
   secret: {
     name: 'KABUTO_SECRET',
     defaultText: 'generated in development (`data/dev-secret`)',
-    description: '32+ bytes, hex or base64 (`openssl rand -hex 32`): derives the code HMAC key, the password pepper and the encryption key; the same on every instance',
+    description: '32+ bytes, written as exactly hex (`openssl rand -hex 32`, or `hex:…`) or as `base64:…`: derives the code HMAC key, the password pepper and the encryption key; the same on every instance',
     secret: true,
     parse: (raw, ctx) => loadSecret(raw, ctx),
   },
@@ -210,10 +210,14 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
   },
   smtpUrl: {
     name: 'KABUTO_SMTP_URL',
-    defaultText: 'unset (notices to the dev outbox)',
-    description: 'e.g. `smtps://user:pass@mail.example.jp:465`: notices are sent by SMTP (nodemailer)',
+    defaultText: 'unset (notices to the dev outbox; required in production)',
+    description: 'e.g. `smtps://user:pass@mail.example.jp:465`: notices are sent by SMTP (nodemailer) from the durable outbox',
     secret: true,
-    parse: (raw) => (raw === undefined || /^smtps?:\/\/[^\s]+$/.test(raw) ? raw : invalid('must be an smtp:// or smtps:// URL')),
+    parse: (raw, { mode }) => {
+      // Without it production would queue every notice and never send one (issue 11.9).
+      if (raw === undefined && mode === 'production') invalid('is required in production mode: notices (new sign-in, password change, withdrawal) are sent by SMTP');
+      return raw === undefined || /^smtps?:\/\/[^\s]+$/.test(raw) ? raw : invalid('must be an smtp:// or smtps:// URL');
+    },
   },
   mailFrom: {
     name: 'KABUTO_MAIL_FROM',
@@ -232,9 +236,11 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
   },
   smsAccountSid: {
     name: 'KABUTO_SMS_ACCOUNT_SID',
-    defaultText: 'unset (codes to the dev outbox)',
-    description: 'account of the SMS/voice provider; set, it needs `KABUTO_SMS_AUTH_TOKEN` and `KABUTO_SMS_FROM`',
-    parse: (raw, { env }) => {
+    defaultText: 'unset (codes to the dev outbox; required in production)',
+    description: 'account of the SMS/voice provider (required in production); set, it needs `KABUTO_SMS_AUTH_TOKEN` and `KABUTO_SMS_FROM`',
+    parse: (raw, { env, mode }) => {
+      // Without it production would have nowhere to send one-time codes but a table (issue 11.9).
+      if (raw === undefined && mode === 'production') invalid('is required in production mode: one-time codes are sent by the SMS/voice provider (with KABUTO_SMS_AUTH_TOKEN and KABUTO_SMS_FROM)');
       if (raw === undefined) return undefined;
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) invalid('must be letters, digits, _ or - (at most 64)');
       if (!env.KABUTO_SMS_AUTH_TOKEN || !env.KABUTO_SMS_FROM) invalid('needs KABUTO_SMS_AUTH_TOKEN and KABUTO_SMS_FROM too');
@@ -269,6 +275,60 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
     description: 'time-out of one provider request: past it the customer is told the code could not be sent (502 `send_failed`)',
     parse: (raw) => integer(raw, 10_000, 100, 120_000, 'milliseconds'),
   },
+  smtpTimeoutMs: {
+    name: 'KABUTO_SMTP_TIMEOUT_MS',
+    defaultText: '10000',
+    description: 'SMTP connection, greeting and socket time-out: a mail server that hangs fails the attempt, which the outbox retries',
+    parse: (raw) => integer(raw, 10_000, 100, 120_000, 'milliseconds'),
+  },
+  noticePollMs: {
+    name: 'KABUTO_NOTICE_POLL_MS',
+    defaultText: '1000',
+    description: 'how often each instance looks for due notices in the outbox (a committed notice also wakes its own instance at once)',
+    parse: (raw) => integer(raw, 1_000, 10, 60_000, 'milliseconds'),
+  },
+  noticeMaxAttempts: {
+    name: 'KABUTO_NOTICE_MAX_ATTEMPTS',
+    defaultText: '10',
+    description: 'delivery attempts of a notice before it is dead-lettered (metric `kabuto_notices_dead_total`, an `ALERT` log line)',
+    parse: (raw) => integer(raw, 10, 1, 100, 'a number of attempts'),
+  },
+  noticeRetryMs: {
+    name: 'KABUTO_NOTICE_RETRY_MS',
+    defaultText: '5000',
+    description: 'first retry delay of a notice that failed; doubled on each failure up to 15 minutes (10 attempts ≈ 1 hour)',
+    parse: (raw) => integer(raw, 5_000, 10, 3_600_000, 'milliseconds'),
+  },
+  databaseConnectTimeoutMs: {
+    name: 'KABUTO_DATABASE_CONNECT_TIMEOUT_MS',
+    defaultText: '3000',
+    description: 'PostgreSQL: time-out of opening a connection and of waiting for a free one in the pool (then 503 with `Retry-After`)',
+    parse: (raw) => integer(raw, 3_000, 100, 60_000, 'milliseconds'),
+  },
+  databaseStatementTimeoutMs: {
+    name: 'KABUTO_DATABASE_STATEMENT_TIMEOUT_MS',
+    defaultText: '5000',
+    description: 'PostgreSQL: `statement_timeout` of every statement; the client gives up 1 s after it (a frozen link), idle-in-transaction sessions end after twice it',
+    parse: (raw) => integer(raw, 5_000, 100, 600_000, 'milliseconds'),
+  },
+  readyTimeoutMs: {
+    name: 'KABUTO_READY_TIMEOUT_MS',
+    defaultText: '1000',
+    description: '`/readyz` answers 503 when the database does not answer within this (unreachable, or the pool starved)',
+    parse: (raw) => integer(raw, 1_000, 50, 30_000, 'milliseconds'),
+  },
+  shutdownGraceMs: {
+    name: 'KABUTO_SHUTDOWN_GRACE_MS',
+    defaultText: '5000 (0 in development and test)',
+    description: 'after SIGTERM, `/readyz` answers 503 and requests are still served this long (the load balancer takes the instance out), then the server drains',
+    parse: (raw, { mode }) => integer(raw, mode === 'production' ? 5_000 : 0, 0, 600_000, 'milliseconds'),
+  },
+  shutdownTimeoutMs: {
+    name: 'KABUTO_SHUTDOWN_TIMEOUT_MS',
+    defaultText: '20000',
+    description: 'after SIGTERM the process exits within this whatever is still running (exit code 1); keep it under the orchestrator’s kill deadline',
+    parse: (raw) => integer(raw, 20_000, 100, 3_600_000, 'milliseconds'),
+  },
 };
 
 /** Read by commands, not by the server: known, so `config check` does not call them misspelt. */
@@ -278,12 +338,59 @@ export const COMMAND_INPUTS: Record<string, string> = {
 };
 
 /**
+ * A secret says how it is written: bare hex (an even number of hex digits), `hex:…` or `base64:…`.
+ * Never guessed: a 64-hex secret with one typo must not be read as base64 (a different key: every
+ * password would then fail), so a bare value that is not all hex is refused, naming the character.
+ */
+function decodeSecret(raw: string): Buffer {
+  const [, prefix, body] = /^(hex:|base64:)?(.*)$/s.exec(raw)!;
+  if (prefix === 'base64:') {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body!) || body!.length % 4 !== 0) invalid('after base64: must be standard base64 (A–Z, a–z, 0–9, +, /, = padding)');
+    return Buffer.from(body!, 'base64');
+  }
+  const bad = /[^0-9a-fA-F]/.exec(body!);
+  if (bad) {
+    const hint = prefix ? '' : ' (a base64 secret must be written base64:…)';
+    invalid(`must be hex: character ${JSON.stringify(bad[0])} at position ${bad.index + 1 + (prefix?.length ?? 0)} is not a hex digit${hint}`);
+  }
+  if (body!.length % 2 !== 0) invalid(`must be hex with an even number of digits, got ${body!.length}`);
+  return Buffer.from(body!, 'hex');
+}
+
+/**
+ * A database URL Kabuto knows: postgres:// or postgresql:// for PostgreSQL; sqlite:PATH, a plain
+ * path or :memory: for SQLite. `mysql://…` used to become a SQLite folder named `mysql:`.
+ */
+function databaseUrl(raw: string | undefined): string {
+  if (raw === undefined) return './data/kabuto.db';
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    try {
+      const url = new URL(raw);
+      if (!url.hostname && !url.searchParams.get('host')) invalid('must name a host: postgres://USER:PASSWORD@HOST:5432/DATABASE');
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      invalid('is not a valid URL: postgres://USER:PASSWORD@HOST:5432/DATABASE');
+    }
+    return raw;
+  }
+  if (raw === ':memory:' || raw === 'sqlite::memory:') return ':memory:';
+  if (raw.startsWith('sqlite:')) {
+    const path = raw.startsWith('sqlite://') ? raw.slice('sqlite://'.length) : raw.slice('sqlite:'.length);
+    if (!path) invalid('needs a file path after sqlite:, e.g. sqlite:/var/lib/kabuto/kabuto.db');
+    return path;
+  }
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(raw);
+  if (scheme) invalid(`has an unsupported scheme "${scheme[1]}:" (use postgres://…, postgresql://…, sqlite:PATH or a file path)`);
+  return raw;
+}
+
+/**
  * The master secret. Production refuses to start without it; development keeps a generated one next
  * to its database so restarts keep passwords and codes valid.
  */
 function loadSecret(raw: string | undefined, { mode, env, readOnly }: ParseContext): Buffer {
   if (raw) {
-    const decoded = /^[0-9a-fA-F]+$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+    const decoded = decodeSecret(raw);
     if (decoded.length < 32) invalid('must encode at least 32 bytes (64 hex characters), e.g. `openssl rand -hex 32`');
     return decoded;
   }

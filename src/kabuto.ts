@@ -13,8 +13,10 @@ import { depositCash } from './domain/ledger.js';
 import { createPolicy, type SecurityPolicy } from './domain/policy.js';
 import type { Logger } from './domain/ports.js';
 import type { CustomerRecord } from './domain/types.js';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
+import { isPostgresUrl, MIGRATION_TIMEOUTS, migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
 import { createStore } from './store/index.js';
+import { Gauge } from 'prom-client';
+import { createNoticeDelivery, DEFAULT_DELIVERY, type NoticeDelivery } from './domain/notice-outbox.js';
 
 /** The composed application: configuration, database, domain dependencies. Tests build one each. */
 export interface Kabuto {
@@ -24,6 +26,10 @@ export interface Kabuto {
   hasherStats(): HasherStats;
   /** Prometheus registry and counters of this instance (served at /metrics). */
   metrics: Metrics;
+  /** Set on SIGTERM: /readyz answers 503 so the load balancer stops sending requests here. */
+  lifecycle: { draining: boolean };
+  /** The sender of the durable notice outbox (running on a timer in every instance). */
+  notices: NoticeDelivery;
   /** Extension points for features composed later (the ledger credits opening cash). */
   hooks: KabutoHooks;
   close(): Promise<void>;
@@ -49,9 +55,29 @@ const consoleLogger: Logger = {
 
 export async function createKabuto(config: Config, overrides: KabutoOverrides = {}): Promise<Kabuto> {
   const schema = overrides.schema ?? config.databaseSchema;
-  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, schema });
-  await migrateToLatest(database.db, database.dialect === 'postgres' ? schema : undefined);
-  const store = createStore(database);
+  if (isPostgresUrl(config.databaseUrl)) {
+    // Migrations on a connection of their own, with long (bounded) time-outs: not the serving pool's.
+    const migrations = openDatabase(config.databaseUrl, { poolSize: 1, schema, ...MIGRATION_TIMEOUTS, connectTimeoutMs: Math.max(config.databaseConnectTimeoutMs, 10_000) });
+    try {
+      await migrateToLatest(migrations.db, schema);
+    } finally {
+      await migrations.close().catch(() => {});
+    }
+  }
+  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, schema, connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: config.databaseStatementTimeoutMs });
+  if (database.dialect === 'sqlite') {
+    try {
+      await migrateToLatest(database.db);
+    } catch (error) {
+      // Nothing may keep the process alive after a failed start.
+      await database.close().catch(() => {});
+      throw error;
+    }
+  }
+  // A committed notice wakes this instance's sender at once; the timer catches the rest (retries,
+  // notices other instances queued, a wake-up that found the transaction not yet committed).
+  let wake = () => {};
+  const store = createStore(database, { afterCommit: () => wake() });
   const secrets = deriveSecrets(config.secret);
   const clock = overrides.clock ?? systemClock;
   const random = overrides.random ?? cryptoRandom;
@@ -68,7 +94,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
         timeoutMs: config.smsTimeoutMs,
       })
     : undefined;
-  const smtp = config.smtpUrl ? createSmtpEmail({ url: config.smtpUrl, from: config.mailFrom, fromName: overrides.firmName ?? config.firmName }) : undefined;
+  const smtp = config.smtpUrl ? createSmtpEmail({ url: config.smtpUrl, from: config.mailFrom, fromName: overrides.firmName ?? config.firmName, timeoutMs: config.smtpTimeoutMs }) : undefined;
   const metrics = createMetrics(() => hasher.stats());
   const deps: Deps = {
     store,
@@ -84,12 +110,63 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     secrets,
     policy: createPolicy({ mfaRequired: config.mfaRequired, phishingResistant: config.phishingResistant, newDeviceStepUp: config.newDeviceStepUp, ...overrides.policy }),
   };
+  const notices = createNoticeDelivery({
+    queue: store.notices,
+    // Read at send time: the server swaps in its own logger after the app is built.
+    email: { sendEmail: (to, subject, body) => deps.email.sendEmail(to, subject, body) },
+    sms: { sendSms: (to, body) => deps.sms.sendSms(to, body) },
+    clock,
+    random,
+    logger: { info: (o, m) => deps.logger.info(o, m), warn: (o, m) => deps.logger.warn(o, m), error: (o, m) => deps.logger.error(o, m) },
+    events: metrics.notices,
+    // A claim outlives any send (bounded by the SMTP time-outs): past it, another instance may retry.
+    policy: { ...DEFAULT_DELIVERY, maxAttempts: config.noticeMaxAttempts, baseDelayMs: config.noticeRetryMs, leaseMs: Math.max(10_000, 4 * config.smtpTimeoutMs) },
+  });
+  // What waits in the queue (all instances): read from the database at each scrape.
+  new Gauge({
+    name: 'kabuto_notices_queued',
+    help: 'Notices in the outbox not yet sent: pending (to be retried) and dead (need an operator)',
+    labelNames: ['status'],
+    registers: [metrics.registry],
+    async collect() {
+      try {
+        const counts = await store.notices.counts();
+        this.set({ status: 'pending' }, counts.pending);
+        this.set({ status: 'dead' }, counts.dead);
+      } catch {
+        // The database is down: /readyz says so; the scrape still answers.
+      }
+    },
+  });
+  let stopped = false;
+  let lastLoopError = 0;
+  const tick = () => {
+    if (stopped) return;
+    notices.deliverDue().catch((error: unknown) => {
+      // The database is down: said once a minute, not once a tick.
+      if (Date.now() - lastLoopError > 60_000) deps.logger.warn({ err: error }, 'notice sender: the queue cannot be read; retrying');
+      lastLoopError = Date.now();
+    });
+  };
+  let woken = false;
+  wake = () => {
+    if (woken || stopped) return;
+    woken = true;
+    setImmediate(() => {
+      woken = false;
+      tick();
+    });
+  };
+  const timer = setInterval(tick, config.noticePollMs);
+  timer.unref();
   return {
     config,
     deps,
     database,
     hasherStats: () => hasher.stats(),
     metrics,
+    notices,
+    lifecycle: { draining: false },
     hooks: {
       // Opening cash from the firm's records (admin API, demo seed): a ledger entry like any other.
       async onInitialCash(customer, amount) {
@@ -97,7 +174,11 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
         if (isFailure(entry)) throw new Error(`opening cash refused: ${entry.code}`);
       },
     },
-    close: () => {
+    async close() {
+      stopped = true;
+      clearInterval(timer);
+      // A round in flight finishes (bounded by the SMTP time-outs); what it did not claim waits in the queue.
+      await notices.settled();
       smtp?.close();
       return database.close();
     },

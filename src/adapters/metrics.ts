@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HasherStats } from './argon2-hasher.js';
 import type { DomainEvents } from '../domain/context.js';
+import type { DeliveryEvents } from '../domain/notice-outbox.js';
 
 // Prometheus metrics, one Registry per Kabuto: tests build several apps in one process, and a global
 // registry would count their events together (or refuse the second registration).
@@ -11,6 +12,8 @@ export interface Metrics {
   events: DomainEvents;
   /** One answered HTTP request; `route` is the route's pattern, never the raw URL (bounded labels). */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /** The notice outbox's deliveries (sent, failed attempts, dead-lettered). */
+  notices: DeliveryEvents;
 }
 
 export function createMetrics(hasherStats: () => HasherStats): Metrics {
@@ -25,6 +28,9 @@ export function createMetrics(hasherStats: () => HasherStats): Metrics {
   const stepUps = counter('kabuto_step_ups_total', 'Step-up checks by purpose and outcome', ['purpose', 'outcome']);
   const sendAlerts = counter('kabuto_send_alerts_total', 'SMS volume alerts raised (possible SMS pumping)', ['kind']);
   const withdrawals = counter('kabuto_withdrawals_total', 'Withdrawal requests by status', ['status']);
+  const noticesSent = counter('kabuto_notices_sent_total', 'Notices delivered from the outbox, by kind', ['kind']);
+  const noticeFailures = counter('kabuto_notice_send_failures_total', 'Failed notice delivery attempts (retried with back-off), by kind', ['kind']);
+  const noticesDead = counter('kabuto_notices_dead_total', 'Notices dead-lettered after their last attempt failed (alert on any)', ['kind']);
 
   new Gauge({
     name: 'kabuto_hashing_queue_depth',
@@ -65,6 +71,11 @@ export function createMetrics(hasherStats: () => HasherStats): Metrics {
       stepUp: (purpose, outcome) => stepUps.inc({ purpose, outcome }),
       sendAlert: (kind) => sendAlerts.inc({ kind }),
       withdrawal: (status) => withdrawals.inc({ status }),
+    },
+    notices: {
+      sent: (kind) => noticesSent.inc({ kind }),
+      failed: (kind) => noticeFailures.inc({ kind }),
+      dead: (kind) => noticesDead.inc({ kind }),
     },
     observeRequest(method, route, status, seconds) {
       latency.observe({ method, route, status_code: String(status) }, seconds);

@@ -1,4 +1,4 @@
-import { inspectConfig, type Env, type VariableReport } from '../config.js';
+import { describeUnknown, inspectConfig, unknownVariables, type Env, type VariableReport } from '../config.js';
 import { COMMAND_INPUTS, VARIABLES } from '../config-variables.js';
 import type { Command } from './main.js';
 
@@ -15,19 +15,14 @@ function shown(report: VariableReport): string {
   return value === undefined ? '(unset)' : String(value);
 }
 
-/** KABUTO_* names that no one reads: most often a misspelling that silently leaves a default on. */
-export function unknownVariables(env: Env): string[] {
-  const known = new Set([...Object.values(VARIABLES).map((v) => v.name), ...Object.keys(COMMAND_INPUTS)]);
-  // KABUTO_TEST_* belong to the test suite's harness.
-  return Object.keys(env).filter((name) => name.startsWith('KABUTO_') && !name.startsWith('KABUTO_TEST_') && !known.has(name)).sort();
-}
-
 export function formatConfigCheck(env: Env): { text: string; ok: boolean; problems: string[] } {
   const reports = inspectConfig(env, { readOnly: true });
   const width = Math.max(...reports.map((r) => r.variable.name.length));
   const lines = reports.map((r) => `${r.status.padEnd(7)}  ${r.variable.name.padEnd(width)}  ${shown(r)}`);
-  for (const name of unknownVariables(env)) lines.push(`${'unknown'.padEnd(7)}  ${name.padEnd(width)}  not a Kabuto variable (misspelt?); ignored`);
-  const problems = reports.filter((r) => r.status === 'wrong').map((r) => r.problem ?? r.variable.name);
+  const unknown = unknownVariables(env);
+  for (const u of unknown) lines.push(`${'unknown'.padEnd(7)}  ${u.name.padEnd(width)}  not a Kabuto variable${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ' (misspelt?)'}`);
+  // An unknown name is a problem too: `serve` refuses to start with one.
+  const problems = [...reports.filter((r) => r.status === 'wrong').map((r) => r.problem ?? r.variable.name), ...unknown.map(describeUnknown)];
   const wrong = problems.length;
   lines.push('', wrong ? `${wrong} wrong: the server will not start until ${wrong === 1 ? 'it is' : 'they are'} fixed.` : 'configuration is valid.');
   return { text: lines.join('\n'), ok: wrong === 0, problems };
@@ -49,7 +44,7 @@ const check: Command = {
   summary: 'validate the KABUTO_* environment: what is set, what is defaulted, what is wrong',
   usage:
     'kabuto config check\n\nReads the environment as `kabuto serve` would, prints every variable (secrets hidden),\n' +
-    'names unknown KABUTO_* variables, and exits 2 when a value is wrong.',
+    'names unknown KABUTO_* variables, and exits 2 when a value is wrong or a name unknown.',
   async run() {
     const { text, ok, problems } = formatConfigCheck(process.env);
     console.log(text);

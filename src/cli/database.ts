@@ -1,5 +1,5 @@
 import { loadConfig } from '../config.js';
-import { migrateToLatest, openDatabase } from '../store/database.js';
+import { MIGRATION_TIMEOUTS, migrateToLatest, openDatabase } from '../store/database.js';
 import type { Command } from './main.js';
 
 const migrate: Command = {
@@ -7,7 +7,7 @@ const migrate: Command = {
   usage: 'kabuto migrate\n\nUses KABUTO_DATABASE_URL (default ./data/kabuto.db).',
   async run() {
     const config = loadConfig();
-    const handle = openDatabase(config.databaseUrl, { schema: config.databaseSchema });
+    const handle = openDatabase(config.databaseUrl, { poolSize: 1, schema: config.databaseSchema, ...MIGRATION_TIMEOUTS });
     try {
       const applied = await migrateToLatest(handle.db, handle.dialect === 'postgres' ? config.databaseSchema : undefined);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');

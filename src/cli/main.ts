@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
-import { closeOnSignals, startServer } from '../server.js';
+import { closeOnSignals, startServer, StartupError } from '../server.js';
 import { commands as customerCommands } from './customers.js';
 import { commands as databaseCommands } from './database.js';
 import { commands as configCommands } from './config-check.js';
 import { commands as auditCommands } from './audit.js';
 import { commands as pruneCommands } from './prune.js';
 import { commands as backupCommands } from './backup.js';
+import { commands as noticeCommands } from './notices.js';
 
 export interface Command {
   summary: string;
@@ -26,7 +27,7 @@ const serve: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands, ...configCommands, ...auditCommands, ...pruneCommands, ...backupCommands };
+export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands, ...configCommands, ...auditCommands, ...pruneCommands, ...backupCommands, ...noticeCommands };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
@@ -55,8 +56,14 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`kabuto: configuration error: ${error.message}`);
+      // Every problem at once, one per line.
+      const problems = error.message.split('\n');
+      console.error(problems.length === 1 ? `kabuto: configuration error: ${problems[0]}` : `kabuto: ${problems.length} configuration errors:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       return 2;
+    }
+    if (error instanceof StartupError) {
+      console.error(`kabuto: ${error.message}`);
+      return 1;
     }
     if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`kabuto ${name}: ${error.message}\n\nUsage: ${command.usage}`);

@@ -75,3 +75,18 @@ export class OverloadedError extends Error {
     super('password hashing queue is full');
   }
 }
+
+/**
+ * Thrown (not returned) when the database cannot be reached in time (connection refused or reset, a
+ * frozen link, a starved pool, a statement time-out): answered 503 with Retry-After, never 500.
+ */
+export class UnavailableError extends Error {
+  readonly code = 'unavailable';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 2,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -3,6 +3,7 @@
 // with a conditional UPDATE, append the ledger entry. Nothing is read-checked-written in the domain.
 
 import type { BankAccount, Purpose } from './types.js';
+import type { NewNotice } from './notice-outbox.js';
 
 export type EntryKind = 'opening' | 'deposit' | 'withdrawal' | 'withdrawal_cancelled' | 'buy' | 'sell';
 export type Side = 'buy' | 'sell';
@@ -90,6 +91,9 @@ export type MovementResult<T> =
 
 export interface WithdrawalMovement {
   claim: KeyClaim;
+  /** Written in the same transaction as the debit: a crash after the commit loses neither. */
+  audit?: { customerId: string; at: number; actor: string; action: string; detail: Record<string, unknown> };
+  notices?: Array<NewNotice & { id: string; createdAt: number }>;
   /** Consumed in the same transaction as the debit: a failure in between loses neither. */
   challenge: ChallengeMatch | undefined;
   withdrawal: Omit<WithdrawalRecord, 'seq'>;

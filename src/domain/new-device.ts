@@ -1,6 +1,6 @@
 import type { Deps } from './context.js';
 import { constantTimeEqual, hmacHex, newId } from './crypto.js';
-import { formatJst, sendNotice } from './notices.js';
+import { formatJst, queueNotice, withinTransaction } from './notices.js';
 import type { CustomerRecord } from './types.js';
 import { describeUserAgent } from './user-agent.js';
 
@@ -60,9 +60,10 @@ export async function recordDeviceSignIn(deps: Deps, customer: CustomerRecord, c
   // Anything else the client brought is replaced by a fresh token of ours: it is never registered.
   const token = issuedToken(deps, client.deviceToken) ?? (known ? client.deviceToken! : issueDeviceToken(deps));
   const now = deps.clock.now();
-  await deps.store.factors.rememberDevice(customer.id, deviceHash(deps, token), now);
-  if (!known) {
-    await sendNotice(deps, customer, 'new_device_login', { at: formatJst(now), address: client.address, userAgent: describeUserAgent(client.userAgent) });
-  }
+  // The device and the sign-in notice commit together (durable outbox).
+  await withinTransaction(deps, async (deps) => {
+    await deps.store.factors.rememberDevice(customer.id, deviceHash(deps, token), now);
+    if (!known) await queueNotice(deps, customer, 'new_device_login', { at: formatJst(now), address: client.address, userAgent: describeUserAgent(client.userAgent) });
+  });
   return token;
 }

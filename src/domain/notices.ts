@@ -1,5 +1,6 @@
 import type { Deps } from './context.js';
 import type { CustomerRecord } from './types.js';
+import { newQueuedNotice } from './notice-outbox.js';
 
 // Every notice of security.md, rendered in Japanese and English in one e-mail: the customer reads
 // it whichever language they use, and it is how they notice foul play.
@@ -114,15 +115,37 @@ export function renderNotice(kind: NoticeKind, firmName: string, params: Params 
   };
 }
 
-/** Sends a notice; a failing mail server is logged, never allowed to undo the change it reports. */
-export async function sendNotice(deps: Deps, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}): Promise<void> {
+/** The queue row of a notice: rendered now, delivered by the outbox's sender (notice-outbox.ts). */
+export function noticeFor(deps: Deps, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}) {
   const address = typeof to === 'string' ? to : to.email;
   const { subject, body } = renderNotice(kind, deps.firmName, params);
+  return newQueuedNotice(deps.clock, deps.random, { channel: 'email', recipient: address, subject, body, kind });
+}
+
+/**
+ * Queues a notice in the durable outbox. Inside `withinTransaction` it commits with the change it
+ * reports (and a failure here undoes the change). Outside one, a failing database is logged, never
+ * allowed to undo the change, which has already committed.
+ */
+export async function sendNotice(deps: Deps, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}): Promise<void> {
   try {
-    await deps.email.sendEmail(address, subject, body);
+    await queueNotice(deps, to, kind, params);
   } catch (error) {
-    deps.logger.error({ err: error, notice: kind }, 'notice could not be sent');
+    deps.logger.error({ err: error, notice: kind }, 'notice could not be queued');
   }
+}
+
+/** Queues a notice; throws when it cannot (inside a transaction: the change is rolled back with it). */
+export async function queueNotice(deps: Deps, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}): Promise<void> {
+  await deps.store.notices.enqueue(noticeFor(deps, to, kind, params));
+}
+
+/**
+ * One transaction for a change, its audit entry and its notices: `work` gets deps whose store is
+ * bound to it (use only those inside). Nothing slow belongs inside (no hashing, no sending).
+ */
+export function withinTransaction<T>(deps: Deps, work: (deps: Deps) => Promise<T>): Promise<T> {
+  return deps.store.transaction((store) => work({ ...deps, store }));
 }
 
 export function formatJst(ms: number): string {

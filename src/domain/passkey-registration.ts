@@ -3,7 +3,7 @@ import type { Deps } from './context.js';
 import { fail, type Failure } from './errors.js';
 import { recordAudit } from './audit.js';
 import { authoriseFactorChange, type FactorChangeRequest } from './factor-change.js';
-import { sendNotice } from './notices.js';
+import { queueNotice, withinTransaction } from './notices.js';
 import { asTransports, challengeOfResponse, WEBAUTHN_TIMEOUT_MS, type RelyingParty } from './passkey-ceremony.js';
 import type { PasskeyRecord } from './factor-store.js';
 import type { CustomerRecord, SessionRecord } from './types.js';
@@ -110,11 +110,13 @@ export async function finishPasskeyRegistration(
     createdAt: now,
     lastUsedAt: null,
   };
-  await deps.store.factors.insertPasskey(passkey);
-  await deps.store.customers.update(customer.id, { contactChangedAt: now, updatedAt: now });
-  await endOtherSessions(deps, session);
-  await recordAudit(deps, customer.id, 'passkey_added', { passkey: passkey.id.slice(0, 16), name: passkey.name });
-  await sendNotice(deps, customer, 'passkey_added', { name: passkey.name });
+  await withinTransaction(deps, async (deps) => {
+    await deps.store.factors.insertPasskey(passkey);
+    await deps.store.customers.update(customer.id, { contactChangedAt: now, updatedAt: now });
+    await endOtherSessions(deps, session);
+    await recordAudit(deps, customer.id, 'passkey_added', { passkey: passkey.id.slice(0, 16), name: passkey.name });
+    await queueNotice(deps, customer, 'passkey_added', { name: passkey.name });
+  });
   await tellContactsOfNewPasskey(deps, customer, passkey.name);
   return viewPasskey(passkey, deps);
 }
@@ -127,9 +129,13 @@ export async function removePasskey(deps: Deps, customer: CustomerRecord, sessio
   if (passkeys.length === 1 && customer.mfaMethod === 'passkey') return fail('method_unavailable', { method: 'passkey', reason: 'last_passkey_in_use' });
   const authorised = await authoriseFactorChange(deps, customer, session, request, { factor: 'passkey', action: 'remove', id });
   if (authorised !== true) return authorised;
-  if (!(await deps.store.factors.deletePasskey(customer.id, id))) return fail('not_found');
-  await endOtherSessions(deps, session);
-  await recordAudit(deps, customer.id, 'passkey_removed', { passkey: id.slice(0, 16), name: passkey.name });
-  await sendNotice(deps, customer, 'passkey_removed', { name: passkey.name });
+  const removed = await withinTransaction(deps, async (deps) => {
+    if (!(await deps.store.factors.deletePasskey(customer.id, id))) return false;
+    await endOtherSessions(deps, session);
+    await recordAudit(deps, customer.id, 'passkey_removed', { passkey: id.slice(0, 16), name: passkey.name });
+    await queueNotice(deps, customer, 'passkey_removed', { name: passkey.name });
+    return true;
+  });
+  if (!removed) return fail('not_found');
   return { status: 'removed' };
 }

@@ -2,7 +2,7 @@ import type { Deps } from './context.js';
 import { defaultSummary } from './challenge-create.js';
 import { fail, type Failure } from './errors.js';
 import { recordAudit } from './audit.js';
-import { sendNotice } from './notices.js';
+import { queueNotice, withinTransaction } from './notices.js';
 import { mfaIsOn, passStepUp } from './step-up.js';
 import { checkTradingPassword } from './trading-password.js';
 import { rotateAfterCredentialChange } from './sessions.js';
@@ -101,9 +101,11 @@ export async function changeMfaSettings(
   const now = deps.clock.now();
   // The code to the phone was verified, so the number is proven to receive codes.
   const patch = { mfaMethod: change.method, mfaScope: change.scope, updatedAt: now, ...(change.method === 'sms' ? { phoneVerified: true } : {}) };
-  await deps.store.customers.update(customer.id, patch);
-  await recordAudit(deps, customer.id, 'mfa_changed', { from: { method: customer.mfaMethod, scope: customer.mfaScope }, to: { method: change.method, scope: change.scope } });
-  await sendNotice(deps, customer, 'mfa_changed', { method: change.method, scope: change.scope });
+  await withinTransaction(deps, async (deps) => {
+    await deps.store.customers.update(customer.id, patch);
+    await recordAudit(deps, customer.id, 'mfa_changed', { from: { method: customer.mfaMethod, scope: customer.mfaScope }, to: { method: change.method, scope: change.scope } });
+    await queueNotice(deps, customer, 'mfa_changed', { method: change.method, scope: change.scope });
+  });
   // Sessions opened before the second factor existed (perhaps with a phished password) end here.
   const { token } = await rotateAfterCredentialChange(deps, session);
   return { settings: await viewMfaSettings(deps, { ...customer, ...patch }), token };

@@ -1,7 +1,7 @@
 import type { Deps } from './context.js';
 import { fail, type Failure } from './errors.js';
 import { recordAudit } from './audit.js';
-import { sendNotice } from './notices.js';
+import { queueNotice, withinTransaction } from './notices.js';
 import { checkPasswordRules, loginPasswordMinLength, TRADING_PASSWORD_MIN_LENGTH } from './password-rules.js';
 import { rotateAfterCredentialChange } from './sessions.js';
 import { countWrongPassword } from './sign-in.js';
@@ -64,9 +64,11 @@ export async function changePassword(
 
   const hash = await deps.hasher.hash(change.newPassword);
   const now = deps.clock.now();
-  await deps.store.customers.update(customer.id, kind === 'login' ? { passwordHash: hash, updatedAt: now } : { tradingPasswordHash: hash, tradingFailures: 0, updatedAt: now });
-  const rotated = await rotateAfterCredentialChange(deps, session);
-  await recordAudit(deps, customer.id, kind === 'login' ? 'password_changed' : 'trading_password_changed');
-  await sendNotice(deps, customer, kind === 'login' ? 'password_changed' : 'trading_password_changed');
-  return rotated;
+  // The change, its audit entry and its notice commit together (durable outbox).
+  await withinTransaction(deps, async (deps) => {
+    await deps.store.customers.update(customer.id, kind === 'login' ? { passwordHash: hash, updatedAt: now } : { tradingPasswordHash: hash, tradingFailures: 0, updatedAt: now });
+    await recordAudit(deps, customer.id, kind === 'login' ? 'password_changed' : 'trading_password_changed');
+    await queueNotice(deps, customer, kind === 'login' ? 'password_changed' : 'trading_password_changed');
+  });
+  return rotateAfterCredentialChange(deps, session);
 }

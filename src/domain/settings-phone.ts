@@ -2,7 +2,7 @@ import type { Deps } from './context.js';
 import { defaultSummary, viewChallenge } from './challenge-create.js';
 import { fail, isFailure, type Failure } from './errors.js';
 import { recordAudit } from './audit.js';
-import { sendNotice } from './notices.js';
+import { queueNotice, withinTransaction } from './notices.js';
 import { last4, parseDomesticPhone } from './phone.js';
 import { endOtherSessions } from './sessions.js';
 import { createStepUpChallenge, mfaIsOn, passStepUp } from './step-up.js';
@@ -66,12 +66,14 @@ export async function changePhone(deps: Deps, customer: CustomerRecord, session:
 
   const now = deps.clock.now();
   const patch = { phone: parsed.e164, phoneType: parsed.type, phoneVerified: true, contactChangedAt: now, updatedAt: now };
-  await deps.store.customers.update(customer.id, patch);
-  if (customer.phone && customer.phone !== parsed.e164) {
-    await deps.store.customers.recordReplacedContact(customer.id, { kind: 'phone', value: customer.phone, phoneType: customer.phoneType, replacedAt: now });
-  }
-  await endOtherSessions(deps, session);
-  await recordAudit(deps, customer.id, 'phone_changed', { from: customer.phone ? last4(customer.phone) : null, to: last4(parsed.e164), type: parsed.type });
-  await sendNotice(deps, customer, 'phone_changed', { last4: last4(parsed.e164) });
+  await withinTransaction(deps, async (deps) => {
+    await deps.store.customers.update(customer.id, patch);
+    if (customer.phone && customer.phone !== parsed.e164) {
+      await deps.store.customers.recordReplacedContact(customer.id, { kind: 'phone', value: customer.phone, phoneType: customer.phoneType, replacedAt: now });
+    }
+    await endOtherSessions(deps, session);
+    await recordAudit(deps, customer.id, 'phone_changed', { from: customer.phone ? last4(customer.phone) : null, to: last4(parsed.e164), type: parsed.type });
+    await queueNotice(deps, customer, 'phone_changed', { last4: last4(parsed.e164) });
+  });
   return { ...customer, ...patch };
 }

@@ -2,7 +2,7 @@ import type { Deps } from './context.js';
 import { defaultSummary } from './challenge-create.js';
 import { fail, type Failure } from './errors.js';
 import { recordAudit } from './audit.js';
-import { sendNotice } from './notices.js';
+import { queueNotice, withinTransaction } from './notices.js';
 import { passStepUp, scopeCoversOperations } from './step-up.js';
 import { checkTradingPassword } from './trading-password.js';
 import { policyDemandsStepUp, youngPasskeysOnly } from './phishing-resistance.js';
@@ -61,23 +61,26 @@ export async function changeProfile(deps: Deps, customer: CustomerRecord, sessio
     ...(contactChanged ? { contactChangedAt: now } : {}),
     updatedAt: now,
   };
-  await deps.store.customers.update(customer.id, patch);
-  const emailChanged = change.email !== undefined && change.email !== customer.email;
-  if (emailChanged) {
-    // Kept for the cooling-off: the replaced address hears of every withdrawal and new passkey in the window.
-    await deps.store.customers.recordReplacedContact(customer.id, { kind: 'email', value: customer.email, phoneType: null, replacedAt: now });
-    // A new address is a new way to reach (and recover) the account: other sessions end.
-    await endOtherSessions(deps, session);
-  }
   const fields = Object.keys(content).filter((k) => content[k as keyof typeof content] !== undefined);
-  await recordAudit(deps, customer.id, 'profile_changed', {
-    fields,
-    ...(change.bankAccount ? { bankAccountLast4: last4(change.bankAccount.accountNumber) } : {}),
-    // The cooling-off tells the replaced address of a withdrawal held after the change.
-    ...(change.email !== undefined && change.email !== customer.email ? { previousEmail: customer.email } : {}),
+  // The change, its audit entry and its notices commit together (durable outbox).
+  const emailChanged = change.email !== undefined && change.email !== customer.email;
+  await withinTransaction(deps, async (deps) => {
+    await deps.store.customers.update(customer.id, patch);
+    if (emailChanged) {
+      // Kept for the cooling-off: the replaced address hears of every withdrawal and new passkey in the window.
+      await deps.store.customers.recordReplacedContact(customer.id, { kind: 'email', value: customer.email, phoneType: null, replacedAt: now });
+      // A new address is a new way to reach (and recover) the account: other sessions end.
+      await endOtherSessions(deps, session);
+    }
+    await recordAudit(deps, customer.id, 'profile_changed', {
+      fields,
+      ...(change.bankAccount ? { bankAccountLast4: last4(change.bankAccount.accountNumber) } : {}),
+      // The cooling-off tells the replaced address of a withdrawal held after the change.
+      ...(change.email !== undefined && change.email !== customer.email ? { previousEmail: customer.email } : {}),
+    });
+    // The old address hears of a change of address: a thief's new address would hide it otherwise.
+    await queueNotice(deps, customer, 'profile_changed', { fields: fields.join(', ') });
+    if (change.email !== undefined && change.email !== customer.email) await queueNotice(deps, change.email, 'profile_changed', { fields: fields.join(', ') });
   });
-  // The old address hears of a change of address: a thief's new address would hide it otherwise.
-  await sendNotice(deps, customer, 'profile_changed', { fields: fields.join(', ') });
-  if (change.email !== undefined && change.email !== customer.email) await sendNotice(deps, change.email, 'profile_changed', { fields: fields.join(', ') });
   return { ...customer, ...patch };
 }

@@ -15,6 +15,7 @@ import type {
 } from './types.js';
 import type { MoneyStore } from './money-store.js';
 import type { FactorStore } from './factor-store.js';
+import type { NoticeQueueStore } from './notice-outbox.js';
 
 export interface CustomerStore {
   findByLoginId(loginId: string): Promise<CustomerRecord | undefined>;
@@ -148,5 +149,13 @@ export interface Store {
   loginEvents: LoginEventStore;
   money: MoneyStore;
   factors: FactorStore;
+  /** The durable outbox of notices (notice-outbox.ts). */
+  notices: NoticeQueueStore;
   ping(): Promise<void>;
+  /**
+   * Run `work` in one database transaction, against a store bound to it: a change, its audit entry
+   * and its notice commit together or not at all. Inside, use only the store passed in (SQLite has
+   * one connection: the outer store would wait for the transaction that waits for it).
+   */
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
 }

@@ -3,7 +3,7 @@ import { fail, type Failure } from './errors.js';
 import { recordAudit } from './audit.js';
 import { authoriseFactorChange, type FactorChangeRequest } from './factor-change.js';
 import { decryptSecret, encryptSecret } from './factor-encryption.js';
-import { sendNotice } from './notices.js';
+import { queueNotice, withinTransaction } from './notices.js';
 import { normaliseCode } from './codes.js';
 import { base32Of, matchTotpStep, totpUri } from './totp.js';
 import type { CustomerRecord, SessionRecord } from './types.js';
@@ -36,10 +36,14 @@ export async function confirmTotpEnrolment(deps: Deps, customer: CustomerRecord,
   const now = deps.clock.now();
   const step = code === undefined ? undefined : matchTotpStep(decryptSecret(deps.secrets.encryptionKey, customer.id, record.pendingEnc), code, now);
   if (step === undefined) return fail('invalid_code');
-  if (!(await deps.store.factors.confirmTotp(customer.id, record.pendingEnc, step, now))) return fail('challenge_used');
-  await endOtherSessions(deps, session);
-  await recordAudit(deps, customer.id, 'totp_enrolled');
-  await sendNotice(deps, customer, 'totp_enrolled');
+  const confirmed = await withinTransaction(deps, async (deps) => {
+    if (!(await deps.store.factors.confirmTotp(customer.id, record.pendingEnc!, step, now))) return false;
+    await endOtherSessions(deps, session);
+    await recordAudit(deps, customer.id, 'totp_enrolled');
+    await queueNotice(deps, customer, 'totp_enrolled');
+    return true;
+  });
+  if (!confirmed) return fail('challenge_used');
   return { status: 'enrolled' };
 }
 

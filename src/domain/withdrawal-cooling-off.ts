@@ -2,6 +2,7 @@ import type { Deps } from './context.js';
 import { formatYen } from './challenge-create.js';
 import type { WithdrawalRecord } from './money-store.js';
 import { sendNotice, type NoticeKind } from './notices.js';
+import { newQueuedNotice } from './notice-outbox.js';
 import type { CustomerRecord } from './types.js';
 import { last4 } from './phone.js';
 
@@ -41,13 +42,9 @@ export async function contactsOfWindow(deps: Deps, customer: CustomerRecord): Pr
 
 async function tell(deps: Deps, contacts: WindowContacts, notice: { kind: NoticeKind; params: Record<string, string | number> }, sms: string): Promise<void> {
   for (const email of contacts.emails) await sendNotice(deps, email, notice.kind, notice.params);
+  // Through the durable outbox like every notice: no request waits for the SMS provider.
   for (const phone of contacts.phones) {
-    try {
-      await deps.sms.sendSms(phone, sms);
-    } catch (error) {
-      // A failing SMS provider must not undo the change it reports; the e-mails went too.
-      deps.logger.error({ err: error, notice: `${notice.kind}_sms` }, 'cooling-off SMS could not be sent');
-    }
+    await deps.store.notices.enqueue(newQueuedNotice(deps.clock, deps.random, { channel: 'sms', recipient: phone, subject: null, body: sms, kind: `${notice.kind}_sms` }));
   }
 }
 

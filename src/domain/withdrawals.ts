@@ -2,11 +2,10 @@ import type { Deps } from './context.js';
 import { formatYen, hashContent } from './challenge-create.js';
 import { newId } from './crypto.js';
 import { fail, isFailure, type Failure } from './errors.js';
-import { recordAudit } from './audit.js';
 import { isAmount } from './ledger.js';
 import { replay, requestHash, type Created } from './ledger-keys.js';
 import type { ChallengeMatch, WithdrawalRecord } from './money-store.js';
-import { sendNotice } from './notices.js';
+import { noticeFor, sendNotice } from './notices.js';
 import { challengeOfSession, requireStepUp, scopeCoversOperations } from './step-up.js';
 import { checkTradingPassword } from './trading-password.js';
 import { contactsOfWindow, tellOldContacts } from './withdrawal-cooling-off.js';
@@ -95,8 +94,12 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: 
   const now = deps.clock.now();
   const withdrawal = { id: newId(deps.random, 12), customerId: customer.id, amount: request.amount, bankAccount: bank, heldUntil: heldUntil(deps, customer, now), at: now };
   const view = viewWithdrawal(withdrawal, now);
+  const noticeStatus = view.status === 'pending' ? '保留中 pending（24時間 / 24 hours）' : '受付済 completed';
   const result = await deps.store.money.withdraw({
     claim: { customerId: customer.id, key: request.idempotencyKey, requestHash: hash, now },
+    // Audit entry and notice commit with the debit (durable outbox): a crash just past the commit loses neither.
+    audit: { customerId: customer.id, at: now, actor: 'customer', action: 'withdrawal_requested', detail: { id: withdrawal.id, amount: withdrawal.amount, status: view.status, bankAccountLast4: view.bankAccount.last4 } },
+    notices: [noticeFor(deps, customer, 'withdrawal_requested', { amount: request.amount.toLocaleString('ja-JP'), last4: view.bankAccount.last4, status: noticeStatus })],
     challenge,
     withdrawal,
     success: { status: 201, body: view },
@@ -114,9 +117,6 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: 
   // The money has moved and the key holds the 201: a failure from here on is logged, never
   // answered as a 5xx the contract would let the client take for "nothing happened".
   try {
-    await recordAudit(deps, customer.id, 'withdrawal_requested', { id: withdrawal.id, amount: withdrawal.amount, status: view.status, bankAccountLast4: view.bankAccount.last4 });
-    const status = view.status === 'pending' ? '保留中 pending（24時間 / 24 hours）' : '受付済 completed';
-    await sendNotice(deps, customer, 'withdrawal_requested', { amount: request.amount.toLocaleString('ja-JP'), last4: view.bankAccount.last4, status });
     if (withdrawal.heldUntil !== null) await tellOldContacts(deps, customer, withdrawal);
   } catch (error) {
     deps.logger.error({ err: error, withdrawal: withdrawal.id }, 'withdrawal made, but its audit entry or notices failed');

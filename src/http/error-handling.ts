@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { fail, OverloadedError } from '../domain/errors.js';
+import { fail, OverloadedError, UnavailableError } from '../domain/errors.js';
 import { sendFailure } from './failures.js';
 
 function fieldOf(error: FastifyError): string | undefined {
@@ -15,6 +15,12 @@ function fieldOf(error: FastifyError): string | undefined {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof OverloadedError) return sendFailure(request, reply, fail('overloaded', { retryAfter: error.retryAfterSeconds }));
+    // The database is unreachable or too slow (store/database.ts types it), or SQLite stayed busy:
+    // a client should retry shortly, and no operator is paged for a 500.
+    if (error instanceof UnavailableError || (error as { code?: unknown }).code === 'SQLITE_BUSY') {
+      request.log.warn({ err: error }, 'database unavailable');
+      return sendFailure(request, reply, fail('overloaded', { retryAfter: error instanceof UnavailableError ? error.retryAfterSeconds : 1 }));
+    }
     if (error.validation) {
       const first = error.validation[0];
       const reason = first?.keyword === 'additionalProperties' ? 'unknown field' : first?.message ?? 'invalid';

@@ -8,24 +8,33 @@ function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
   return { ...row, seq: Number(row.seq), detail: JSON.parse(row.detail) as Record<string, unknown> };
 }
 
+/**
+ * Append to the chain inside the caller's transaction (a withdrawal writes its entry with the debit).
+ * Advancing the head row first locks it (PostgreSQL row lock; SQLite's single writer): two processes
+ * cannot chain onto the same previous entry. Always the last lock a transaction takes: no deadlock.
+ */
+export async function appendAuditEntry(db: Kysely<any>, input: AuditInput): Promise<AuditEntry> {
+  const trx = db as Kysely<Database>;
+  const head = await trx
+    .updateTable('auditHead')
+    .set((eb) => ({ seq: eb('seq', '+', 1) }))
+    .where('id', '=', 1)
+    .returning(['seq', 'hash'])
+    .executeTakeFirstOrThrow();
+  const unhashed = { ...input, seq: Number(head.seq), prevHash: head.hash };
+  const entry: AuditEntry = { ...unhashed, hash: hashAuditEntry(unhashed) };
+  await trx.insertInto('auditLog').values({ ...entry, detail: JSON.stringify(entry.detail) }).execute();
+  await trx.updateTable('auditHead').set({ hash: entry.hash }).where('id', '=', 1).execute();
+  return entry;
+}
+
+type AuditInput = Parameters<AuditStore['append']>[0];
+
 export function createAuditRepo(db: Kysely<Database>): AuditStore {
   return {
     async append(input) {
-      return db.transaction().execute(async (trx) => {
-        // Advancing the head row first locks it (PostgreSQL row lock; SQLite's single writer):
-        // two processes cannot chain onto the same previous entry.
-        const head = await trx
-          .updateTable('auditHead')
-          .set((eb) => ({ seq: eb('seq', '+', 1) }))
-          .where('id', '=', 1)
-          .returning(['seq', 'hash'])
-          .executeTakeFirstOrThrow();
-        const unhashed = { ...input, seq: Number(head.seq), prevHash: head.hash };
-        const entry: AuditEntry = { ...unhashed, hash: hashAuditEntry(unhashed) };
-        await trx.insertInto('auditLog').values({ ...entry, detail: JSON.stringify(entry.detail) }).execute();
-        await trx.updateTable('auditHead').set({ hash: entry.hash }).where('id', '=', 1).execute();
-        return entry;
-      });
+      // Inside a caller's transaction (Store.transaction) the append joins it.
+      return db.isTransaction ? appendAuditEntry(db, input) : db.transaction().execute((trx) => appendAuditEntry(trx, input));
     },
     async listForCustomer(customerId, limit, beforeSeq) {
       let query = db.selectFrom('auditLog').selectAll().where('customerId', '=', customerId).orderBy('seq', 'desc').limit(limit);

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
+import { UnavailableError } from '../domain/errors.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 
@@ -11,6 +12,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** PostgreSQL: the pool's connections (open, idle, requests waiting for one). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -25,21 +28,42 @@ export function isPostgresUrl(url: string): boolean {
 
 export interface OpenOptions {
   poolSize?: number;
+  /** PostgreSQL: opening a connection, and waiting for a free one in the pool (default 3 s). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: statement_timeout (default 5 s); the client gives up 1 s later (a frozen link). */
+  statementTimeoutMs?: number;
   /** PostgreSQL schema to use (tests give each file its own). */
   schema?: string;
 }
 
+/**
+ * Migrations may rewrite tables and wait for another instance's migration lock: they run on a
+ * connection of their own with long time-outs (still bounded), never the serving pool's 5 s.
+ */
+export const MIGRATION_TIMEOUTS = { connectTimeoutMs: 30_000, statementTimeoutMs: 10 * 60_000 } as const;
+
 export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
   if (isPostgresUrl(url)) {
+    const statementTimeout = options.statementTimeoutMs ?? 5_000;
     const pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+      // Nothing may hang: a connection that does not open, a pool with no free connection, a
+      // statement the server does not finish, a link that answers nothing, a transaction left open.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
+      statement_timeout: statementTimeout,
+      query_timeout: statementTimeout + Math.min(1_000, Math.ceil(statementTimeout / 2)),
+      idle_in_transaction_session_timeout: Math.max(10_000, 2 * statementTimeout),
+      // A silently dropped link (failover without a reset) is noticed on idle connections too.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      idleTimeoutMillis: 30_000,
     });
     // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(pool) }), plugins: [new CamelCasePlugin()] });
+    return { db, dialect: 'postgres', poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }), close: () => db.destroy() };
   }
   if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
   const sqlite = new SQLite(url);
@@ -48,6 +72,71 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_MESSAGES = /Query read timeout|Connection terminated|timeout exceeded when trying to connect|connection error|not queryable|Connection ended/i;
+
+/** The connection is no use any more: destroy it, answer 503. */
+function isBrokenConnection(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (code && (CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03', '25P03'].includes(code))) return true;
+  return CONNECTION_MESSAGES.test(message ?? '');
+}
+
+/** The server is there but too slow or full: answer 503, keep the connection. */
+function isTransient(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: string };
+  return code === '57014' /* statement_timeout */ || code === '53300' /* too many connections */ || code === '55P03' /* lock not available */;
+}
+
+/**
+ * The pool as Kysely sees it, with two guarantees: a connection error (refused, reset, a frozen link
+ * past the client time-out) is an UnavailableError (503 with Retry-After, never 500), and the
+ * connection it happened on is destroyed, not handed back to the pool: after the link recovers the
+ * pool opens fresh ones, so none is lost for good.
+ */
+function resilientPool(pool: pg.Pool): PostgresPool {
+  const guarded = new WeakSet<pg.PoolClient>();
+  return {
+    async connect() {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw new UnavailableError(`database unreachable: ${(error as Error).message}`, 2, { cause: error });
+      }
+      if (!guarded.has(client)) {
+        guarded.add(client);
+        // A destroyed connection may still emit 'error'; with no listener that would end the process.
+        client.on('error', () => {});
+      }
+      let broken: Error | undefined;
+      const query = (sqlText: string | object, parameters: ReadonlyArray<unknown>) => {
+        // A cursor (Kysely's stream()) goes straight through.
+        if (typeof sqlText !== 'string') return (client as unknown as { query(cursor: object): unknown }).query(sqlText);
+        return client.query(sqlText, parameters as unknown[]).catch((error: unknown) => {
+          if (isBrokenConnection(error)) {
+            broken = error as Error;
+            throw new UnavailableError(`database connection lost: ${(error as Error).message}`, 2, { cause: error });
+          }
+          if (isTransient(error)) throw new UnavailableError(`database too slow: ${(error as Error).message}`, 2, { cause: error });
+          throw error;
+        });
+      };
+      return {
+        query: query as unknown as PostgresPoolClient['query'],
+        release() {
+          if (broken) {
+            // Stop waiting for a link that may never answer; the pool forgets the client.
+            (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+            client.release(broken);
+          } else client.release();
+        },
+      };
+    },
+    end: () => pool.end(),
+  };
 }
 
 /**

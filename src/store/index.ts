@@ -9,10 +9,11 @@ import { createReservationRepo } from './reservations-repo.js';
 import { createSessionRepo } from './sessions-repo.js';
 import { createMoneyRepo } from './money-repo.js';
 import { createFactorRepo } from './factors-repo.js';
+import { createNoticeQueueRepo } from './notice-queue-repo.js';
 
-export function createStore(handle: DatabaseHandle): Store {
+export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Store {
   const { db } = handle;
-  return {
+  const store: Store = {
     customers: createCustomerRepo(db),
     challenges: createChallengeRepo(db),
     sessions: createSessionRepo(db),
@@ -23,8 +24,43 @@ export function createStore(handle: DatabaseHandle): Store {
     loginEvents: createLoginEventRepo(db),
     money: createMoneyRepo(db),
     factors: createFactorRepo(db),
+    notices: createNoticeQueueRepo(db, handle.dialect),
     async ping() {
       await sql`select 1`.execute(db);
     },
+    async transaction(work) {
+      // Already inside one (a repo opened it): join it.
+      if (db.isTransaction) return work(store);
+      const result = await db.transaction().execute((trx) => work(createStore({ ...handle, db: trx }, {})));
+      hooks.afterCommit?.();
+      return result;
+    },
   };
+  if (hooks.afterCommit) {
+    // A withdrawal queues its notice in its own transaction.
+    const { withdraw } = store.money;
+    store.money = {
+      ...store.money,
+      async withdraw(movement) {
+        const result = await withdraw(movement);
+        if (result.status === 'done') hooks.afterCommit?.();
+        return result;
+      },
+    };
+    // A notice queued outside a transaction is committed at once: wake the sender.
+    const { enqueue } = store.notices;
+    store.notices = {
+      ...store.notices,
+      async enqueue(notice) {
+        await enqueue(notice);
+        hooks.afterCommit?.();
+      },
+    };
+  }
+  return store;
+}
+
+export interface StoreHooks {
+  /** Called after a transaction commits or a notice is queued outside one (wakes the notice sender). */
+  afterCommit?: () => void;
 }

@@ -3,6 +3,8 @@ import type { CancelResult, EntryKind, IdempotencyRecord, KeyClaim, LedgerEntry,
 import type { MoneyTables, WithdrawalsTable } from './money-schema.js';
 import type { Database } from './schema.js';
 import { consumeVerifiedChallenge } from './challenges-repo.js';
+import { appendAuditEntry } from './audit-repo.js';
+import { insertNotice } from './notice-queue-repo.js';
 
 // Each movement is one transaction. Locks are always taken in the same order — idempotency key,
 // challenge, balance row, holding row — so two movements of one customer never deadlock on
@@ -124,6 +126,9 @@ export function createMovements(db: Db) {
         await appendEntry(trx, entryOf(w.customerId, 'withdrawal', -w.amount, balance, w.id, w.at));
         await trx.insertInto('withdrawals').values({ ...record, bankAccount: JSON.stringify(record.bankAccount), cancelledAt: null }).execute();
         await recordOutcome(trx, m.claim, m.success);
+        // The audit head is the last lock taken (after the balance row): no deadlock with other movements.
+        if (m.audit) await appendAuditEntry(trx, m.audit);
+        for (const notice of m.notices ?? []) await insertNotice(trx, notice);
         return { status: 'done', record };
       });
     },

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseHandle } from './database.js';
 import type { Database } from './schema.js';
+import type { NoticeTables } from './notice-queue-repo.js';
 
 // Deleting rows that nothing can use any more, in small batches: each batch is one short statement,
 // so a prune running beside live servers holds its locks for milliseconds, never the whole table.
@@ -16,7 +17,7 @@ export interface PruneCutoffs {
   throttleEventsBefore: number;
 }
 
-export type PruneCounts = Record<'challenges' | 'sessions' | 'outbox' | 'throttleEvents', number>;
+export type PruneCounts = Record<'challenges' | 'sessions' | 'outbox' | 'throttleEvents' | 'notices', number>;
 
 async function inBatches(deleteBatch: () => Promise<number>, batchSize: number, pauseMs: number): Promise<number> {
   let total = 0;
@@ -54,10 +55,21 @@ export async function pruneExpired(handle: DatabaseHandle, cutoffs: PruneCutoffs
         .executeTakeFirst(),
     );
   const outbox = () => deleted(db.deleteFrom('outbox').where('id', 'in', db.selectFrom('outbox').select('id').where('at', '<', cutoffs.outboxBefore).limit(batchSize)).executeTakeFirst());
+  // Delivered notices hold addresses and sign-in details: they go with the outbox's retention. Pending
+  // and dead-lettered ones stay until sent (or revived and sent).
+  const queue = db.withTables<NoticeTables>();
+  const notices = () =>
+    deleted(
+      queue
+        .deleteFrom('noticeQueue')
+        .where('id', 'in', queue.selectFrom('noticeQueue').select('id').where('status', '=', 'sent').where('sentAt', '<', cutoffs.outboxBefore).limit(batchSize))
+        .executeTakeFirst(),
+    );
   return {
     challenges: await inBatches(challenges, batchSize, pauseMs),
     sessions: await inBatches(sessions, batchSize, pauseMs),
     outbox: await inBatches(outbox, batchSize, pauseMs),
     throttleEvents: await inBatches(() => deleteThrottleBatch(handle, cutoffs.throttleEventsBefore, batchSize), batchSize, pauseMs),
+    notices: await inBatches(notices, batchSize, pauseMs),
   };
 }

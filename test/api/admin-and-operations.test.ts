@@ -80,7 +80,8 @@ describe('operations endpoints', () => {
 
   it('refuses to start in production without KABUTO_SECRET or KABUTO_PUBLIC_ORIGIN, naming the variable, and never enables the outbox there', async () => {
     const { loadConfig } = await import('../../src/config.js');
-    const origin = { KABUTO_PUBLIC_ORIGIN: 'https://kabuto.example.jp' };
+    // Production needs real senders too (issue 11.9).
+    const origin = { KABUTO_PUBLIC_ORIGIN: 'https://kabuto.example.jp', KABUTO_SMTP_URL: 'smtps://u:p@mail.example.jp:465', KABUTO_SMS_ACCOUNT_SID: 'AC1', KABUTO_SMS_AUTH_TOKEN: 't', KABUTO_SMS_FROM: '+815012345678' };
     expect(() => loadConfig({ NODE_ENV: 'production', KABUTO_DATABASE_URL: ':memory:', ...origin })).toThrow(/KABUTO_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', KABUTO_SECRET: 'b'.repeat(64) })).toThrow(/KABUTO_PUBLIC_ORIGIN is required in production/);
     expect(() => loadConfig({ NODE_ENV: 'production', KABUTO_SECRET: 'b'.repeat(64), KABUTO_DEV_OUTBOX: '1', ...origin })).toThrow(/KABUTO_DEV_OUTBOX/);

@@ -120,9 +120,10 @@ describe('a mail server that is down', () => {
   });
   afterAll(() => server.close());
 
-  it('never undoes the sign-in it reports; the failure is logged', async () => {
+  it('never undoes the sign-in it reports; the notice waits in the outbox for a retry, the failure is logged', async () => {
     const customer = await createCustomer(server);
     expect((await signInWithPassword(server.client(), customer)).body.status).toBe('signed_in');
-    expect(server.logs.join('\n')).toContain('notice could not be sent');
+    await expect.poll(() => server.logs.join('\n')).toContain('notice could not be sent; will retry');
+    expect(await server.kabuto.deps.store.notices.counts()).toMatchObject({ pending: 1, sent: 0 });
   });
 });

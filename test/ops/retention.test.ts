@@ -66,7 +66,7 @@ describe('kabuto prune', () => {
     expect((await freshClient.get('/api/v1/me')).status).toBe(200);
     expect((await oldClient.get('/api/v1/me')).status).toBe(401);
     // A second run finds nothing more.
-    expect(await pruneExpired(server.kabuto.database, cutoffs)).toEqual({ challenges: 0, sessions: 0, outbox: 0, throttleEvents: 0 });
+    expect(await pruneExpired(server.kabuto.database, cutoffs)).toEqual({ challenges: 0, sessions: 0, outbox: 0, throttleEvents: 0, notices: 0 });
   });
 
   it('refuses a retention shorter than the attempt limits look back (it would reset them)', () => {

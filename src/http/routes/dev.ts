@@ -18,6 +18,9 @@ export function devRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     '/api/dev/outbox',
     { schema: { querystring: { type: 'object', additionalProperties: false, properties: { to: text(254, 1) } } } },
     async (request) => {
+      // Notices reach the outbox through the durable queue's sender: deliver what is due first, so a
+      // reader (a developer, a test) sees every notice of the requests answered so far.
+      await kabuto.notices.drain();
       const messages = await kabuto.deps.store.outbox.list(recipientOf(request.query.to), 100);
       return messages.map((m) => ({ channel: m.channel, to: m.recipient, subject: m.subject, body: m.body, at: new Date(m.at).toISOString() }));
     },

@@ -5,6 +5,7 @@ import * as factors from './0003_factors.js';
 import * as reservations from './0004_reservations.js';
 import * as loginIdCase from './0005_login_id_case.js';
 import * as credentials from './0006_credentials_cooling_off.js';
+import * as noticeQueue from './0007_notice_queue.js';
 
 // Listed here rather than read from the folder: the same code runs from TypeScript sources and bundles.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_reservations': reservations,
   '0005_login_id_case': loginIdCase,
   '0006_credentials_cooling_off': credentials,
+  '0007_notice_queue': noticeQueue,
 };
 
 /** Later features add their migrations through this list, in name order. */

@@ -1,0 +1,117 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { describeOn, postgresUrl, startTestServer, type TestServer } from '../support/harness.js';
+import { createCustomer, signInWithPassword } from '../support/flows.js';
+import type { HttpClient } from '../support/http-client.js';
+import { figure } from './fake-smtp.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+
+// Issue 13.2: a database link that freezes (a failover without a reset) or drops (a restart) must
+// neither hang requests nor cost the pool its connections. Kabuto reaches PostgreSQL through a TCP
+// proxy the test freezes and drops.
+
+const POOL = 5;
+
+async function timed(client: HttpClient, path: string) {
+  const started = performance.now();
+  const response = await client.get(path);
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), ms: performance.now() - started };
+}
+
+describeOn('postgres', 'fault: the link to PostgreSQL', () => {
+  let proxy: TcpProxy;
+  let server: TestServer;
+  let client: HttpClient;
+  beforeAll(async () => {
+    const target = new URL(postgresUrl);
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const url = new URL(postgresUrl);
+    url.port = String(proxy.port);
+    server = await startTestServer({
+      env: {
+        KABUTO_DATABASE_URL: url.toString(),
+        KABUTO_DATABASE_POOL_SIZE: String(POOL),
+        KABUTO_DATABASE_CONNECT_TIMEOUT_MS: '500',
+        KABUTO_DATABASE_STATEMENT_TIMEOUT_MS: '500',
+        KABUTO_READY_TIMEOUT_MS: '500',
+      },
+    });
+    const customer = await createCustomer(server);
+    client = server.client();
+    expect((await signInWithPassword(client, customer)).status).toBe(200);
+  });
+  afterAll(async () => {
+    proxy.set('pass');
+    await server.close();
+    await proxy.close();
+  });
+
+  it('frozen: requests answer 503 with Retry-After within 2 s, /readyz is false; afterwards every connection works again', async () => {
+    // Every pool connection open and idle, then the link freezes under them.
+    await Promise.all(Array.from({ length: POOL }, () => sql`select pg_sleep(0.05)`.execute(server.kabuto.database.db)));
+    const before = server.kabuto.database.poolStats?.() ?? { total: Number.NaN };
+    proxy.set('freeze');
+    const frozen = await Promise.all(Array.from({ length: 2 * POOL }, () => timed(client, '/api/v1/me')));
+    const ready = await timed(server.client(), '/readyz');
+    const slowest = Math.max(...frozen.map((r) => r.ms));
+    figure(`database link frozen: ${frozen.length} requests, statuses ${[...new Set(frozen.map((r) => r.status))].join(',')}, slowest ${slowest.toFixed(0)} ms; /readyz ${ready.status} in ${ready.ms.toFixed(0)} ms`);
+    for (const r of frozen) expect(r).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
+    expect(slowest).toBeLessThan(2_000);
+    expect(ready.status).toBe(503);
+
+    proxy.set('pass');
+    let readyAgain = 0;
+    for (let i = 0; i < 50 && readyAgain !== 200; i++) {
+      readyAgain = (await server.client().get('/readyz')).status;
+      if (readyAgain !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(readyAgain).toBe(200);
+    // Full recovery: as many requests at once as the pool has connections, all answered; then every
+    // connection of the pool busy at once (none is stuck on the old frozen sockets).
+    const after = await Promise.all(Array.from({ length: 2 * POOL }, () => timed(client, '/api/v1/me')));
+    expect(after.map((r) => r.status)).toEqual(after.map(() => 200));
+    await Promise.all(Array.from({ length: POOL }, () => sql`select pg_sleep(0.2)`.execute(server.kabuto.database.db)));
+    const stats = server.kabuto.database.poolStats!();
+    figure(`after the link recovered: ${after.length}/${after.length} requests 200; pool ${before.total} connections before, ${stats.total} open now (max ${POOL}), ${POOL} used at once, ${stats.waiting} waiting: none lost`);
+    expect(stats.total).toBeLessThanOrEqual(POOL);
+    expect(stats.waiting).toBe(0);
+  });
+
+  it('dropped (a restart resets every connection): 503 with Retry-After, never 500, then 200 again', async () => {
+    proxy.set('drop');
+    const dropped = await Promise.all(Array.from({ length: 4 }, () => timed(client, '/api/v1/me')));
+    figure(`database connections reset: statuses ${dropped.map((r) => r.status).join(',')}, slowest ${Math.max(...dropped.map((r) => r.ms)).toFixed(0)} ms`);
+    for (const r of dropped) expect(r).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
+    proxy.set('pass');
+    expect((await timed(client, '/api/v1/me')).status).toBe(200);
+  });
+});
+
+describeOn('sqlite', 'fault: the SQLite file locked by another process', () => {
+  it('a write that cannot get the lock within the busy time-out answers 503 with Retry-After, never 500', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kabuto-busy-')), 'kabuto.db');
+    const server = await startTestServer({ env: { KABUTO_DATABASE_URL: file } });
+    const other = new SQLite(file);
+    try {
+      const customer = await createCustomer(server);
+      const client = server.client();
+      expect((await signInWithPassword(client, customer)).status).toBe(200);
+      // Another process (a stuck script, a long manual transaction) holds the write lock.
+      other.prepare('begin immediate').run();
+      const started = performance.now();
+      const response = await client.put('/api/v1/settings/profile', { address: '東京都中央区日本橋兜町 1-1', tradingPassword: customer.tradingPassword });
+      figure(`SQLite write lock held elsewhere: ${response.status} after ${(performance.now() - started).toFixed(0)} ms (busy time-out 5 s)`);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+      other.prepare('rollback').run();
+      expect((await client.get('/api/v1/me')).status).toBe(200);
+    } finally {
+      other.close();
+      await server.close();
+    }
+  });
+});
