@@ -28,9 +28,10 @@ export function createMetrics(hasherStats: () => HasherStats): Metrics {
   const stepUps = counter('kabuto_step_ups_total', 'Step-up checks by purpose and outcome', ['purpose', 'outcome']);
   const sendAlerts = counter('kabuto_send_alerts_total', 'SMS volume alerts raised (possible SMS pumping)', ['kind']);
   const withdrawals = counter('kabuto_withdrawals_total', 'Withdrawal requests by status', ['status']);
-  const noticesSent = counter('kabuto_notices_sent_total', 'Notices delivered from the outbox, by kind', ['kind']);
-  const noticeFailures = counter('kabuto_notice_send_failures_total', 'Failed notice delivery attempts (retried with back-off), by kind', ['kind']);
-  const noticesDead = counter('kabuto_notices_dead_total', 'Notices dead-lettered after their last attempt failed (alert on any)', ['kind']);
+  // By channel, never by kind: a per-kind count (lock notices) would tell real login IDs apart.
+  const noticesSent = counter('kabuto_notices_sent_total', 'Notices delivered from the outbox, by channel', ['channel']);
+  const noticeFailures = counter('kabuto_notice_send_failures_total', 'Failed notice delivery attempts (retried with back-off), by channel', ['channel']);
+  const noticesDead = counter('kabuto_notices_dead_total', 'Notices dead-lettered after their last attempt failed (alert on any), by channel', ['channel']);
 
   new Gauge({
     name: 'kabuto_hashing_queue_depth',
@@ -73,9 +74,9 @@ export function createMetrics(hasherStats: () => HasherStats): Metrics {
       withdrawal: (status) => withdrawals.inc({ status }),
     },
     notices: {
-      sent: (kind) => noticesSent.inc({ kind }),
-      failed: (kind) => noticeFailures.inc({ kind }),
-      dead: (kind) => noticesDead.inc({ kind }),
+      sent: (channel) => noticesSent.inc({ channel }),
+      failed: (channel) => noticeFailures.inc({ channel }),
+      dead: (channel) => noticesDead.inc({ channel }),
     },
     observeRequest(method, route, status, seconds) {
       latency.observe({ method, route, status_code: String(status) }, seconds);

@@ -77,10 +77,15 @@ export function retryDelay(policy: DeliveryPolicy, attempts: number, random: Ran
   return Math.round(base * (0.8 + (random.int(401) / 1000)));
 }
 
+/**
+ * Counted by channel, never by kind: a lock notice goes only to an account that exists, so a count
+ * per kind would tell real login IDs from unknown ones to whoever reads the metrics (issue 11.11).
+ * The kind of a dead-lettered notice is in its alert log line, for the operator.
+ */
 export interface DeliveryEvents {
-  sent(kind: string): void;
-  failed(kind: string): void;
-  dead(kind: string): void;
+  sent(channel: NoticeChannel): void;
+  failed(channel: NoticeChannel): void;
+  dead(channel: NoticeChannel): void;
 }
 
 export interface DeliveryDeps {
@@ -114,15 +119,15 @@ export function createNoticeDelivery(deps: DeliveryDeps): NoticeDelivery {
       if (notice.channel === 'email') await deps.email.sendEmail(notice.recipient, notice.subject ?? '', notice.body);
       else await deps.sms.sendSms(notice.recipient, notice.body);
       await queue.markSent(notice.id, clock.now());
-      deps.events.sent(notice.kind);
+      deps.events.sent(notice.channel);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const dead = notice.attempts >= policy.maxAttempts;
       const nextAttemptAt = clock.now() + retryDelay(policy, notice.attempts, deps.random);
       await queue.markFailed(notice.id, { nextAttemptAt, error: message.slice(0, 500), dead });
-      deps.events.failed(notice.kind);
+      deps.events.failed(notice.channel);
       if (dead) {
-        deps.events.dead(notice.kind);
+        deps.events.dead(notice.channel);
         // The operator's alert: a notice that will not be sent without them (docs/operations.md).
         deps.logger.error({ alert: 'notice_dead_letter', notice: notice.kind, noticeId: notice.id, attempts: notice.attempts, error: message }, 'ALERT notice dead-lettered after repeated failures');
       } else {

@@ -1,5 +1,6 @@
 import type { Deps } from './context.js';
 import { formatYen, hashContent } from './challenge-create.js';
+import { recordAudit } from './audit.js';
 import { newId } from './crypto.js';
 import { fail, isFailure, type Failure } from './errors.js';
 import { isAmount } from './ledger.js';

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { FactorStore, PasskeyRecord } from '../domain/factor-store.js';
 import type { FactorTables, PasskeysTable } from './factors-schema.js';
 import type { Database } from './schema.js';
+import { inTransaction } from './transaction.js';
 
 function toPasskey(row: Selectable<PasskeysTable>): PasskeyRecord {
   return {
@@ -78,7 +79,7 @@ export function createFactorRepo(base: Kysely<Database>): FactorStore {
     },
 
     async replaceRecoveryCodes(customerId, hashes, now) {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await trx.deleteFrom('recoveryCodes').where('customerId', '=', customerId).execute();
         await trx
           .insertInto('recoveryCodes')
@@ -122,7 +123,7 @@ export function createFactorRepo(base: Kysely<Database>): FactorStore {
     },
 
     async deleteAllFactors(customerId) {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await trx.deleteFrom('totpFactors').where('customerId', '=', customerId).execute();
         await trx.deleteFrom('passkeys').where('customerId', '=', customerId).execute();
         await trx.deleteFrom('recoveryCodes').where('customerId', '=', customerId).execute();

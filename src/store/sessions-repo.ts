@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SessionStore } from '../domain/store.js';
 import type { Database } from './schema.js';
+import { inTransaction } from './transaction.js';
 
 export function createSessionRepo(db: Kysely<Database>): SessionStore {
   return {
@@ -38,7 +39,7 @@ export function createSessionRepo(db: Kysely<Database>): SessionStore {
       return Number(result.numDeletedRows);
     },
     async revokeOtherSessions(customerId, keepSessionId) {
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const { credentialVersion } = await trx
           .updateTable('customers')
           .set((eb) => ({ credentialVersion: eb('credentialVersion', '+', 1) }))

@@ -138,7 +138,7 @@ describe('fault: a notice that keeps failing', () => {
     await server.kabuto.notices.drain();
     expect(await server.kabuto.deps.store.notices.counts()).toMatchObject({ pending: 0, dead: 1 });
     const metrics = (await server.client().get('/metrics')).text;
-    expect(metrics).toMatch(/^kabuto_notices_dead_total\{kind="new_device_login"\} 1$/m);
+    expect(metrics).toMatch(/^kabuto_notices_dead_total\{channel="email"\} 1$/m);
     expect(metrics).toMatch(/^kabuto_notices_queued\{status="dead"\} 1$/m);
     const alert = server.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.alert === 'notice_dead_letter');
     expect(alert).toMatchObject({ level: 50, notice: 'new_device_login', attempts: 2, msg: 'ALERT notice dead-lettered after repeated failures' });
