@@ -3,7 +3,7 @@ import { hashCode, normaliseCode } from './codes.js';
 import { constantTimeEqual } from './crypto.js';
 import { fail, isFailure, type Failure } from './errors.js';
 import { challengeMethods } from './challenge-create.js';
-import { sendNotice } from './notices.js';
+import { queueNotice, withinTransaction } from './notices.js';
 import { recordAudit } from './audit.js';
 import type { ChallengeRecord, CustomerRecord } from './types.js';
 import { openChallenge, usableChallengeCustomer } from './challenge-access.js';
@@ -152,9 +152,11 @@ async function lockFactorIfAbused(deps: Deps, customerId: string, now: number): 
   if (dead < limit && wrong < limit * deps.policy.maxCodeAttempts) return;
   const customer = await deps.store.customers.findById(customerId);
   if (!customer || customer.factorLocked) return;
-  await deps.store.customers.update(customerId, { factorLocked: true, updatedAt: now });
+  await withinTransaction(deps, async (deps) => {
+    await deps.store.customers.update(customerId, { factorLocked: true, updatedAt: now });
+    await recordAudit(deps, customerId, 'factor_locked', { deadChallenges: dead, wrongCodes: wrong }, 'system');
+    await queueNotice(deps, customer, 'factor_locked');
+  });
   deps.events.lock('factor');
   deps.logger.warn({ alert: 'factor_locked', customerId }, 'second factor locked after repeated wrong codes');
-  await recordAudit(deps, customerId, 'factor_locked', { deadChallenges: dead, wrongCodes: wrong }, 'system');
-  await sendNotice(deps, customer, 'factor_locked');
 }

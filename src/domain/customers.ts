@@ -2,7 +2,7 @@ import type { Deps } from './context.js';
 import { newId } from './crypto.js';
 import { fail, isFailure, type Failure } from './errors.js';
 import { recordAudit } from './audit.js';
-import { sendNotice } from './notices.js';
+import { queueNotice, withinTransaction } from './notices.js';
 import { checkNewPassword } from './settings-passwords.js';
 import { validateBankAccount, validateEmail } from './settings-profile.js';
 import { last4, parseDomesticPhone } from './phone.js';
@@ -84,13 +84,15 @@ export async function unlockCustomer(deps: Deps, customer: CustomerRecord, actor
 /** Operator: a lost phone, after identity checks at the call centre. The customer sets 2FA up again. */
 export async function resetMfa(deps: Deps, customer: CustomerRecord, actor: string): Promise<void> {
   const now = deps.clock.now();
-  await deps.store.customers.update(customer.id, { mfaMethod: 'none', phoneVerified: false, factorLocked: false, updatedAt: now });
-  // The lost device may hold the app, a passkey or the recovery codes' photo; and with the
-  // phishing-resistant policy a remaining passkey would be the only way in.
-  await deps.store.factors.deleteAllFactors(customer.id);
-  await endAllSessions(deps, customer.id);
-  await recordAudit(deps, customer.id, 'mfa_reset', { previous: customer.mfaMethod }, actor);
-  await sendNotice(deps, customer, 'mfa_reset');
+  await withinTransaction(deps, async (deps) => {
+    await deps.store.customers.update(customer.id, { mfaMethod: 'none', phoneVerified: false, factorLocked: false, updatedAt: now });
+    // The lost device may hold the app, a passkey or the recovery codes' photo; and with the
+    // phishing-resistant policy a remaining passkey would be the only way in.
+    await deps.store.factors.deleteAllFactors(customer.id);
+    await endAllSessions(deps, customer.id);
+    await recordAudit(deps, customer.id, 'mfa_reset', { previous: customer.mfaMethod }, actor);
+    await queueNotice(deps, customer, 'mfa_reset');
+  });
 }
 
 /** The `Customer` of the API. */

@@ -50,6 +50,12 @@ export interface WithdrawalRecord {
  * `cancelled`: this call cancelled it and credited the cash back. `already_cancelled`: an earlier
  * call did (nothing moved now). `not_held`: it completed; nothing to cancel.
  */
+/** What a cancellation writes with the credit, in its transaction: its audit entry and notices. */
+export interface CancelReport {
+  audit: { customerId: string; at: number; actor: string; action: string; detail: Record<string, unknown> };
+  notices: Array<NewNotice & { id: string; createdAt: number }>;
+}
+
 export type CancelResult =
   | { status: 'cancelled' | 'already_cancelled' | 'not_held'; record: WithdrawalRecord }
   | { status: 'not_found' };
@@ -104,6 +110,8 @@ export interface WithdrawalMovement {
 export interface OrderMovement {
   claim: KeyClaim;
   order: Omit<OrderRecord, 'seq'>;
+  /** The 約定通知, queued in the same transaction as the trade. */
+  notices?: Array<NewNotice & { id: string; createdAt: number }>;
   success: StoredOutcome;
   refusal: StoredOutcome;
 }
@@ -116,7 +124,7 @@ export interface MoneyStore {
    * A held withdrawal back to cash, in one transaction: a conditional UPDATE marks it cancelled only
    * while it is held and not yet cancelled, and only the caller that wins it credits the amount.
    */
-  cancelWithdrawal(customerId: string, id: string, now: number): Promise<CancelResult>;
+  cancelWithdrawal(customerId: string, id: string, now: number, report?: (cancelled: WithdrawalRecord) => CancelReport): Promise<CancelResult>;
   trade(movement: OrderMovement): Promise<MovementResult<OrderRecord>>;
   findKey(customerId: string, key: string): Promise<IdempotencyRecord | undefined>;
   available(customerId: string): Promise<number>;

@@ -5,7 +5,7 @@ import { findInstrument, type PriceFeed } from './instruments.js';
 import { isQuantity, MAX_AMOUNT } from './ledger.js';
 import { replay, requestHash, type Created } from './ledger-keys.js';
 import type { OrderRecord, Side } from './money-store.js';
-import { sendNotice } from './notices.js';
+import { noticeFor } from './notices.js';
 import { checkTradingPassword } from './trading-password.js';
 import type { CustomerRecord } from './types.js';
 
@@ -60,18 +60,20 @@ export async function placeOrder(deps: Deps, prices: PriceFeed, customer: Custom
   const result = await deps.store.money.trade({
     claim: { customerId: customer.id, key: request.idempotencyKey, requestHash: hash, now },
     order,
+    // 約定通知, queued with the trade (durable outbox): a crash after the commit loses it not.
+    notices: [
+      noticeFor(deps, customer, 'order_executed', {
+        side: request.side === 'buy' ? '買 buy' : '売 sell',
+        symbol: `${instrument.symbol} ${instrument.name}`,
+        quantity: request.quantity.toLocaleString('ja-JP'),
+        price: price.toLocaleString('ja-JP'),
+      }),
+    ],
     success: { status: 201, body: view },
     refusal: { status: 400, error: refusal },
   });
   if (result.status === 'replay') return replay(result.previous, hash) as Created<OrderView> | Failure;
   if (result.status !== 'done') return fail(refusal);
 
-  // 約定通知
-  await sendNotice(deps, customer, 'order_executed', {
-    side: request.side === 'buy' ? '買 buy' : '売 sell',
-    symbol: `${instrument.symbol} ${instrument.name}`,
-    quantity: request.quantity.toLocaleString('ja-JP'),
-    price: price.toLocaleString('ja-JP'),
-  });
   return { status: 201, body: view };
 }

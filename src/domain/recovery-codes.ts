@@ -1,7 +1,7 @@
 import type { Deps } from './context.js';
 import { hmacHex } from './crypto.js';
 import { recordAudit } from './audit.js';
-import { sendNotice } from './notices.js';
+import { queueNotice, withinTransaction } from './notices.js';
 import { authoriseFactorChange, type FactorChangeRequest } from './factor-change.js';
 import type { Failure } from './errors.js';
 import type { CustomerRecord, SessionRecord } from './types.js';
@@ -40,10 +40,12 @@ export async function generateRecoveryCodes(deps: Deps, customer: CustomerRecord
   if (authorised !== true) return authorised;
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode(deps));
   const hashes = codes.map((code) => hashRecoveryCode(deps, customer.id, normaliseRecoveryCode(code)!));
-  await deps.store.factors.replaceRecoveryCodes(customer.id, hashes, deps.clock.now());
-  await endOtherSessions(deps, session);
-  await recordAudit(deps, customer.id, 'recovery_codes_generated', { count: codes.length });
-  await sendNotice(deps, customer, 'recovery_codes_generated', { count: codes.length });
+  await withinTransaction(deps, async (deps) => {
+    await deps.store.factors.replaceRecoveryCodes(customer.id, hashes, deps.clock.now());
+    await endOtherSessions(deps, session);
+    await recordAudit(deps, customer.id, 'recovery_codes_generated', { count: codes.length });
+    await queueNotice(deps, customer, 'recovery_codes_generated', { count: codes.length });
+  });
   return { codes };
 }
 
@@ -54,10 +56,12 @@ export async function viewRecoveryCodes(deps: Deps, customerId: string): Promise
 
 /** Spend one code; true when it was unused. The customer hears of every use, with what remains. */
 export async function useRecoveryCode(deps: Deps, customer: CustomerRecord, code: string): Promise<{ remaining: number } | undefined> {
-  const used = await deps.store.factors.useRecoveryCode(customer.id, hashRecoveryCode(deps, customer.id, code), deps.clock.now());
-  if (!used) return undefined;
-  const { remaining } = await deps.store.factors.countRecoveryCodes(customer.id);
-  await recordAudit(deps, customer.id, 'recovery_code_used', { remaining });
-  await sendNotice(deps, customer, 'recovery_code_used', { remaining });
-  return { remaining };
+  return withinTransaction(deps, async (deps) => {
+    const used = await deps.store.factors.useRecoveryCode(customer.id, hashRecoveryCode(deps, customer.id, code), deps.clock.now());
+    if (!used) return undefined;
+    const { remaining } = await deps.store.factors.countRecoveryCodes(customer.id);
+    await recordAudit(deps, customer.id, 'recovery_code_used', { remaining });
+    await queueNotice(deps, customer, 'recovery_code_used', { remaining });
+    return { remaining };
+  });
 }

@@ -2,7 +2,7 @@ import type { Deps } from './context.js';
 import { createChallenge, defaultSummary, viewChallenge, type ChallengeView } from './challenge-create.js';
 import { sortableId } from './crypto.js';
 import { fail, type Failure } from './errors.js';
-import { formatJst, sendNotice } from './notices.js';
+import { formatJst, queueNotice, withinTransaction } from './notices.js';
 import { loginLockDuration } from './policy.js';
 import { recordAudit } from './audit.js';
 import { createSession } from './sessions.js';
@@ -144,11 +144,16 @@ export async function countWrongPassword(deps: Deps, customer: CustomerRecord, n
 
 async function lockAccount(deps: Deps, customer: CustomerRecord, lockCount: number, now: number): Promise<void> {
   const until = now + loginLockDuration(deps.policy, lockCount);
-  if (!(await deps.store.customers.lockLogin(customer.id, deps.policy.loginLockThreshold, lockCount, until))) return;
+  // The lock, its audit entry and the owner's notice commit together (durable outbox).
+  const locked = await withinTransaction(deps, async (deps) => {
+    if (!(await deps.store.customers.lockLogin(customer.id, deps.policy.loginLockThreshold, lockCount, until))) return false;
+    await recordAudit(deps, customer.id, 'login_locked', { until: new Date(until).toISOString() }, 'system');
+    await queueNotice(deps, customer, 'login_locked', { until: formatJst(until) });
+    return true;
+  });
+  if (!locked) return;
   deps.events.lock('login');
   deps.logger.warn({ alert: 'login_locked', customerId: customer.id }, 'sign-in locked after repeated wrong passwords');
-  await recordAudit(deps, customer.id, 'login_locked', { until: new Date(until).toISOString() }, 'system');
-  await sendNotice(deps, customer, 'login_locked', { until: formatJst(until) });
 }
 
 async function failSignIn(

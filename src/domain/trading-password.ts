@@ -1,6 +1,6 @@
 import type { Deps } from './context.js';
 import { fail, type Failure } from './errors.js';
-import { formatJst, sendNotice } from './notices.js';
+import { formatJst, queueNotice, withinTransaction } from './notices.js';
 import { recordAudit } from './audit.js';
 import type { CustomerRecord } from './types.js';
 
@@ -21,11 +21,14 @@ export async function checkTradingPassword(deps: Deps, customer: CustomerRecord,
   const failures = await deps.store.customers.countTradingFailure(customer.id);
   if (failures >= threshold) {
     const until = now + deps.policy.tradingLockMs;
-    if (await deps.store.customers.lockTrading(customer.id, threshold, until)) {
-      deps.events.lock('trading');
+    // The lock, its audit entry and the notice commit together (durable outbox).
+    const locked = await withinTransaction(deps, async (deps) => {
+      if (!(await deps.store.customers.lockTrading(customer.id, threshold, until))) return false;
       await recordAudit(deps, customer.id, 'trading_locked', { until: new Date(until).toISOString() }, 'system');
-      await sendNotice(deps, customer, 'trading_locked', { until: formatJst(until) });
-    }
+      await queueNotice(deps, customer, 'trading_locked', { until: formatJst(until) });
+      return true;
+    });
+    if (locked) deps.events.lock('trading');
     return fail('trading_locked', { retryAfter: Math.ceil(deps.policy.tradingLockMs / 1000) });
   }
   return fail('invalid_trading_password', { attemptsLeft: threshold - failures });

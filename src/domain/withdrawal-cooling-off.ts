@@ -1,7 +1,7 @@
 import type { Deps } from './context.js';
 import { formatYen } from './challenge-create.js';
 import type { WithdrawalRecord } from './money-store.js';
-import { sendNotice, type NoticeKind } from './notices.js';
+import { noticeFor, type NoticeKind } from './notices.js';
 import { newQueuedNotice } from './notice-outbox.js';
 import type { CustomerRecord } from './types.js';
 import { last4 } from './phone.js';
@@ -40,20 +40,31 @@ export async function contactsOfWindow(deps: Deps, customer: CustomerRecord): Pr
   return { emails: [...new Set(emails)], phones: [...new Set(phones)] };
 }
 
-async function tell(deps: Deps, contacts: WindowContacts, notice: { kind: NoticeKind; params: Record<string, string | number> }, sms: string): Promise<void> {
-  for (const email of contacts.emails) await sendNotice(deps, email, notice.kind, notice.params);
-  // Through the durable outbox like every notice: no request waits for the SMS provider.
-  for (const phone of contacts.phones) {
-    await deps.store.notices.enqueue(newQueuedNotice(deps.clock, deps.random, { channel: 'sms', recipient: phone, subject: null, body: sms, kind: `${notice.kind}_sms` }));
-  }
+/** The rows that tell every contact of the window (e-mails, and an SMS to each mobile), for the durable outbox. */
+function noticesForContacts(deps: Deps, contacts: WindowContacts, notice: { kind: NoticeKind; params: Record<string, string | number> }, sms: string): QueuedRow[] {
+  return [
+    ...contacts.emails.map((email) => noticeFor(deps, email, notice.kind, notice.params)),
+    // Through the durable outbox like every notice: no request waits for the SMS provider.
+    ...contacts.phones.map((phone) => newQueuedNotice(deps.clock, deps.random, { channel: 'sms', recipient: phone, subject: null, body: sms, kind: `${notice.kind}_sms` })),
+  ];
 }
 
-export async function tellOldContacts(deps: Deps, customer: CustomerRecord, withdrawal: Omit<WithdrawalRecord, 'seq'>): Promise<void> {
+type QueuedRow = ReturnType<typeof newQueuedNotice>;
+
+async function tell(deps: Deps, contacts: WindowContacts, notice: { kind: NoticeKind; params: Record<string, string | number> }, sms: string): Promise<void> {
+  for (const row of noticesForContacts(deps, contacts, notice, sms)) await deps.store.notices.enqueue(row);
+}
+
+/**
+ * A held withdrawal: the rows that tell the contacts of the window, written by the caller in the
+ * money transaction with the debit (a crash just past the commit loses none of them).
+ */
+export async function oldContactNotices(deps: Deps, customer: CustomerRecord, withdrawal: Omit<WithdrawalRecord, 'seq'>): Promise<QueuedRow[]> {
   const contacts = await contactsOfWindow(deps, customer);
   const accountLast4 = last4(withdrawal.bankAccount.accountNumber);
   const params = { amount: withdrawal.amount.toLocaleString('ja-JP'), last4: accountLast4, status: '保留中 pending（24時間 / 24 hours）' };
   const text = `【${deps.firmName}】出金 ${formatYen(withdrawal.amount)}（口座末尾 ${accountLast4}）を受け付けました。連絡先の変更直後のため24時間保留します。お心当たりがない場合は至急当社へご連絡ください。`;
-  await tell(deps, contacts, { kind: 'withdrawal_requested', params }, text);
+  return noticesForContacts(deps, contacts, { kind: 'withdrawal_requested', params }, text);
 }
 
 /**

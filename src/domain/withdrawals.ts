@@ -1,15 +1,14 @@
 import type { Deps } from './context.js';
 import { formatYen, hashContent } from './challenge-create.js';
-import { recordAudit } from './audit.js';
 import { newId } from './crypto.js';
 import { fail, isFailure, type Failure } from './errors.js';
 import { isAmount } from './ledger.js';
 import { replay, requestHash, type Created } from './ledger-keys.js';
 import type { ChallengeMatch, WithdrawalRecord } from './money-store.js';
-import { noticeFor, sendNotice } from './notices.js';
+import { noticeFor } from './notices.js';
 import { challengeOfSession, requireStepUp, scopeCoversOperations } from './step-up.js';
 import { checkTradingPassword } from './trading-password.js';
-import { contactsOfWindow, tellOldContacts } from './withdrawal-cooling-off.js';
+import { contactsOfWindow, oldContactNotices } from './withdrawal-cooling-off.js';
 import { policyDemandsStepUp, youngPasskeysOnly } from './phishing-resistance.js';
 import type { CustomerRecord, SessionRecord } from './types.js';
 import { last4 } from './phone.js';
@@ -100,7 +99,11 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: 
     claim: { customerId: customer.id, key: request.idempotencyKey, requestHash: hash, now },
     // Audit entry and notice commit with the debit (durable outbox): a crash just past the commit loses neither.
     audit: { customerId: customer.id, at: now, actor: 'customer', action: 'withdrawal_requested', detail: { id: withdrawal.id, amount: withdrawal.amount, status: view.status, bankAccountLast4: view.bankAccount.last4 } },
-    notices: [noticeFor(deps, customer, 'withdrawal_requested', { amount: request.amount.toLocaleString('ja-JP'), last4: view.bankAccount.last4, status: noticeStatus })],
+    // A held withdrawal also tells every contact of the cooling-off window, in the same transaction.
+    notices: [
+      noticeFor(deps, customer, 'withdrawal_requested', { amount: request.amount.toLocaleString('ja-JP'), last4: view.bankAccount.last4, status: noticeStatus }),
+      ...(withdrawal.heldUntil !== null ? await oldContactNotices(deps, customer, withdrawal) : []),
+    ],
     challenge,
     withdrawal,
     success: { status: 201, body: view },
@@ -115,13 +118,6 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: 
   if (result.status === 'refused') return fail('insufficient_cash');
 
   deps.events.withdrawal(view.status);
-  // The money has moved and the key holds the 201: a failure from here on is logged, never
-  // answered as a 5xx the contract would let the client take for "nothing happened".
-  try {
-    if (withdrawal.heldUntil !== null) await tellOldContacts(deps, customer, withdrawal);
-  } catch (error) {
-    deps.logger.error({ err: error, withdrawal: withdrawal.id }, 'withdrawal made, but its audit entry or notices failed');
-  }
   return { status: 201, body: view };
 }
 
@@ -141,19 +137,20 @@ export async function cancelWithdrawal(deps: Deps, customer: CustomerRecord, id:
   const password = await checkTradingPassword(deps, customer, request.tradingPassword);
   if (password !== true) return password;
   const now = deps.clock.now();
-  const result = await deps.store.money.cancelWithdrawal(customer.id, id, now);
+  const replaced = (await contactsOfWindow(deps, customer)).emails;
+  // The audit entry and the notices commit with the credit (durable outbox).
+  const result = await deps.store.money.cancelWithdrawal(customer.id, id, now, (cancelled) => {
+    const accountLast4 = last4(cancelled.bankAccount.accountNumber);
+    const params = { amount: cancelled.amount.toLocaleString('ja-JP'), last4: accountLast4 };
+    return {
+      audit: { customerId: customer.id, at: now, actor: 'customer', action: 'withdrawal_cancelled', detail: { id, amount: cancelled.amount, bankAccountLast4: accountLast4 } },
+      notices: [customer.email, ...replaced].map((to) => noticeFor(deps, to, 'withdrawal_cancelled', params)),
+    };
+  });
   if (result.status === 'not_found') return fail('not_found');
   const view = viewWithdrawal(result.record, now);
   if (result.status === 'not_held') return fail('withdrawal_not_cancellable', { withdrawal: view });
   if (result.status === 'already_cancelled') return view;
   deps.events.withdrawal('cancelled');
-  try {
-    await recordAudit(deps, customer.id, 'withdrawal_cancelled', { id, amount: result.record.amount, bankAccountLast4: view.bankAccount.last4 });
-    const params = { amount: result.record.amount.toLocaleString('ja-JP'), last4: view.bankAccount.last4 };
-    await sendNotice(deps, customer, 'withdrawal_cancelled', params);
-    for (const email of (await contactsOfWindow(deps, customer)).emails) await sendNotice(deps, email, 'withdrawal_cancelled', params);
-  } catch (error) {
-    deps.logger.error({ err: error, withdrawal: id }, 'withdrawal cancelled, but its audit entry or notices failed');
-  }
   return view;
 }

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { CancelResult, EntryKind, IdempotencyRecord, KeyClaim, LedgerEntry, MovementResult, OrderMovement, OrderRecord, StoredOutcome, WithdrawalMovement, WithdrawalRecord } from '../domain/money-store.js';
+import type { CancelReport, CancelResult, EntryKind, IdempotencyRecord, KeyClaim, LedgerEntry, MovementResult, OrderMovement, OrderRecord, StoredOutcome, WithdrawalMovement, WithdrawalRecord } from '../domain/money-store.js';
 import type { MoneyTables, WithdrawalsTable } from './money-schema.js';
 import type { Database } from './schema.js';
 import { consumeVerifiedChallenge } from './challenges-repo.js';
@@ -133,7 +133,7 @@ export function createMovements(db: Db) {
       });
     },
 
-    async cancelWithdrawal(customerId: string, id: string, now: number): Promise<CancelResult> {
+    async cancelWithdrawal(customerId: string, id: string, now: number, report?: (cancelled: WithdrawalRecord) => CancelReport): Promise<CancelResult> {
       return db.transaction().execute(async (trx) => {
         const won = await trx
           .updateTable('withdrawals')
@@ -148,7 +148,14 @@ export function createMovements(db: Db) {
           const amount = Number(won.amount);
           const balance = await credit(trx, customerId, amount);
           await appendEntry(trx, entryOf(customerId, 'withdrawal_cancelled', amount, balance, `cancel:${id}`, now));
-          return { status: 'cancelled', record: toWithdrawal(won) };
+          const record = toWithdrawal(won);
+          if (report) {
+            // Audit entry and notices commit with the credit; the audit head is the last lock taken.
+            const { audit, notices } = report(record);
+            await appendAuditEntry(trx, audit);
+            for (const notice of notices) await insertNotice(trx, notice);
+          }
+          return { status: 'cancelled', record };
         }
         const row = await trx.selectFrom('withdrawals').selectAll().where('id', '=', id).where('customerId', '=', customerId).executeTakeFirst();
         if (!row) return { status: 'not_found' };
@@ -186,6 +193,7 @@ export function createMovements(db: Db) {
         await appendEntry(trx, entryOf(o.customerId, o.side, o.side === 'buy' ? -o.amount : o.amount, balance, o.id, o.at));
         await trx.insertInto('orders').values(record).execute();
         await recordOutcome(trx, m.claim, m.success);
+        for (const notice of m.notices ?? []) await insertNotice(trx, notice);
         return { status: 'done', record };
       });
     },
