@@ -34,7 +34,7 @@ async function openAccount(extra: Record<string, unknown> = {}) {
 
 async function latestCode(phone: string, on: number): Promise<string> {
   const messages = (await new HttpClient(processes[on]!.url).get(`/api/dev/outbox?to=${encodeURIComponent(e164(phone))}`)).body as Array<{ body: string }>;
-  const match = messages[0]?.body.match(/(?:コード: |コードは、)([0-9、]+)/);
+  const match = messages.map((m) => m.body.match(/(?:コード: |コードは、)([0-9、]+)/)).find((m) => m !== null);
   if (!match) throw new Error(`no code for ${phone}`);
   return match[1]!.replace(/、/g, '');
 }
