@@ -31,6 +31,8 @@ export function pruneCutoffs(now: number, retention: RetentionOptions, policy: S
     sessionsCreatedBefore: now - policy.sessionAbsoluteMs,
     outboxBefore: now - retention.outboxDays * 24 * HOUR,
     throttleEventsBefore: now - retention.eventHours * HOUR,
+    // Told of withdrawals and new passkeys during the cooling-off window, and of nothing after it.
+    replacedContactsBefore: now - policy.coolingOffMs,
   };
 }
 

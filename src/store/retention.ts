@@ -15,9 +15,11 @@ export interface PruneCutoffs {
   sessionsCreatedBefore: number;
   outboxBefore: number;
   throttleEventsBefore: number;
+  /** Replaced e-mail addresses and phone numbers, kept only for the cooling-off window they are told in. */
+  replacedContactsBefore: number;
 }
 
-export type PruneCounts = Record<'challenges' | 'sessions' | 'outbox' | 'throttleEvents' | 'notices', number>;
+export type PruneCounts = Record<'challenges' | 'sessions' | 'outbox' | 'throttleEvents' | 'notices' | 'replacedContacts', number>;
 
 async function inBatches(deleteBatch: () => Promise<number>, batchSize: number, pauseMs: number): Promise<number> {
   let total = 0;
@@ -30,12 +32,17 @@ async function inBatches(deleteBatch: () => Promise<number>, batchSize: number, 
   }
 }
 
-/** throttle_events has no key column of its own: SQLite's rowid and PostgreSQL's ctid name a row. */
-async function deleteThrottleBatch(handle: DatabaseHandle, before: number, limit: number): Promise<number> {
+/**
+ * throttle_events and replaced_contacts have no key column of their own: SQLite's rowid and
+ * PostgreSQL's ctid name a row.
+ */
+async function deleteOldRowsBatch(handle: DatabaseHandle, table: 'throttle_events' | 'replaced_contacts', column: 'at' | 'replaced_at', before: number, limit: number): Promise<number> {
+  const t = sql.table(table);
+  const c = sql.ref(column);
   const query =
     handle.dialect === 'sqlite'
-      ? sql`delete from throttle_events where rowid in (select rowid from throttle_events where at < ${before} limit ${limit})`
-      : sql`delete from throttle_events where ctid = any(array(select ctid from throttle_events where at < ${before} limit ${limit}))`;
+      ? sql`delete from ${t} where rowid in (select rowid from ${t} where ${c} < ${before} limit ${limit})`
+      : sql`delete from ${t} where ctid = any(array(select ctid from ${t} where ${c} < ${before} limit ${limit}))`;
   const result = await query.execute(handle.db);
   return Number(result.numAffectedRows ?? 0);
 }
@@ -69,7 +76,8 @@ export async function pruneExpired(handle: DatabaseHandle, cutoffs: PruneCutoffs
     challenges: await inBatches(challenges, batchSize, pauseMs),
     sessions: await inBatches(sessions, batchSize, pauseMs),
     outbox: await inBatches(outbox, batchSize, pauseMs),
-    throttleEvents: await inBatches(() => deleteThrottleBatch(handle, cutoffs.throttleEventsBefore, batchSize), batchSize, pauseMs),
+    throttleEvents: await inBatches(() => deleteOldRowsBatch(handle, 'throttle_events', 'at', cutoffs.throttleEventsBefore, batchSize), batchSize, pauseMs),
     notices: await inBatches(notices, batchSize, pauseMs),
+    replacedContacts: await inBatches(() => deleteOldRowsBatch(handle, 'replaced_contacts', 'replaced_at', cutoffs.replacedContactsBefore, batchSize), batchSize, pauseMs),
   };
 }

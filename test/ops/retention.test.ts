@@ -66,7 +66,20 @@ describe('kabuto prune', () => {
     expect((await freshClient.get('/api/v1/me')).status).toBe(200);
     expect((await oldClient.get('/api/v1/me')).status).toBe(401);
     // A second run finds nothing more.
-    expect(await pruneExpired(server.kabuto.database, cutoffs)).toEqual({ challenges: 0, sessions: 0, outbox: 0, throttleEvents: 0, notices: 0 });
+    expect(await pruneExpired(server.kabuto.database, cutoffs)).toEqual({ challenges: 0, sessions: 0, outbox: 0, throttleEvents: 0, notices: 0, replacedContacts: 0 });
+  });
+
+  it('forgets replaced contacts once the cooling-off window they are told in has passed, and keeps the recent ones', async () => {
+    const customers = server.kabuto.deps.store.customers;
+    const customer = (await customers.findByLoginId((await createCustomer(server)).loginId))!;
+    const now = server.clock.now();
+    const policy = createPolicy();
+    await customers.recordReplacedContact(customer.id, { kind: 'email', value: 'old-before-window@example.jp', phoneType: null, replacedAt: now - policy.coolingOffMs - 60_000 });
+    await customers.recordReplacedContact(customer.id, { kind: 'phone', value: '+819011112222', phoneType: 'mobile', replacedAt: now - 60_000 });
+    const counts = await pruneExpired(server.kabuto.database, pruneCutoffs(now, DEFAULT_RETENTION, policy), { batchSize: 1, pauseMs: 0 });
+    expect(counts.replacedContacts).toBe(1);
+    const kept = await customers.replacedContactsSince(customer.id, 0);
+    expect(kept.map((c) => c.value)).toEqual(['+819011112222']);
   });
 
   it('refuses a retention shorter than the attempt limits look back (it would reset them)', () => {
