@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/domain/totp.js';
-import { createCustomer, e164, outbox, signedInWithSms } from '../support/flows.js';
+import { createCustomer, e164, latestCode, outbox, signedInWithSms } from '../support/flows.js';
 import { BANK, enrolTotp, newAuthenticator, registerPasskey } from '../factors/support/factor-flows.js';
 import { screenshot, startPortal, type Portal } from './support/portal.js';
 import { enterCodeFromSms, heading, sendCode, signInWithPassword } from './support/steps.js';
@@ -137,5 +137,70 @@ describe('the challenge screen with every factor', () => {
     } finally {
       await strict.close();
     }
+  });
+  it('in English, every state of the check passes axe-core at both widths (method first, others, SMS before and after 送信, wrong and expired codes, app, step-up)', async () => {
+    const { customer, client } = await signedInWithSms(portal.server, await createCustomer(portal.server, { cash: 500_000, bankAccount: BANK }), 'all');
+    const secret = await enrolTotp(portal.server, client, customer);
+    await registerPasskey(portal.server, client, customer, newAuthenticator(portal.server));
+    portal.server.clock.advance(30_000);
+    const masked = `***-****-${customer.phone!.slice(-4)}`;
+
+    const { page, problems } = await portal.open();
+    await page.goto('/login');
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByLabel('Login ID').fill(customer.loginId);
+    await page.getByLabel('Login password').fill(customer.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await heading(page, 'Sign-in check');
+    await heading(page, 'Verify with a passkey');
+    await screenshot(page, 'a11y-en-challenge-passkey-first');
+
+    await page.getByRole('button', { name: 'Verify another way' }).click();
+    await heading(page, 'Verify another way');
+    await screenshot(page, 'a11y-en-challenge-other-methods');
+
+    await page.getByRole('button', { name: `SMS (${masked})` }).click();
+    await heading(page, 'Verify by SMS');
+    expect(await page.getByText(`SMS to: ${masked}`).isVisible()).toBe(true);
+    await screenshot(page, 'a11y-en-challenge-sms-before-send');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const field = page.getByLabel('Code (6 digits)');
+    await field.waitFor();
+    await screenshot(page, 'a11y-en-challenge-sms-sent');
+    const code = await latestCode(portal.server, customer.phone!);
+    await field.fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'a11y-en-challenge-sms-wrong');
+    portal.server.clock.advance(5 * 60_000 + 1000);
+    await field.fill(code);
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await expect.poll(async () => page.getByRole('button', { name: 'Verify', exact: true }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Resend', exact: true }).getAttribute('class')).toBe('primary');
+    await screenshot(page, 'a11y-en-challenge-sms-expired');
+
+    await page.getByRole('button', { name: 'Verify another way' }).click();
+    await page.getByRole('button', { name: 'Authenticator app code' }).click();
+    await heading(page, 'Verify with an authenticator app');
+    await page.getByLabel('Authenticator app code (6 digits)').fill(totpCodeAt(secret, portal.server.clock.now()));
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await heading(page, 'My page');
+
+    // A step-up: 本人確認 in English, starting with the app used last.
+    await page.getByRole('link', { name: 'Withdrawal' }).click();
+    await heading(page, 'Withdrawal');
+    await page.getByLabel('Amount (yen)').fill('1000');
+    await page.getByLabel('Trading password').fill(customer.tradingPassword);
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await heading(page, 'Identity check');
+    await heading(page, 'Verify with an authenticator app');
+    await screenshot(page, 'a11y-en-step-up-app');
+    portal.server.clock.advance(30_000);
+    await page.getByLabel('Authenticator app code (6 digits)').fill(totpCodeAt(secret, portal.server.clock.now()));
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await heading(page, 'Verified');
+    await screenshot(page, 'a11y-en-step-up-verified');
+    expect(problems).toEqual([]);
   });
 });
