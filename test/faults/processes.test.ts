@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BANK, newKey } from '../money/money-support.js';
 import { freshProcessDatabase, type ProcessDatabase } from '../money/process-database.js';
@@ -35,8 +36,20 @@ describe('fault: kill -9 just past a withdrawal commit', () => {
     const customer = await createCustomer(first.asTestServer(), { cash: 1_000_000, bankAccount: BANK });
     const browser = first.client();
     expect((await signInWithPassword(browser, customer)).status).toBe(200);
-    // The sign-in notice has gone; then the mail server refuses connections: nothing can leave before the kill.
+    // The sign-in notice has gone and is marked sent (received is not enough: a link dropped before the
+    // server's 250 reaches Kabuto makes it send again, at least once by design); then the mail server
+    // refuses connections: nothing can leave before the kill.
     await expect.poll(() => smtp.to(customer.email).length, { timeout: 10_000, interval: 50 }).toBe(1);
+    const sentNotices = async () => {
+      const handle = database.open();
+      try {
+        const { rows } = await sql<{ n: number | string }>`select count(*) as n from notice_queue where status = 'sent'`.execute(handle.db);
+        return Number(rows[0]!.n);
+      } finally {
+        await handle.close();
+      }
+    };
+    await expect.poll(sentNotices, { timeout: 10_000, interval: 50 }).toBe(1);
     proxy.set('drop');
     const response = await browser.post('/api/v1/withdrawals', { amount: 123_456, tradingPassword: customer.tradingPassword, idempotencyKey: newKey('kill') });
     expect(response.status).toBe(201); // committed
