@@ -11,6 +11,13 @@ export async function reserve(deps: Deps, key: string, limit: number, windowMs: 
   return (await deps.store.reservations.reserve({ key, id, now, windowMs, limit })) ? id : undefined;
 }
 
+/** An event that limits nothing (an alert's count), to be given back like a place. */
+export async function record(deps: Deps, key: string, now = deps.clock.now()): Promise<string> {
+  const id = newId(deps.random, 12);
+  await deps.store.reservations.record({ key, id, now });
+  return id;
+}
+
 export async function release(deps: Deps, id: string | undefined): Promise<void> {
   if (id !== undefined) await deps.store.reservations.release(id);
 }

@@ -102,8 +102,8 @@ export interface SessionStore {
   deleteForCustomer(customerId: string, exceptId?: string): Promise<number>;
 }
 
+/** Counts of the events that reservations and records left (limits are taken through ReservationStore). */
 export interface ThrottleStore {
-  add(key: string, at: number): Promise<void>;
   count(key: string, since: number): Promise<number>;
 }
 
@@ -116,6 +116,11 @@ export interface ThrottleStore {
 export interface ReservationStore {
   /** Take one of `limit` places of `key` in the window ending now; false when all are taken. */
   reserve(r: { key: string; id: string; now: number; windowMs: number; limit: number }): Promise<boolean>;
+  /**
+   * An event that limits nothing (counted for alerts only): inserted without a count or a lock, so a
+   * system-wide key never serialises the requests that record it. Given back like a place.
+   */
+  record(r: { key: string; id: string; now: number }): Promise<void>;
   /** Give a place back. */
   release(id: string): Promise<void>;
 }

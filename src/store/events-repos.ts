@@ -5,9 +5,6 @@ import type { Database } from './schema.js';
 
 export function createThrottleRepo(db: Kysely<Database>): ThrottleStore {
   return {
-    async add(key, at) {
-      await db.insertInto('throttleEvents').values({ key, at }).execute();
-    },
     async count(key, since) {
       const row = await db
         .selectFrom('throttleEvents')

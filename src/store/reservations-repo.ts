@@ -30,6 +30,9 @@ export function createReservationRepo(db: Kysely<Database>, dialect: Dialect): R
         return insertIfRoom(trx, key, id, now, since, limit);
       });
     },
+    async record({ key, id, now }) {
+      await db.insertInto('throttleEvents').values({ key, at: now, id }).execute();
+    },
     async release(id) {
       await db.deleteFrom('throttleEvents').where('id', '=', id).execute();
     },
