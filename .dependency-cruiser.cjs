@@ -1,9 +1,36 @@
 // The layering, checked by `npm run lint` (npx depcruise src web/src --config .dependency-cruiser.cjs):
 //   src/http -> src/domain <- src/store, src/adapters; one composition root (src/kabuto.ts); web/ speaks HTTP only.
 // test/lint/layering.test.ts shows each rule failing on a deliberate violation.
+
+// The domain's rooms, lowest first: a room may import its own files and the rooms below it, never one
+// above (docs/architecture.md tells what each holds). A new room goes into this list in its place.
+const DOMAIN_ROOMS = ['kernel', 'sessions', 'factors', 'challenges', 'sign-in', 'money', 'settings', 'customers'];
+const upwardImports = DOMAIN_ROOMS.slice(0, -1).map((room, i) => ({
+  name: `domain-${room}-imports-no-room-above`,
+  comment: `src/domain/${room} may import only ${DOMAIN_ROOMS.slice(0, i + 1).join(', ')} (the rooms are ordered in .dependency-cruiser.cjs).`,
+  severity: 'error',
+  from: { path: `^src/domain/${room}/` },
+  to: { path: `^src/domain/(${DOMAIN_ROOMS.slice(i + 1).join('|')})/` },
+}));
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
+    ...upwardImports,
+    {
+      name: 'domain-files-live-in-rooms',
+      comment: 'Every domain file lives in one of the rooms (src/domain/<room>/), none loose at the top.',
+      severity: 'error',
+      from: {},
+      to: { path: '^src/domain/[^/]+\\.ts$' },
+    },
+    {
+      name: 'no-import-cycles',
+      comment: 'A cycle makes two modules one in all but name.',
+      severity: 'error',
+      from: { path: '^(src|web/src)/' },
+      to: { circular: true },
+    },
     {
       name: 'domain-is-plain-typescript',
       comment: 'The domain decides; it knows no web framework, database, driver, mailer or metrics library.',

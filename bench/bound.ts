@@ -1,5 +1,5 @@
 import { createArgon2Hasher } from '../src/adapters/argon2-hasher.js';
-import { deriveSecrets } from '../src/domain/crypto.js';
+import { deriveSecrets } from '../src/domain/kernel/crypto.js';
 
 /**
  * The bound: argon2id verifications per second through Kabuto's own hasher (its parameters, its

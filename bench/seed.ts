@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
 import { createArgon2Hasher } from '../src/adapters/argon2-hasher.js';
-import { createCustomer } from '../src/domain/customers.js';
-import { deriveSecrets } from '../src/domain/crypto.js';
-import { isFailure } from '../src/domain/errors.js';
-import type { PasswordHasher } from '../src/domain/ports.js';
-import { createSession } from '../src/domain/sessions.js';
+import { createCustomer } from '../src/domain/customers/customers.js';
+import { deriveSecrets } from '../src/domain/kernel/crypto.js';
+import { isFailure } from '../src/domain/kernel/errors.js';
+import type { PasswordHasher } from '../src/domain/kernel/ports.js';
+import { createSession } from '../src/domain/sessions/sessions.js';
 import { createKabuto } from '../src/kabuto.js';
 
 // The customers and sessions the bench needs, written straight into the database before the

@@ -1,65 +1,11 @@
-import { COMMAND_INPUTS, ConfigError, VARIABLES, type Variable } from './config-variables.js';
+import { COMMAND_INPUTS, ConfigError, VARIABLES, type Config, type Mode, type Variable } from './config-variables.js';
 
 // The one place process.env is read: validated once, frozen, passed down. What each variable means,
 // its default and its validation are declared in config-variables.ts.
 
 export { ConfigError };
 
-export type Mode = 'development' | 'production' | 'test';
-
-export interface Config {
-  readonly mode: Mode;
-  readonly host: string;
-  readonly port: number;
-  readonly databaseUrl: string;
-  readonly databasePoolSize: number;
-  /** PostgreSQL schema (search_path); undefined uses the server's default (public). */
-  readonly databaseSchema: string | undefined;
-  readonly adminToken: string | undefined;
-  readonly devOutbox: boolean;
-  readonly mfaRequired: boolean;
-  readonly phishingResistant: ReadonlySet<string>;
-  readonly newDeviceStepUp: boolean;
-  readonly publicOrigin: string | undefined;
-  /**
-   * Which proxies' X-Forwarded-For entries are believed (Fastify's trustProxy): false, a hop count
-   * (the last N entries), or the proxies' addresses and CIDR ranges.
-   */
-  readonly trustProxy: false | number | readonly string[];
-  /** Bearer token of GET /metrics; undefined: served openly outside production, off in production. */
-  readonly metricsToken: string | undefined;
-  /** Whether /docs and the OpenAPI document are served. */
-  readonly docs: boolean;
-  readonly secret: Buffer;
-  readonly firmName: string;
-  readonly seedDemo: boolean;
-  readonly logLevel: string;
-  readonly webRoot: string;
-  /** SMTP for notices (smtp:// or smtps://, credentials in the URL); unset: the dev outbox. */
-  readonly smtpUrl: string | undefined;
-  readonly mailFrom: string;
-  /** Twilio-compatible REST API for SMS and voice calls; unset account: the dev outbox. */
-  readonly smsApiUrl: string;
-  readonly smsAccountSid: string | undefined;
-  readonly smsAuthToken: string | undefined;
-  readonly smsFrom: string | undefined;
-  readonly voiceFrom: string | undefined;
-  readonly smsTimeoutMs: number;
-  /** SMTP connection, greeting and socket time-outs (one mail server that hangs never holds a sender). */
-  readonly smtpTimeoutMs: number;
-  /** The notice outbox's sender: poll interval, attempts before dead-letter, first retry delay. */
-  readonly noticePollMs: number;
-  readonly noticeMaxAttempts: number;
-  readonly noticeRetryMs: number;
-  /** PostgreSQL: connect (and pool wait) time-out, statement time-out. */
-  readonly databaseConnectTimeoutMs: number;
-  readonly databaseStatementTimeoutMs: number;
-  /** /readyz answers false past this. */
-  readonly readyTimeoutMs: number;
-  /** SIGTERM: keep serving (with /readyz false) this long, then drain; exit by the deadline whatever happens. */
-  readonly shutdownGraceMs: number;
-  readonly shutdownTimeoutMs: number;
-}
+export type { Config, Mode };
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

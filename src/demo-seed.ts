@@ -1,6 +1,6 @@
 import type { Kabuto } from './kabuto.js';
-import { createCustomer, type NewCustomer } from './domain/customers.js';
-import { isFailure } from './domain/errors.js';
+import { createCustomer, type NewCustomer } from './domain/customers/customers.js';
+import { isFailure } from './domain/kernel/errors.js';
 
 // Development mode only: customers a newcomer can sign in as at once, 2FA off so the seed's steps
 // (turn SMS on, sign out, sign in with a code) can be walked from the beginning.

@@ -6,17 +6,17 @@ import { createDevOutbox } from './adapters/dev-outbox.js';
 import { createMetrics, type Metrics } from './adapters/metrics.js';
 import { createHttpSmsProvider } from './adapters/http-sms-provider.js';
 import { createSmtpEmail } from './adapters/smtp-email.js';
-import type { Deps } from './domain/context.js';
-import { deriveSecrets } from './domain/crypto.js';
-import { isFailure } from './domain/errors.js';
-import { depositCash } from './domain/ledger.js';
-import { createPolicy, type SecurityPolicy } from './domain/policy.js';
-import type { Logger } from './domain/ports.js';
-import type { CustomerRecord } from './domain/types.js';
+import type { Deps } from './domain/kernel/context.js';
+import { deriveSecrets } from './domain/kernel/crypto.js';
+import { isFailure } from './domain/kernel/errors.js';
+import { depositCash } from './domain/money/ledger.js';
+import { createPolicy, type SecurityPolicy } from './domain/kernel/policy.js';
+import type { Logger } from './domain/kernel/ports.js';
+import type { CustomerRecord } from './domain/kernel/types.js';
 import { isPostgresUrl, MIGRATION_TIMEOUTS, migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
 import { createStore } from './store/index.js';
 import { Gauge } from 'prom-client';
-import { createNoticeDelivery, DEFAULT_DELIVERY, type NoticeDelivery } from './domain/notice-outbox.js';
+import { createNoticeDelivery, DEFAULT_DELIVERY, type NoticeDelivery } from './domain/kernel/notice-outbox.js';
 
 /** The composed application: configuration, database, domain dependencies. Tests build one each. */
 export interface Kabuto {

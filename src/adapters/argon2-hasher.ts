@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
-import { OverloadedError } from '../domain/errors.js';
-import type { PasswordHasher } from '../domain/ports.js';
+import { OverloadedError } from '../domain/kernel/errors.js';
+import type { PasswordHasher } from '../domain/kernel/ports.js';
 
 export interface HasherOptions {
   /** argon2 `secret`: the pepper, kept in configuration and never in the database. */

@@ -1,4 +1,4 @@
-import type { Clock } from '../domain/ports.js';
+import type { Clock } from '../domain/kernel/ports.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
 

@@ -1,6 +1,6 @@
-import type { EmailSender, RandomSource, SmsSender, VoiceSender, Clock } from '../domain/ports.js';
-import type { OutboxStore } from '../domain/store.js';
-import { sortableId } from '../domain/crypto.js';
+import type { EmailSender, RandomSource, SmsSender, VoiceSender, Clock } from '../domain/kernel/ports.js';
+import type { OutboxStore } from '../domain/kernel/store.js';
+import { sortableId } from '../domain/kernel/crypto.js';
 
 /**
  * Development senders: every SMS, call and e-mail is written to the database's outbox and served at

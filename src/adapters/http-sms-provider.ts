@@ -1,4 +1,4 @@
-import type { MessageRefusal, SmsSender, VoiceSender } from '../domain/ports.js';
+import type { MessageRefusal, SmsSender, VoiceSender } from '../domain/kernel/ports.js';
 
 export interface SmsProviderOptions {
   /** Base URL of a Twilio-compatible API, e.g. https://api.twilio.com. */

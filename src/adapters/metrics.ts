@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HasherStats } from './argon2-hasher.js';
-import type { DomainEvents } from '../domain/context.js';
-import type { DeliveryEvents } from '../domain/notice-outbox.js';
+import type { DomainEvents } from '../domain/kernel/context.js';
+import type { DeliveryEvents } from '../domain/kernel/notice-outbox.js';
 
 // Prometheus metrics, one Registry per Kabuto: tests build several apps in one process, and a global
 // registry would count their events together (or refuse the second registration).

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import type { RandomSource } from '../domain/ports.js';
+import type { RandomSource } from '../domain/kernel/ports.js';
 
 export const cryptoRandom: RandomSource = {
   bytes: (n) => randomBytes(n),

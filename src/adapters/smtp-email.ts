@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { EmailSender } from '../domain/ports.js';
+import type { EmailSender } from '../domain/kernel/ports.js';
 
 export interface SmtpOptions {
   /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465. */

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../store/database.js';
 import { verifyAuditChain } from '../store/audit-verify.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 const verify: Command = {
   summary: 'check the audit trail’s hash chain; name the first broken entry',

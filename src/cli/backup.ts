@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { loadConfig } from '../config.js';
 import { isPostgresUrl } from '../store/database.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 /**
  * A consistent copy of a live SQLite database, never a partial file under the final name:

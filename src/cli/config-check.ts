@@ -1,6 +1,6 @@
 import { describeUnknown, inspectConfig, unknownVariables, type Env, type VariableReport } from '../config.js';
 import { COMMAND_INPUTS, VARIABLES } from '../config-variables.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 function shown(report: VariableReport): string {
   if (report.status === 'wrong') return report.problem ?? '';

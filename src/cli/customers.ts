@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { createCustomer } from '../domain/customers.js';
-import { isFailure } from '../domain/errors.js';
+import { createCustomer } from '../domain/customers/customers.js';
+import { isFailure } from '../domain/kernel/errors.js';
 import { createKabuto } from '../kabuto.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 const create: Command = {
   summary: 'open a customer account (as the admin API does)',

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config.js';
 import { MIGRATION_TIMEOUTS, migrateToLatest, openDatabase } from '../store/database.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 const migrate: Command = {
   summary: 'apply pending database migrations (the server also does at start)',

@@ -9,11 +9,9 @@ import { commands as pruneCommands } from './prune.js';
 import { commands as backupCommands } from './backup.js';
 import { commands as noticeCommands } from './notices.js';
 
-export interface Command {
-  summary: string;
-  usage: string;
-  run(args: string[]): Promise<number>;
-}
+import type { Command } from './command.js';
+
+export type { Command };
 
 const serve: Command = {
   summary: 'run the server (API, portal, admin and dev endpoints as configured)',

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../store/database.js';
 import { createStore } from '../store/index.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 // The operator's view of the durable notice outbox (docs/operations.md, "Notice outbox").
 

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { createPolicy, type SecurityPolicy } from '../domain/policy.js';
+import { createPolicy, type SecurityPolicy } from '../domain/kernel/policy.js';
 import { openDatabase } from '../store/database.js';
 import { pruneExpired, type PruneCutoffs } from '../store/retention.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 const HOUR = 3_600_000;
 

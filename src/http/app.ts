@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import type { Config } from '../config.js';
 import type { Kabuto } from '../kabuto.js';
-import { fail } from '../domain/errors.js';
+import { fail } from '../domain/kernel/errors.js';
 import { registerErrorHandling } from './error-handling.js';
 import { registerRequestGuards } from './request-guards.js';
 import { registerCookieNames } from './device-cookie.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Client } from '../domain/sign-in.js';
+import type { Client } from '../domain/sign-in/sign-in.js';
 import { clientOf, isSecureRequest, SESSION_COOKIE } from './session.js';
 
 /** The long-lived device cookie: how a sign-in from a device never seen before is told apart. */

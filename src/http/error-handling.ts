@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { fail, OverloadedError, UnavailableError } from '../domain/errors.js';
+import { fail, OverloadedError, UnavailableError } from '../domain/kernel/errors.js';
 import { sendFailure } from './failures.js';
 
 function fieldOf(error: FastifyError): string | undefined {

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../domain/errors.js';
+import type { ErrorCode } from '../domain/kernel/errors.js';
 
 // The one table from public error code to HTTP status and human text (ja, en).
 

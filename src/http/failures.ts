@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorCode, Failure } from '../domain/errors.js';
+import type { ErrorCode, Failure } from '../domain/kernel/errors.js';
 import { ERROR_TABLE } from './error-table.js';
 
 export type Language = 'ja' | 'en';

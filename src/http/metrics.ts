@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../adapters/metrics.js';
 import type { Config } from '../config.js';
-import { constantTimeEqual } from '../domain/crypto.js';
-import { fail } from '../domain/errors.js';
+import { constantTimeEqual } from '../domain/kernel/crypto.js';
+import { fail } from '../domain/kernel/errors.js';
 import { sendFailure } from './failures.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import type { RelyingParty } from '../domain/passkey-ceremony.js';
+import type { RelyingParty } from '../domain/factors/passkey-ceremony.js';
 
 /**
  * Passkeys are bound to KABUTO_PUBLIC_ORIGIN's host. Without it (development) the request's Host is

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { fail } from '../domain/errors.js';
+import { fail } from '../domain/kernel/errors.js';
 import { sendFailure } from './failures.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../domain/context.js';
-import { fail } from '../domain/errors.js';
-import { resolveSession } from '../domain/sessions.js';
-import type { CustomerRecord, SessionRecord } from '../domain/types.js';
+import type { Deps } from '../domain/kernel/context.js';
+import { fail } from '../domain/kernel/errors.js';
+import { resolveSession } from '../domain/sessions/sessions.js';
+import type { CustomerRecord, SessionRecord } from '../domain/kernel/types.js';
 import { sendFailure } from './failures.js';
 
 export const SESSION_COOKIE = 'kabuto_session';

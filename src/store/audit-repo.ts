@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import { hashAuditEntry } from '../domain/audit-chain.js';
-import type { AuditStore } from '../domain/store.js';
-import type { AuditEntry } from '../domain/types.js';
+import { hashAuditEntry } from '../domain/kernel/audit-chain.js';
+import type { AuditStore } from '../domain/kernel/store.js';
+import type { AuditEntry } from '../domain/kernel/types.js';
 import type { AuditLogTable, Database } from './schema.js';
 
 function toEntry(row: Selectable<AuditLogTable>): AuditEntry {

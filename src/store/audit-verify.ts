@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { findBrokenLink, GENESIS_HASH } from '../domain/audit-chain.js';
+import { findBrokenLink, GENESIS_HASH } from '../domain/kernel/audit-chain.js';
 import { createAuditRepo } from './audit-repo.js';
 import type { Database } from './schema.js';
 

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ChallengeStore } from '../domain/store.js';
-import type { ChallengeRecord, ChallengeStatus, CodeChannel, Purpose } from '../domain/types.js';
+import type { ChallengeStore } from '../domain/kernel/store.js';
+import type { ChallengeRecord, ChallengeStatus, CodeChannel, Purpose } from '../domain/kernel/types.js';
 import type { ChallengesTable, Database } from './schema.js';
 
 function toRecord(row: Selectable<ChallengesTable>): ChallengeRecord {

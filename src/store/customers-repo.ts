@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { CustomerStore } from '../domain/store.js';
-import type { BankAccount, CustomerRecord, MfaMethod, MfaScope, PhoneType } from '../domain/types.js';
+import type { CustomerStore } from '../domain/kernel/store.js';
+import type { BankAccount, CustomerRecord, MfaMethod, MfaScope, PhoneType } from '../domain/kernel/types.js';
 import type { CustomersTable, Database } from './schema.js';
 
 function toRecord(row: Selectable<CustomersTable>): CustomerRecord {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
-import { UnavailableError } from '../domain/errors.js';
+import { UnavailableError } from '../domain/kernel/errors.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { LoginEventStore, OutboxStore, ThrottleStore } from '../domain/store.js';
-import type { LoginEvent, OutboxMessage } from '../domain/types.js';
+import type { LoginEventStore, OutboxStore, ThrottleStore } from '../domain/kernel/store.js';
+import type { LoginEvent, OutboxMessage } from '../domain/kernel/types.js';
 import type { Database } from './schema.js';
 
 export function createThrottleRepo(db: Kysely<Database>): ThrottleStore {

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { FactorStore, PasskeyRecord } from '../domain/factor-store.js';
+import type { FactorStore, PasskeyRecord } from '../domain/kernel/factor-store.js';
 import type { FactorTables, PasskeysTable } from './factors-schema.js';
 import type { Database } from './schema.js';
 import { inTransaction } from './transaction.js';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Store } from '../domain/store.js';
+import type { Store } from '../domain/kernel/store.js';
 import { createAuditRepo } from './audit-repo.js';
 import { createChallengeRepo } from './challenges-repo.js';
 import { createCustomerRepo } from './customers-repo.js';

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { CancelReport, CancelResult, EntryKind, IdempotencyRecord, KeyClaim, LedgerEntry, MovementResult, OrderMovement, OrderRecord, StoredOutcome, WithdrawalMovement, WithdrawalRecord } from '../domain/money-store.js';
+import type { CancelReport, CancelResult, EntryKind, IdempotencyRecord, KeyClaim, LedgerEntry, MovementResult, OrderMovement, OrderRecord, StoredOutcome, WithdrawalMovement, WithdrawalRecord } from '../domain/kernel/money-store.js';
 import type { MoneyTables, WithdrawalsTable } from './money-schema.js';
 import type { Database } from './schema.js';
 import { consumeVerifiedChallenge } from './challenges-repo.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { EntryKind, LedgerEntry, MoneyStore, OrderRecord, Side } from '../domain/money-store.js';
+import type { EntryKind, LedgerEntry, MoneyStore, OrderRecord, Side } from '../domain/kernel/money-store.js';
 import { createMovements, findKey, type Db } from './money-movements.js';
 import type { MoneyTables, OrdersTable } from './money-schema.js';
 import type { Database } from './schema.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { NewNotice, NoticeChannel, NoticeQueueStore, NoticeStatus, QueuedNotice } from '../domain/notice-outbox.js';
+import type { NewNotice, NoticeChannel, NoticeQueueStore, NoticeStatus, QueuedNotice } from '../domain/kernel/notice-outbox.js';
 import type { Dialect } from './database.js';
 import type { Database } from './schema.js';
 

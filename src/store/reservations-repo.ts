@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { ReservationStore } from '../domain/store.js';
+import type { ReservationStore } from '../domain/kernel/store.js';
 import type { Dialect } from './database.js';
 import type { Database } from './schema.js';
 

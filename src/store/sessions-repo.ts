@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SessionStore } from '../domain/store.js';
+import type { SessionStore } from '../domain/kernel/store.js';
 import type { Database } from './schema.js';
 import { inTransaction } from './transaction.js';
 

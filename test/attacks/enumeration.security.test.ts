@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createArgon2Hasher } from '../../src/adapters/argon2-hasher.js';
-import { deriveSecrets } from '../../src/domain/crypto.js';
-import type { PasswordHasher } from '../../src/domain/ports.js';
+import { deriveSecrets } from '../../src/domain/kernel/crypto.js';
+import type { PasswordHasher } from '../../src/domain/kernel/ports.js';
 import { startTestServer, TEST_SECRET, type TestServer } from '../support/harness.js';
 import { createCustomer } from '../support/flows.js';
 import type { HttpResponse } from '../support/http-client.js';

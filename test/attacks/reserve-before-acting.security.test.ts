@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PasswordHasher } from '../../src/domain/ports.js';
-import { OverloadedError } from '../../src/domain/errors.js';
+import type { PasswordHasher } from '../../src/domain/kernel/ports.js';
+import { OverloadedError } from '../../src/domain/kernel/errors.js';
 import { dialect, startTestServer, type TestServer } from '../support/harness.js';
 import { createCustomer, e164, outbox, signedInWithSms, signInWithPassword } from '../support/flows.js';
 import { startFakeProvider, type FakeProvider } from '../factors/support/fake-sms-provider.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { noEvents, type DomainEvents } from '../../src/domain/context.js';
+import { noEvents, type DomainEvents } from '../../src/domain/kernel/context.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
 import { createCustomer, outbox, signInWithPassword } from '../support/flows.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCodeAt } from '../../src/domain/totp.js';
+import { totpCodeAt } from '../../src/domain/factors/totp.js';
 import { createCustomer, e164, latestCode, outbox, signedInWithSms } from '../support/flows.js';
 import { BANK, enrolTotp, newAuthenticator, registerPasskey } from '../factors/support/factor-flows.js';
 import { screenshot, startPortal, type Portal } from './support/portal.js';

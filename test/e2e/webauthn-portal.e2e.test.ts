@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCodeAt } from '../../src/domain/totp.js';
+import { totpCodeAt } from '../../src/domain/factors/totp.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
 import { createCustomer } from '../support/flows.js';
 import { base32Decode } from '../factors/support/factor-flows.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
-import { renderNotice, type NoticeKind } from '../../src/domain/notices.js';
+import { renderNotice, type NoticeKind } from '../../src/domain/kernel/notices.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchTotpStep, totpCodeAt } from '../../src/domain/totp.js';
-import { decryptSecret, encryptSecret } from '../../src/domain/factor-encryption.js';
+import { matchTotpStep, totpCodeAt } from '../../src/domain/factors/totp.js';
+import { decryptSecret, encryptSecret } from '../../src/domain/factors/encryption.js';
 import { cryptoRandom } from '../../src/adapters/random.js';
 
 // RFC 6238 Appendix B: the seeds are the ASCII digits repeated to the hash's key length.

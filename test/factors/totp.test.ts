@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCodeAt } from '../../src/domain/totp.js';
+import { totpCodeAt } from '../../src/domain/factors/totp.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
 import { createCustomer, outbox, signInWithPassword, signedInWithSms } from '../support/flows.js';
 import { base32Decode, enrolTotp, setMfa, storedTotpSecret } from './support/factor-flows.js';

@@ -39,14 +39,16 @@ async function cruise(root: string): Promise<{ exitCode: number; rules: string[]
 }
 
 const CLEAN = {
-  'src/domain/rules.ts': "export const limit = 5;\n",
-  'src/http/routes.ts': "import Fastify from 'fastify';\nimport { limit } from '../domain/rules.js';\nexport const app = () => [Fastify, limit];\n",
-  'src/store/repo.ts': "import { Kysely } from 'kysely';\nimport { limit } from '../domain/rules.js';\nexport const repo = [Kysely, limit];\n",
+  'src/domain/kernel/rules.ts': "export const limit = 5;\n",
+  'src/domain/challenges/send.ts': "import { limit } from '../kernel/rules.js';\nexport const sends = limit;\n",
+  'src/domain/settings/phone.ts': "import { sends } from '../challenges/send.js';\nexport const phone = sends;\n",
+  'src/http/routes.ts': "import Fastify from 'fastify';\nimport { limit } from '../domain/kernel/rules.js';\nexport const app = () => [Fastify, limit];\n",
+  'src/store/repo.ts': "import { Kysely } from 'kysely';\nimport { limit } from '../domain/kernel/rules.js';\nexport const repo = [Kysely, limit];\n",
   'web/src/page.tsx': "export const page = () => fetch('/api/v1/me');\n",
 };
 
 describe('the layering rule (dependency-cruiser)', () => {
-  it('passes the allowed directions: http -> domain <- store', async () => {
+  it('passes the allowed directions: http -> domain <- store, and a domain room to the rooms below it', async () => {
     expect(await cruise(tree(CLEAN))).toEqual({ exitCode: 0, rules: [] });
   });
 
@@ -54,13 +56,27 @@ describe('the layering rule (dependency-cruiser)', () => {
     const result = await cruise(
       tree({
         ...CLEAN,
-        'src/domain/rules.ts': "import Fastify from 'fastify';\nimport { app } from '../http/routes.js';\nexport const limit = 5;\nexport const bad = [Fastify, app];\n",
+        'src/domain/kernel/rules.ts': "import Fastify from 'fastify';\nimport { app } from '../../http/routes.js';\nexport const limit = 5;\nexport const bad = [Fastify, app];\n",
         'src/store/repo.ts': "import { app } from '../http/routes.js';\nexport const repo = app;\n",
-        'web/src/page.tsx': "import { limit } from '../../src/domain/rules.js';\nexport const page = limit;\n",
+        'web/src/page.tsx': "import { limit } from '../../src/domain/kernel/rules.js';\nexport const page = limit;\n",
       }),
     );
     expect(result.exitCode).toBeGreaterThan(0);
-    expect(result.rules).toEqual(['domain-imports-no-outer-layer', 'domain-is-plain-typescript', 'portal-speaks-http-only', 'store-and-adapters-know-no-http']);
+    expect(result.rules).toEqual(['domain-imports-no-outer-layer', 'domain-is-plain-typescript', 'no-import-cycles', 'portal-speaks-http-only', 'store-and-adapters-know-no-http']);
+  });
+
+  it('fails a domain room importing a room above it, a loose domain file, and an import cycle', async () => {
+    const result = await cruise(
+      tree({
+        ...CLEAN,
+        // challenges sits above kernel and below settings: reaching up to settings is refused.
+        'src/domain/challenges/send.ts': "import { limit } from '../kernel/rules.js';\nimport { phone } from '../settings/phone.js';\nexport const sends = [limit, phone];\n",
+        'src/domain/loose.ts': "export const loose = 1;\n",
+        'src/http/other.ts': "import { loose } from '../domain/loose.js';\nexport const other = loose;\n",
+      }),
+    );
+    expect(result.exitCode).toBeGreaterThan(0);
+    expect(result.rules).toEqual(['domain-challenges-imports-no-room-above', 'domain-files-live-in-rooms', 'no-import-cycles']);
   });
 });
 

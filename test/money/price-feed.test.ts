@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/adapters/clock.js';
-import { createPriceFeed, INSTRUMENTS } from '../../src/domain/instruments.js';
+import { createPriceFeed, INSTRUMENTS } from '../../src/domain/money/instruments.js';
 
 describe('the simulated price feed', () => {
   const seed = Buffer.from('seed-for-tests');

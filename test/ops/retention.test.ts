@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETENTION, pruneCutoffs } from '../../src/cli/prune.js';
-import { createPolicy } from '../../src/domain/policy.js';
+import { createPolicy } from '../../src/domain/kernel/policy.js';
 import { pruneExpired } from '../../src/store/retention.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
 import { describeOn, type TestServer } from '../support/harness.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kabuto } from '../../kabuto.js';
-import { isFailure } from '../../domain/errors.js';
-import { depositCash, viewEntry } from '../../domain/ledger.js';
-import type { CustomerRecord } from '../../domain/types.js';
+import { isFailure } from '../../domain/kernel/errors.js';
+import { depositCash, viewEntry } from '../../domain/money/ledger.js';
+import type { CustomerRecord } from '../../domain/kernel/types.js';
 import { sendFailure } from '../failures.js';
 import { body, text } from '../schemas.js';
 import { amountSchema, validationFailure } from './money.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kabuto } from '../../kabuto.js';
-import { constantTimeEqual } from '../../domain/crypto.js';
-import { createCustomer, resetMfa, unlockCustomer, type NewCustomer } from '../../domain/customers.js';
-import { fail, isFailure } from '../../domain/errors.js';
+import { constantTimeEqual } from '../../domain/kernel/crypto.js';
+import { createCustomer, resetMfa, unlockCustomer, type NewCustomer } from '../../domain/customers/customers.js';
+import { fail, isFailure } from '../../domain/kernel/errors.js';
 import { sendFailure } from '../failures.js';
 import { adminDepositRoute } from './admin-deposits.js';
 import { bankAccount, body, pageLimit, pageQuery, secret, text } from '../schemas.js';

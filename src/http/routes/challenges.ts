@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kabuto } from '../../kabuto.js';
-import { sendChallengeCode } from '../../domain/challenge-send.js';
-import { verifyChallenge, type VerifyInput } from '../../domain/challenge-verify.js';
-import { viewCustomer } from '../../domain/customers.js';
-import { fail, isFailure } from '../../domain/errors.js';
-import { endSession, resolveSession, rotateSession } from '../../domain/sessions.js';
-import { completeSignIn } from '../../domain/sign-in.js';
+import { sendChallengeCode } from '../../domain/challenges/send.js';
+import { verifyChallenge, type VerifyInput } from '../../domain/challenges/verify.js';
+import { viewCustomer } from '../../domain/customers/customers.js';
+import { fail, isFailure } from '../../domain/kernel/errors.js';
+import { endSession, resolveSession, rotateSession } from '../../domain/sessions/sessions.js';
+import { completeSignIn } from '../../domain/sign-in/sign-in.js';
 import { sendFailure } from '../failures.js';
 import { body, enumOf, idParams } from '../schemas.js';
 import { SESSION_COOKIE, setSessionCookie } from '../session.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kabuto } from '../../kabuto.js';
-import { isFailure } from '../../domain/errors.js';
-import { parseDomesticPhone } from '../../domain/phone.js';
+import { isFailure } from '../../domain/kernel/errors.js';
+import { parseDomesticPhone } from '../../domain/kernel/phone-numbers.js';
 import { text } from '../schemas.js';
 
 /** `?to=` as typed: an e-mail, or a phone in any domestic form (a bare + decodes to a space in a query). */

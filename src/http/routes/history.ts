@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kabuto } from '../../kabuto.js';
 import { pageLimit, pageQuery } from '../schemas.js';
 import { requireCustomer } from '../session.js';
-import { signInSummary } from '../../domain/sign-in-summary.js';
+import { signInSummary } from '../../domain/sign-in/summary.js';
 
 /** ログイン履歴 and セキュリティ履歴: what a customer checks to notice foul play. Newest first. */
 export function historyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
@@ -16,7 +16,7 @@ export function historyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     return events.map((e) => ({ at: new Date(e.at).toISOString(), address: e.address, userAgent: e.userAgent, result: e.result }));
   });
 
-  // マイページ: the previous sign-in and the failures and locks since (src/domain/sign-in-summary.ts).
+  // マイページ: the previous sign-in and the failures and locks since (src/domain/sign-in/summary.ts).
   app.get('/api/v1/history/logins/summary', { preValidation }, async (request) => signInSummary(deps, request.customer!.id, request.session!.createdAt));
 
   app.get<{ Querystring: { limit?: string; before?: string } }>('/api/v1/history/security', { preValidation, schema: { querystring: pageQuery } }, async (request) => {

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kabuto } from '../../kabuto.js';
-import { isFailure } from '../../domain/errors.js';
-import { viewCustomer } from '../../domain/customers.js';
-import { endSession, resolveSession } from '../../domain/sessions.js';
-import { signIn } from '../../domain/sign-in.js';
+import { isFailure } from '../../domain/kernel/errors.js';
+import { viewCustomer } from '../../domain/customers/customers.js';
+import { endSession, resolveSession } from '../../domain/sessions/sessions.js';
+import { signIn } from '../../domain/sign-in/sign-in.js';
 import { sendFailure } from '../failures.js';
 import { body, secret, text } from '../schemas.js';
 import { clearSessionCookie, requireCustomer, SESSION_COOKIE, setSessionCookie } from '../session.js';

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kabuto } from '../../kabuto.js';
-import { viewCustomer } from '../../domain/customers.js';
-import { fail, isFailure } from '../../domain/errors.js';
-import { signInWithPasskey, startPasskeyLogin } from '../../domain/passkey-login.js';
-import { endSession, resolveSession } from '../../domain/sessions.js';
+import { viewCustomer } from '../../domain/customers/customers.js';
+import { fail, isFailure } from '../../domain/kernel/errors.js';
+import { signInWithPasskey, startPasskeyLogin } from '../../domain/sign-in/passkey-login.js';
+import { endSession, resolveSession } from '../../domain/sessions/sessions.js';
 import { clientWithDevice, setDeviceCookie } from '../device-cookie.js';
 import { sendFailure } from '../failures.js';
 import { relyingPartyOf } from '../relying-party.js';

@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kabuto } from '../../kabuto.js';
-import { viewCustomer } from '../../domain/customers.js';
-import { isFailure } from '../../domain/errors.js';
-import { changeMfaSettings, viewMfaSettings, type MfaChange } from '../../domain/settings-mfa.js';
-import { changePassword, type PasswordChange } from '../../domain/settings-passwords.js';
-import { changePhone, type PhoneChange } from '../../domain/settings-phone.js';
-import { changeProfile, type ProfileChange } from '../../domain/settings-profile.js';
-import type { CustomerRecord } from '../../domain/types.js';
+import { viewCustomer } from '../../domain/customers/customers.js';
+import { isFailure } from '../../domain/kernel/errors.js';
+import { changeMfaSettings, viewMfaSettings, type MfaChange } from '../../domain/settings/mfa.js';
+import { changePassword, type PasswordChange } from '../../domain/settings/passwords.js';
+import { changePhone, type PhoneChange } from '../../domain/settings/phone.js';
+import { changeProfile, type ProfileChange } from '../../domain/settings/profile.js';
+import type { CustomerRecord } from '../../domain/kernel/types.js';
 import { sendFailure } from '../failures.js';
 import { bankAccount, body, challengeId, enumOf, secret, text } from '../schemas.js';
 import { requireCustomer, setSessionCookie } from '../session.js';
-import { last4 } from '../../domain/phone.js';
+import { last4 } from '../../domain/kernel/phone-numbers.js';
 
 export function viewProfile(customer: CustomerRecord) {
   return {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 
-// The durable outbox of notices (src/domain/notice-outbox.ts): written in the transaction of the
+// The durable outbox of notices (src/domain/kernel/notice-outbox.ts): written in the transaction of the
 // change a notice reports, delivered by a sender loop in every instance. No one-time code is ever
 // stored here (codes are sent inside the request and kept only as an HMAC).
 

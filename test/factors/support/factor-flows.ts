@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { decryptSecret } from '../../../src/domain/factor-encryption.js';
-import { totpCodeAt } from '../../../src/domain/totp.js';
+import { decryptSecret } from '../../../src/domain/factors/encryption.js';
+import { totpCodeAt } from '../../../src/domain/factors/totp.js';
 import type { HttpClient } from '../../support/http-client.js';
 import type { TestServer } from '../../support/harness.js';
 import { passChallengeBySms, type TestCustomer } from '../../support/flows.js';

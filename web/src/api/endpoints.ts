@@ -1,5 +1,5 @@
 import { api } from './client';
-import type { Account, Challenge, CodeSent, Customer, CashEntry, Instrument, Order, LoginEvent, LoginResult, MfaSettings, Profile, SecurityEvent } from './types';
+import type { Account, Challenge, CodeSent, Customer, CashEntry, Instrument, Order, LoginEvent, LoginResult, MfaMethod, MfaScope, MfaSettings, Profile, SecurityEvent } from './types';
 
 // One function per endpoint of the v1 API the portal uses.
 
@@ -12,6 +12,8 @@ export const verifyCode = (challenge: Challenge, channel: 'sms' | 'voice', code:
   api.post<{ status: 'verified' } | { status: 'signed_in'; customer: Customer }>(`/api/v1/challenges/${encodeURIComponent(challenge.id)}/verify`, { method: channel, code });
 
 export const fetchMfaSettings = () => api.get<MfaSettings>('/api/v1/settings/mfa');
+export const putMfaSettings = (method: MfaMethod, scope: MfaScope, tradingPassword: string, challengeId?: string) =>
+  api.put<MfaSettings>('/api/v1/settings/mfa', { method, scope, tradingPassword, ...(challengeId ? { challengeId } : {}) });
 export const fetchProfile = () => api.get<Profile>('/api/v1/settings/profile');
 export const fetchAccount = () => api.get<Account>('/api/v1/account');
 export const fetchInstruments = () => api.get<Instrument[]>('/api/v1/instruments');

@@ -10,7 +10,7 @@ import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
 import { Link } from '../router';
 import { useSession } from '../session';
-import { putMfaSettings } from './MfaSettingsPage';
+import { putMfaSettings } from '../api/endpoints';
 
 export function MfaForm({ settings, onChanged }: { settings: MfaSettings; onChanged(next: MfaSettings): void }) {
   const t = useTexts();

@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { api } from '../api/client';
 import { fetchMfaSettings } from '../api/endpoints';
-import type { MfaMethod, MfaScope, MfaSettings } from '../api/types';
+import type { MfaSettings } from '../api/types';
 import { Alert } from '../components/Alert';
 import { NextStep } from '../components/NextStep';
 import { PageTitle } from '../components/PageTitle';
@@ -35,6 +34,3 @@ export function MfaSettingsPage() {
   );
 }
 
-export function putMfaSettings(method: MfaMethod, scope: MfaScope, tradingPassword: string, challengeId?: string) {
-  return api.put<MfaSettings>('/api/v1/settings/mfa', { method, scope, tradingPassword, ...(challengeId ? { challengeId } : {}) });
-}

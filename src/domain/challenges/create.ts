@@ -1,0 +1,117 @@
+import type { Deps } from '../kernel/context.js';
+import { canonicalJson, hmacHex, newId } from '../kernel/crypto.js';
+import { last4 } from '../kernel/phone-numbers.js';
+import { extraFactorsOf, summariseFactors, type ExtraFactor } from '../factors/summary.js';
+import { phishingResistanceRequired } from '../factors/phishing-resistance.js';
+import type { ChallengeRecord, CustomerRecord, PhoneType, Purpose } from '../kernel/types.js';
+
+export type ChallengeMethod =
+  | { type: 'sms'; phoneLast4: string }
+  | { type: 'voice'; phoneLast4: string }
+  | { type: 'totp' }
+  | { type: 'passkey' }
+  | { type: 'recovery_code' };
+
+/** The challenge as the API shows it (docs/api.md `Challenge`). */
+export interface ChallengeView {
+  id: string;
+  purpose: Purpose;
+  summary: string;
+  expiresAt: string;
+  methods: ChallengeMethod[];
+}
+
+/** Binds a challenge to an operation's content; keyed, so content holding secrets leaks nothing. */
+export function hashContent(deps: Deps, purpose: Purpose, content: unknown): string {
+  return hmacHex(deps.secrets.codeKey, `content:${purpose}:${canonicalJson(content)}`);
+}
+
+export interface NewChallenge {
+  customer: CustomerRecord;
+  purpose: Purpose;
+  content: unknown;
+  summary: string;
+  /** Codes go here instead of the registered phone (a new number being proved). */
+  target?: { phone: string; type: PhoneType };
+  /** `codesOnly`: the challenge proves the phone itself (turning SMS on), so no other factor will do. */
+  data?: Record<string, unknown> & { codesOnly?: boolean };
+}
+
+export async function createChallenge(deps: Deps, input: NewChallenge): Promise<ChallengeRecord> {
+  const now = deps.clock.now();
+  const phone = input.target?.phone ?? input.customer.phone;
+  const phoneType = input.target?.type ?? input.customer.phoneType;
+  // Factors and the phishing-resistance decision are fixed at creation, like the phone: verification
+  // checks what was offered, whatever is enrolled or removed meanwhile.
+  const summary = await summariseFactors(deps, input.customer.id);
+  const factors = input.target || input.data?.codesOnly ? [] : extraFactorsOf(summary);
+  const phishingResistant = phishingResistanceRequired(deps.policy, input.purpose, input.content, summary.trustedPasskeys);
+  const challenge: ChallengeRecord = {
+    id: newId(deps.random, 18),
+    customerId: input.customer.id,
+    purpose: input.purpose,
+    contentHash: hashContent(deps, input.purpose, input.content),
+    summary: input.summary,
+    // The phone and its type are fixed at creation: a number changed meanwhile cannot redirect codes.
+    data: { ...input.data, phoneType, factors, ...(phishingResistant ? { phishingResistant } : {}) },
+    status: 'pending',
+    attempts: 0,
+    codeHash: null,
+    codeExpiresAt: null,
+    codeChannel: null,
+    sends: 0,
+    lastSentAt: null,
+    targetPhone: phone,
+    createdAt: now,
+    expiresAt: now + deps.policy.challengeTtlMs,
+    verifiedAt: null,
+    usedAt: null,
+  };
+  await deps.store.challenges.insert(challenge);
+  return challenge;
+}
+
+/** Code methods a challenge offers: SMS to a mobile, a voice call to a landline. */
+export function codeMethods(deps: Deps, challenge: ChallengeRecord): ChallengeMethod[] {
+  const phone = challenge.targetPhone;
+  if (!phone) return [];
+  const type = challenge.data.phoneType as PhoneType | undefined;
+  if (type === 'mobile') return [{ type: 'sms', phoneLast4: last4(phone) }];
+  if (type === 'landline' && deps.voice) return [{ type: 'voice', phoneLast4: last4(phone) }];
+  return [];
+}
+
+/** Codes to the phone, then the factors enrolled at creation; under the phishing-resistant policy, passkeys alone. */
+export function challengeMethods(deps: Deps, challenge: ChallengeRecord): ChallengeMethod[] {
+  const factors = (challenge.data.factors as ExtraFactor[] | undefined) ?? [];
+  if (challenge.data.phishingResistant) return factors.includes('passkey') ? [{ type: 'passkey' }] : [];
+  return [...codeMethods(deps, challenge), ...factors.map((type) => ({ type }))];
+}
+
+export function viewChallenge(deps: Deps, challenge: ChallengeRecord): ChallengeView {
+  return {
+    id: challenge.id,
+    purpose: challenge.purpose,
+    summary: challenge.summary,
+    expiresAt: new Date(challenge.expiresAt).toISOString(),
+    methods: challengeMethods(deps, challenge),
+  };
+}
+
+const SUMMARIES: Record<Purpose, string> = {
+  login: 'ログイン',
+  withdrawal: '出金',
+  registration_change: '登録情報の変更',
+  mfa_settings: '二要素認証の設定変更',
+  phone_change: '電話認証番号の変更',
+  password_change: 'パスワードの変更',
+  phone_verification: '電話認証番号の確認',
+};
+
+export function defaultSummary(purpose: Purpose): string {
+  return SUMMARIES[purpose];
+}
+
+export function formatYen(amount: number): string {
+  return `${amount.toLocaleString('ja-JP')}円`;
+}

@@ -1,0 +1,61 @@
+import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { Deps } from '../kernel/context.js';
+import { recordAudit } from '../kernel/audit.js';
+import { asTransports, challengeOfResponse, credentialIdOf, type RelyingParty } from './passkey-ceremony.js';
+import type { PasskeyRecord } from '../kernel/factor-store.js';
+
+export interface ExpectedAssertion {
+  /** The purpose the WebAuthn challenge was stored under (`login`, `challenge:<id>`). */
+  purpose: string;
+  /** Whose passkey it must be; null for a discoverable sign-in, where the passkey says whose it is. */
+  customerId: string | null;
+}
+
+/**
+ * One passkey assertion, verified as a straight list of guards; the reason comes back for the log,
+ * never for the client (who gets one answer for every failure). The challenge is consumed first,
+ * so an assertion is good once however many requests carry it.
+ */
+export async function verifyPasskeyAssertion(deps: Deps, rp: RelyingParty, response: unknown, expected: ExpectedAssertion): Promise<{ passkey: PasskeyRecord } | { refused: string }> {
+  const challenge = challengeOfResponse(response);
+  const credentialId = credentialIdOf(response);
+  if (!challenge || !credentialId) return { refused: 'malformed response' };
+  const now = deps.clock.now();
+  if (!(await deps.store.factors.consumeWebAuthnChallenge(challenge, expected.purpose, expected.customerId, now))) return { refused: 'unknown, used or expired challenge' };
+  const passkey = await deps.store.factors.findPasskey(credentialId);
+  if (!passkey) return { refused: 'unknown credential' };
+  if (expected.customerId !== null && passkey.customerId !== expected.customerId) return { refused: 'credential of another customer' };
+  const userHandle = (response as { response?: { userHandle?: unknown } }).response?.userHandle;
+  if (userHandle !== undefined && userHandle !== Buffer.from(passkey.customerId).toString('base64url')) return { refused: 'user handle does not match' };
+
+  let newCounter: number;
+  try {
+    const result = await verifyAuthenticationResponse({
+      response: response as AuthenticationResponseJSON,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      credential: { id: passkey.id, publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')), counter: passkey.counter, transports: asTransports(passkey.transports) },
+      requireUserVerification: true,
+    });
+    if (!result.verified) return { refused: 'signature not verified' };
+    newCounter = result.authenticationInfo.newCounter;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.slice(0, 200) : 'not verified';
+    if (/counter/i.test(reason)) await reportClonedPasskey(deps, passkey, reason);
+    return { refused: reason };
+  }
+  // Two uses racing with the same counter: only one may move it.
+  if (!(await deps.store.factors.updatePasskeyCounter(passkey.id, passkey.counter, newCounter, now))) return { refused: 'counter moved concurrently' };
+  return { passkey };
+}
+
+/**
+ * A signature counter that went backwards means two authenticators hold the same key: a clone.
+ * The assertion is refused, and the operator and the audit trail hear of it.
+ */
+async function reportClonedPasskey(deps: Deps, passkey: PasskeyRecord, reason: string): Promise<void> {
+  deps.logger.warn({ alert: 'passkey_counter_regression', customerId: passkey.customerId, passkey: passkey.id.slice(0, 16) }, reason);
+  deps.events.sendAlert('passkey_counter_regression');
+  await recordAudit(deps, passkey.customerId, 'passkey_counter_regression', { passkey: passkey.id.slice(0, 16), storedCounter: passkey.counter }, 'system');
+}

@@ -1,0 +1,37 @@
+import type { Deps } from '../kernel/context.js';
+import { passkeyMatureAt, policyGuardsFactors } from './phishing-resistance.js';
+
+/** Second factors beyond the phone that a challenge may offer. */
+export type ExtraFactor = 'totp' | 'passkey' | 'recovery_code';
+
+export interface FactorSummary {
+  totp: boolean;
+  passkeys: number;
+  /**
+   * Passkeys the phishing-resistant policy relies on: under it, only those past their 24-hour
+   * cooling-off (a passkey planted with relayed codes neither locks the customer out of signing in
+   * with their own factors nor guards the factor changes that remove it); without it, all.
+   */
+  trustedPasskeys: number;
+  recoveryCodes: { remaining: number; total: number };
+}
+
+export async function summariseFactors(deps: Deps, customerId: string): Promise<FactorSummary> {
+  const [totp, passkeys, recoveryCodes] = await Promise.all([
+    deps.store.factors.findTotp(customerId),
+    deps.store.factors.listPasskeys(customerId),
+    deps.store.factors.countRecoveryCodes(customerId),
+  ]);
+  const now = deps.clock.now();
+  const trusted = policyGuardsFactors(deps.policy) ? passkeys.filter((p) => passkeyMatureAt(deps.policy, p) <= now).length : passkeys.length;
+  return { totp: Boolean(totp?.secretEnc), passkeys: passkeys.length, trustedPasskeys: trusted, recoveryCodes };
+}
+
+/** The factors a new challenge offers besides codes to the phone (fixed at its creation). */
+export function extraFactorsOf(summary: FactorSummary): ExtraFactor[] {
+  const factors: ExtraFactor[] = [];
+  if (summary.totp) factors.push('totp');
+  if (summary.passkeys > 0) factors.push('passkey');
+  if (summary.recoveryCodes.remaining > 0) factors.push('recovery_code');
+  return factors;
+}

@@ -1,0 +1,26 @@
+import type { Deps } from '../kernel/context.js';
+import { findInstrument, INSTRUMENTS, type PriceFeed } from './instruments.js';
+import type { CustomerRecord } from '../kernel/types.js';
+
+/**
+ * The account a customer protects: cash available to trade or withdraw, cash held by the cooling-off
+ * (already out of `available`, still at the firm), and holdings at the current price.
+ */
+export async function viewAccount(deps: Deps, prices: PriceFeed, customer: CustomerRecord) {
+  const now = deps.clock.now();
+  const [available, pending, positions] = await Promise.all([
+    deps.store.money.available(customer.id),
+    deps.store.money.pendingWithdrawals(customer.id, now),
+    deps.store.money.holdings(customer.id),
+  ]);
+  const holdings = positions.map(({ symbol, quantity }) => {
+    const price = prices.price(symbol);
+    return { symbol, name: findInstrument(symbol)?.name ?? symbol, quantity, price, value: price * quantity };
+  });
+  const totalValue = available + pending + holdings.reduce((sum, h) => sum + h.value, 0);
+  return { cash: { available, pending }, holdings, totalValue };
+}
+
+export function viewInstruments(prices: PriceFeed) {
+  return INSTRUMENTS.map((i) => ({ symbol: i.symbol, name: i.name, price: prices.price(i.symbol) }));
+}

@@ -1,0 +1,69 @@
+import type { Deps } from '../kernel/context.js';
+import { constantTimeEqual, hmacHex, newId } from '../kernel/crypto.js';
+import { formatJst, queueNotice, withinTransaction } from '../kernel/notices.js';
+import type { CustomerRecord } from '../kernel/types.js';
+import { describeUserAgent } from './user-agent.js';
+
+// New-device sign-in (security.md: notices). A browser carries a long-lived device token (cookie)
+// that only the server issues: a random part and its MAC under the server's key, so a value the
+// client chose is never accepted or registered. The database keeps only the token's keyed hash per
+// customer. A sign-in with a token this customer never completed a sign-in with sends ログインのお知らせ.
+
+const RANDOM_PART = /^[A-Za-z0-9_-]{43}$/;
+const ISSUED = /^([A-Za-z0-9_-]{43})\.([0-9a-f]{32})$/;
+
+function deviceHash(deps: Deps, token: string): string {
+  return hmacHex(deps.secrets.codeKey, `device:${token}`);
+}
+
+function mac(deps: Deps, randomPart: string): string {
+  return hmacHex(deps.secrets.codeKey, `device-token:${randomPart}`).slice(0, 32);
+}
+
+function issueDeviceToken(deps: Deps): string {
+  const randomPart = newId(deps.random, 32);
+  return `${randomPart}.${mac(deps, randomPart)}`;
+}
+
+/** A token this server issued, or undefined (a forged, truncated or client-chosen one counts as none). */
+function issuedToken(deps: Deps, token: string | undefined): string | undefined {
+  const parts = token?.match(ISSUED);
+  return parts && constantTimeEqual(parts[2]!, mac(deps, parts[1]!)) ? token : undefined;
+}
+
+/**
+ * The client's token as far as it may name a device: one the server issued, or a token of the
+ * earlier unsigned form (still recognised where the customer registered it before, never registered anew).
+ */
+export function validDeviceToken(deps: Deps, token: string | undefined): string | undefined {
+  return issuedToken(deps, token) ?? (token !== undefined && RANDOM_PART.test(token) ? token : undefined);
+}
+
+/** A stable name for a device's token in counters (never the token itself). */
+export function deviceKey(deps: Deps, token: string | undefined): string | undefined {
+  const valid = validDeviceToken(deps, token);
+  return valid === undefined ? undefined : deviceHash(deps, valid);
+}
+
+export async function isKnownDevice(deps: Deps, customerId: string, token: string | undefined): Promise<boolean> {
+  const valid = validDeviceToken(deps, token);
+  return valid !== undefined && deps.store.factors.isKnownDevice(customerId, deviceHash(deps, valid));
+}
+
+/**
+ * After a completed sign-in: remember the device, and tell the customer when it is new. Returns the
+ * token the browser keeps (its own, or a fresh one).
+ */
+export async function recordDeviceSignIn(deps: Deps, customer: CustomerRecord, client: { address: string; userAgent: string; deviceToken?: string }): Promise<string> {
+  const known = await isKnownDevice(deps, customer.id, client.deviceToken);
+  // Kept: a token the server issued, or an earlier unsigned one this customer registered already.
+  // Anything else the client brought is replaced by a fresh token of ours: it is never registered.
+  const token = issuedToken(deps, client.deviceToken) ?? (known ? client.deviceToken! : issueDeviceToken(deps));
+  const now = deps.clock.now();
+  // The device and the sign-in notice commit together (durable outbox).
+  await withinTransaction(deps, async (deps) => {
+    await deps.store.factors.rememberDevice(customer.id, deviceHash(deps, token), now);
+    if (!known) await queueNotice(deps, customer, 'new_device_login', { at: formatJst(now), address: client.address, userAgent: describeUserAgent(client.userAgent) });
+  });
+  return token;
+}

@@ -1,0 +1,47 @@
+import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { Deps } from '../kernel/context.js';
+import { fail, type Failure } from '../kernel/errors.js';
+import { verifyPasskeyAssertion } from '../factors/passkey-assertion.js';
+import { WEBAUTHN_TIMEOUT_MS, type RelyingParty } from '../factors/passkey-ceremony.js';
+import { release, reserve } from '../kernel/reservations.js';
+import { completeSignIn, logEvent, type Client, type SignInResult } from './sign-in.js';
+
+/** パスキーでログイン, step 1: request options with no credential list (the passkey says whose it is). */
+export async function startPasskeyLogin(deps: Deps, rp: RelyingParty): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const options = await generateAuthenticationOptions({
+    rpID: rp.id,
+    challenge: new Uint8Array(deps.random.bytes(32)),
+    userVerification: 'required',
+    timeout: WEBAUTHN_TIMEOUT_MS,
+  });
+  const now = deps.clock.now();
+  await deps.store.factors.insertWebAuthnChallenge({ challenge: options.challenge, purpose: 'login', customerId: null, expiresAt: now + WEBAUTHN_TIMEOUT_MS }, now);
+  return options;
+}
+
+/**
+ * Step 2: a verified discoverable assertion with user verification is both factors at once (the
+ * device, and the PIN or biometric that unlocked it). Every refusal answers 401 invalid_credentials
+ * and counts against the address like a wrong password.
+ */
+export async function signInWithPasskey(deps: Deps, rp: RelyingParty, response: unknown, client: Client): Promise<SignInResult | Failure> {
+  const now = deps.clock.now();
+  const addressKey = `login-fail:addr:${client.address}`;
+  // Reserved before the assertion is checked (like a password guess), given back on success.
+  const addressPlace = await reserve(deps, addressKey, deps.policy.addressFailureLimit, deps.policy.addressWindowMs, now);
+  if (!addressPlace) {
+    deps.events.signIn('throttled');
+    return fail('too_many_attempts', { retryAfter: Math.ceil(deps.policy.addressWindowMs / 1000) });
+  }
+  const assertion = await verifyPasskeyAssertion(deps, rp, response, { purpose: 'login', customerId: null });
+  const customer = 'passkey' in assertion ? await deps.store.customers.findById(assertion.passkey.customerId) : undefined;
+  // A second factor locked by an operator stays locked, whichever factor knocks.
+  if (!customer || customer.factorLocked) {
+    await logEvent(deps, customer?.id ?? null, customer?.loginId ?? '', client, 'invalid_credentials');
+    deps.events.signIn('invalid_credentials');
+    deps.logger.info({ passkeyLogin: 'refused', reason: 'refused' in assertion ? assertion.refused : 'factor locked' }, 'passkey sign-in refused');
+    return fail('invalid_credentials');
+  }
+  await release(deps, addressPlace);
+  return completeSignIn(deps, customer, client);
+}

@@ -1,0 +1,24 @@
+import type { Deps } from '../kernel/context.js';
+import { extraFactorsOf, summariseFactors } from '../factors/summary.js';
+import { isKnownDevice } from '../sessions/new-device.js';
+import type { CustomerRecord } from '../kernel/types.js';
+
+/**
+ * Whether a right password still needs a second factor, and why. Besides the customer's 2FA and a
+ * mandatory policy: with the phishing-resistant policy on login, a customer who has a passkey must
+ * use it (a password alone would bypass it); with KABUTO_NEW_DEVICE_STEP_UP, an unknown device
+ * proves a factor even when the customer's own setting would not ask — if the customer has one.
+ */
+export async function secondFactorReason(deps: Deps, customer: CustomerRecord, deviceToken: string | undefined): Promise<string | undefined> {
+  if (customer.mfaMethod !== 'none') return 'mfa';
+  if (deps.policy.mfaRequired) return 'policy';
+  const needsPolicyCheck = deps.policy.phishingResistant.has('login') || deps.policy.newDeviceStepUp;
+  if (!needsPolicyCheck) return undefined;
+  const factors = await summariseFactors(deps, customer.id);
+  // Any passkey asks for a second factor; the challenge takes the passkey alone once one is past its
+  // cooling-off (challenge-create), the customer's other factors as well before.
+  if (deps.policy.phishingResistant.has('login') && factors.passkeys > 0) return 'phishing_resistant';
+  if (!deps.policy.newDeviceStepUp || (await isKnownDevice(deps, customer.id, deviceToken))) return undefined;
+  const phoneUsable = customer.phoneType === 'mobile' || (customer.phoneType === 'landline' && deps.voice !== null);
+  return phoneUsable || extraFactorsOf(factors).length > 0 ? 'new_device' : undefined;
+}

@@ -1,0 +1,185 @@
+import type { Deps } from '../kernel/context.js';
+import { createChallenge, defaultSummary, viewChallenge, type ChallengeView } from '../challenges/create.js';
+import { sortableId } from '../kernel/crypto.js';
+import { fail, type Failure } from '../kernel/errors.js';
+import { formatJst, queueNotice, withinTransaction } from '../kernel/notices.js';
+import { loginLockDuration } from '../kernel/policy.js';
+import { recordAudit } from '../kernel/audit.js';
+import { createSession } from '../sessions/sessions.js';
+import { deviceKey, isKnownDevice, recordDeviceSignIn } from '../sessions/new-device.js';
+import { secondFactorReason } from './second-factor.js';
+import { release, reserve } from '../kernel/reservations.js';
+import type { CustomerRecord, LoginEvent } from '../kernel/types.js';
+
+export interface Client {
+  address: string;
+  userAgent: string;
+  /** The browser's long-lived device cookie, when it has one (new-device notices). */
+  deviceToken?: string;
+}
+
+export type SignInResult =
+  | { status: 'signed_in'; customer: CustomerRecord; token: string; deviceToken: string }
+  | { status: 'second_factor_required'; challenge: ChallengeView };
+
+/**
+ * ログイン: login ID and password; then, with 2FA on (or required by policy), a login challenge.
+ *
+ * Reserve before you act: a place in the address throttle and a guess of the account's lock budget
+ * are taken before the password is hashed, so guesses in flight count like finished ones (24 wrong
+ * passwords and the right one sent at once: at most the lock threshold of them is judged). A right
+ * password gives its places back.
+ */
+export async function signIn(deps: Deps, input: { loginId: string; password: string }, client: Client): Promise<SignInResult | Failure> {
+  const now = deps.clock.now();
+  const addressKey = `login-fail:addr:${client.address}`;
+  const { addressFailureLimit, addressWindowMs } = deps.policy;
+  const addressPlace = await reserve(deps, addressKey, addressFailureLimit, addressWindowMs, now);
+  if (!addressPlace) {
+    deps.events.signIn('throttled');
+    return fail('too_many_attempts', { retryAfter: Math.ceil(addressWindowMs / 1000) });
+  }
+
+  const customer = await deps.store.customers.findByLoginId(input.loginId);
+  // Unknown ID and locked account spend the same work (the reservation's UPDATE, the hashing) as a
+  // wrong password and answer the same: an attacker learns nothing about which IDs exist or are locked.
+  const attempt = await reserveGuess(deps, customer, client, now);
+  // A hash that never ran (the hashing queue full: 503) judged nothing: every place goes back.
+  const giveBack = async () => {
+    await release(deps, addressPlace);
+    if (attempt?.kind === 'device') await release(deps, attempt.place);
+    if (attempt?.kind === 'account') await deps.store.customers.giveBackLoginAttempt(customer!.id);
+  };
+  if (!customer || !attempt) {
+    await judged(deps.hasher.verifyDummy(input.password), giveBack);
+    await failSignIn(deps, customer, input.loginId, client, customer ? 'locked' : 'invalid_credentials');
+    return fail('invalid_credentials');
+  }
+  if (!(await judged(deps.hasher.verify(customer.passwordHash, input.password), giveBack))) {
+    // The guess stays counted; the one that took the last place before the lock imposes it.
+    if (attempt.kind === 'account' && attempt.failedLogins >= deps.policy.loginLockThreshold) await lockAccount(deps, customer, attempt.lockCount, now);
+    await failSignIn(deps, customer, input.loginId, client, 'invalid_credentials');
+    return fail('invalid_credentials');
+  }
+
+  await release(deps, addressPlace);
+  if (attempt.kind === 'device') await release(deps, attempt.place);
+  await deps.store.customers.resetLoginFailures(customer.id);
+  if (deps.hasher.needsRehash(customer.passwordHash)) {
+    await deps.store.customers.update(customer.id, { passwordHash: await deps.hasher.hash(input.password), updatedAt: now });
+  }
+
+  const reason = await secondFactorReason(deps, customer, client.deviceToken);
+  if (reason) {
+    const challenge = await createChallenge(deps, {
+      customer,
+      purpose: 'login',
+      content: { loginId: customer.loginId },
+      summary: defaultSummary('login'),
+      // The credential version read with the password hash just checked: the session this challenge
+      // opens carries it, so a password change meanwhile leaves that session dead.
+      data: { address: client.address, userAgent: client.userAgent.slice(0, 256), reason, credentialVersion: customer.credentialVersion },
+    });
+    await logEvent(deps, customer.id, input.loginId, client, 'second_factor_required');
+    deps.events.signIn('second_factor_required');
+    return { status: 'second_factor_required', challenge: viewChallenge(deps, challenge) };
+  }
+  return completeSignIn(deps, customer, client);
+}
+
+type Guess = { kind: 'account'; failedLogins: number; lockCount: number } | { kind: 'device'; place: string };
+
+/**
+ * One guess of the password, reserved: from the account's budget (the lock threshold) while it is
+ * not locked. The lock stops guessing, but anyone who knows a login ID could keep its owner locked
+ * out by guessing on purpose: a browser the customer has completed a sign-in with (its device
+ * cookie) is not held by the lock (OWASP's device cookies) and has its own budget of wrong
+ * passwords (a stolen device cookie buys no more guesses). Undefined: locked for this client.
+ */
+async function reserveGuess(deps: Deps, customer: CustomerRecord | undefined, client: Client, now: number): Promise<Guess | undefined> {
+  const threshold = deps.policy.loginLockThreshold;
+  // An unknown ID runs the same UPDATE (matching no row): the same work whether the ID exists or not.
+  const taken = await deps.store.customers.reserveLoginAttempt(customer?.id ?? '', threshold, now);
+  if (taken) return { kind: 'account', ...taken };
+  // All guesses taken but no lock in force: they are in flight (or were cut off by a crash). The
+  // lock is imposed now: a right password among them still lifts it, and a count left behind by a
+  // crash can never hold the account shut without a lock that ends.
+  if (customer && (customer.lockedUntil === null || customer.lockedUntil <= now)) await lockAccount(deps, customer, customer.lockCount, now);
+  if (!customer || !(await isKnownDevice(deps, customer.id, client.deviceToken))) return undefined;
+  const place = await reserve(deps, deviceFailureKey(deps, customer, client)!, threshold, deps.policy.loginLockMaxMs, now);
+  return place ? { kind: 'device', place } : undefined;
+}
+
+/** The hash's answer; when it throws (the hashing queue is full), the places are given back first. */
+async function judged<T>(hashing: Promise<T>, giveBack: () => Promise<void>): Promise<T> {
+  try {
+    return await hashing;
+  } catch (error) {
+    await giveBack();
+    throw error;
+  }
+}
+
+function deviceFailureKey(deps: Deps, customer: CustomerRecord, client: Client): string | undefined {
+  const device = deviceKey(deps, client.deviceToken);
+  return device && `login-fail:device:${customer.id}:${device}`;
+}
+
+/**
+ * The last step of every successful sign-in: a fresh session (never one the client brought), on the
+ * credential version the first factor was checked against (a login challenge carries it).
+ */
+export async function completeSignIn(deps: Deps, customer: CustomerRecord, client: Client, credentialVersion = customer.credentialVersion): Promise<SignInResult> {
+  const { token } = await createSession(deps, { id: customer.id, credentialVersion }, client);
+  await logEvent(deps, customer.id, customer.loginId, client, 'signed_in');
+  deps.events.signIn('signed_in');
+  const deviceToken = await recordDeviceSignIn(deps, customer, client);
+  return { status: 'signed_in', customer, token, deviceToken };
+}
+
+export async function countWrongPassword(deps: Deps, customer: CustomerRecord, now: number): Promise<void> {
+  const { failedLogins, lockCount } = await deps.store.customers.countLoginFailure(customer.id);
+  if (failedLogins >= deps.policy.loginLockThreshold) await lockAccount(deps, customer, lockCount, now);
+}
+
+async function lockAccount(deps: Deps, customer: CustomerRecord, lockCount: number, now: number): Promise<void> {
+  const until = now + loginLockDuration(deps.policy, lockCount);
+  // The lock, its audit entry and the owner's notice commit together (durable outbox).
+  const locked = await withinTransaction(deps, async (deps) => {
+    if (!(await deps.store.customers.lockLogin(customer.id, deps.policy.loginLockThreshold, lockCount, until))) return false;
+    await recordAudit(deps, customer.id, 'login_locked', { until: new Date(until).toISOString() }, 'system');
+    await queueNotice(deps, customer, 'login_locked', { until: formatJst(until) });
+    return true;
+  });
+  if (!locked) return;
+  deps.events.lock('login');
+  deps.logger.warn({ alert: 'login_locked', customerId: customer.id }, 'sign-in locked after repeated wrong passwords');
+}
+
+async function failSignIn(
+  deps: Deps,
+  customer: CustomerRecord | undefined,
+  loginId: string,
+  client: Client,
+  result: LoginEvent['result'],
+): Promise<void> {
+  // The address's place stays taken (reserved before the hash).
+  // An unknown login ID is recorded without the ID: what an attacker types is not kept.
+  await logEvent(deps, customer?.id ?? null, customer ? loginId : '', client, result);
+  // The metric does not tell a lock from a wrong password: only real accounts lock, and the
+  // counter would tell which IDs exist (the login history keeps the difference for the owner).
+  deps.events.signIn(result === 'locked' ? 'invalid_credentials' : result);
+}
+
+export async function logEvent(deps: Deps, customerId: string | null, loginId: string, client: Client, result: LoginEvent['result']): Promise<void> {
+  const at = deps.clock.now();
+  await deps.store.loginEvents.add({
+    id: sortableId(at, deps.random),
+    customerId,
+    loginId: loginId.slice(0, 64),
+    at,
+    address: client.address,
+    userAgent: client.userAgent.slice(0, 256),
+    result,
+  });
+}
