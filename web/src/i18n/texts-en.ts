@@ -195,6 +195,7 @@ export const en: Texts = {
     title: 'Withdrawal',
     available: 'Available to withdraw',
     amount: 'Amount (yen)',
+    nextWithPasskey: 'Next (verify with a passkey)',
     to: 'To bank account',
     noBank: 'No bank account is registered.',
     noBankLead: 'No bank account is registered for withdrawals, so you cannot withdraw yet. Register one first (withdrawals are held for 24 hours after it).',

@@ -195,6 +195,7 @@ export const ja = {
     title: '出金',
     available: '出金可能額',
     amount: '出金額（円）',
+    nextWithPasskey: '次へ（パスキーで認証）',
     to: '出金先口座',
     noBank: '出金先口座が登録されていません。',
     noBankLead: '出金先口座が登録されていないため、出金できません。先に出金先口座をご登録ください（登録から24時間は出金を保留します）。',
