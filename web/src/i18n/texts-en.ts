@@ -45,7 +45,6 @@ export const en: Texts = {
     passkeyLead: 'Press "Verify with passkey" and confirm with your fingerprint, face or PIN on this device.',
     passkeyButton: 'Verify with passkey',
     passkeyOnly: 'Under our policy this can be verified with a passkey only (no SMS or app codes).',
-    passkeyCancelled: 'The passkey check was cancelled. Try again, or verify another way.',
     totpField: 'Authenticator app code (6 digits)',
     totpHint: 'Enter the 6 digits your authenticator app shows now.',
     recoveryField: 'Recovery code',
@@ -340,6 +339,8 @@ export const en: Texts = {
     tradingLocked: (minutes: number) => `Your trading password is locked. Try again in about ${minutes} min.`,
     tooManySignIns: (minutes: number) => `Too many attempts. Try again in about ${minutes} min.`,
     codeFormat: 'Enter the 6-digit code.',
+    passkeyCancelled: 'The passkey check was cancelled. Try again, or verify another way.',
+    passkeyCreationCancelled: 'Creating the passkey was cancelled.',
     weakPassword: {
       too_short: (min: number) => `The password is too short: use at least ${min} characters.`,
       too_long: () => 'The password is too long (128 characters at most).',

@@ -45,7 +45,6 @@ export const ja = {
     passkeyLead: '「パスキーで認証する」を押し、この端末の指紋・顔認証・PINで確認してください。',
     passkeyButton: 'パスキーで認証する',
     passkeyOnly: '当社の方針により、この操作はパスキーでのみ認証できます（SMSや認証アプリのコードは使えません）。',
-    passkeyCancelled: 'パスキーでの認証が取り消されました。もう一度お試しいただくか、別の方法で認証してください。',
     totpField: '認証アプリのコード（6桁）',
     totpHint: '認証アプリに表示されている6桁の数字を入力してください。',
     recoveryField: 'リカバリーコード',
@@ -340,6 +339,8 @@ export const ja = {
     tradingLocked: (minutes: number) => `取引パスワードがロックされています。約${minutes}分後に再度お試しください。`,
     tooManySignIns: (minutes: number) => `試行回数が上限に達しました。約${minutes}分後にやり直してください。`,
     codeFormat: '認証コードは6桁の数字で入力してください。',
+    passkeyCancelled: 'パスキーでの認証が取り消されました。もう一度お試しいただくか、別の方法で認証してください。',
+    passkeyCreationCancelled: 'パスキーの作成が取り消されました。',
     weakPassword: {
       too_short: (min: number) => `パスワードが短すぎます。${min}文字以上にしてください。`,
       too_long: () => 'パスワードが長すぎます（128文字まで）。',
