@@ -2,7 +2,7 @@
 // openapi.ts puts them on operations that declare no response schema of their own). They are not
 // given to the routes: a Fastify response schema also serialises, and would silently drop a field it
 // does not list. test/ops/portal-api-types.test.ts checks real answers against them, and the portal's
-// types (web/src/api/schema.d.ts, `npm run api-types`) are generated from them.
+// types (web/src/api/schema.ts, `npm run api-types`) are generated from them.
 
 type Schema = Record<string, unknown>;
 

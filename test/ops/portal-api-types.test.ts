@@ -11,14 +11,14 @@ import { BANK, newAuthenticator, withStepUp } from '../factors/support/factor-fl
 import { startTestServer, type TestServer } from '../support/harness.js';
 import type { HttpClient } from '../support/http-client.js';
 
-// The portal's API types (web/src/api/schema.d.ts) are generated from the server's OpenAPI document by
+// The portal's API types (web/src/api/schema.ts) are generated from the server's OpenAPI document by
 // `npm run api-types`; `npm run lint` runs the same script with --check. Here: the check passes on the
 // committed file and fails on a stale one, and the success answers the document describes (for the
 // types) are the answers the server really gives: every field present, none undocumented.
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = join(ROOT, 'scripts', 'api-types.mjs');
-const SCHEMA_FILE = join(ROOT, 'web', 'src', 'api', 'schema.d.ts');
+const SCHEMA_FILE = join(ROOT, 'web', 'src', 'api', 'schema.ts');
 
 async function check(file?: string): Promise<{ code: number; output: string }> {
   try {
@@ -32,10 +32,10 @@ async function check(file?: string): Promise<{ code: number; output: string }> {
 }
 
 describe('the check that the portal API types are current', () => {
-  it('passes on the committed web/src/api/schema.d.ts, fails on an altered copy and on a missing file, telling to run npm run api-types', async () => {
+  it('passes on the committed web/src/api/schema.ts, fails on an altered copy and on a missing file, telling to run npm run api-types', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kabuto-api-types-'));
     try {
-      const stale = join(dir, 'schema.d.ts');
+      const stale = join(dir, 'schema.ts');
       // A field the server no longer answers with: what a forgotten regeneration looks like.
       const committed = readFileSync(SCHEMA_FILE, 'utf8');
       expect(committed).toContain('passkeyOnly?:');

@@ -3,7 +3,7 @@ import type { operations } from './schema';
 import type { Account, CashEntry, Challenge, CodeSent, Customer, Instrument, LoginEvent, LoginResult, LoginSummary, MfaMethod, MfaScope, MfaSettings, Order, Profile, SecurityEvent, Verified, Withdrawal } from './types';
 
 // One function per endpoint of the v1 API the portal uses; every write the portal makes is here
-// (or in factors.ts), none in a page. Request bodies are the generated ones (schema.d.ts).
+// (or in factors.ts), none in a page. Request bodies are the generated ones (schema.ts).
 
 /** The JSON body an operation of the OpenAPI document takes. */
 export type RequestBody<Operation extends keyof operations> = operations[Operation] extends { requestBody: { content: { 'application/json': infer Body } } } ? Body : never;

@@ -1,7 +1,7 @@
 import type { components } from './schema';
 
 // The shapes of the API as the portal reads them: aliases into the types generated from the server's
-// OpenAPI document (schema.d.ts, `npm run api-types`; `npm run lint` fails when it is stale).
+// OpenAPI document (schema.ts, `npm run api-types`; `npm run lint` fails when it is stale).
 
 type Schemas = components['schemas'];
 
