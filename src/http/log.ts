@@ -1,4 +1,5 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
+import { pino } from 'pino';
 import type { Config } from '../config.js';
 import { requestIdMixin } from './request-log.js';
 
@@ -10,9 +11,7 @@ const SECRET_FIELDS = ['password', 'tradingPassword', 'currentPassword', 'newPas
 
 /**
  * Built once by the composition root (src/kabuto.ts); `stream` is where the lines go (stdout by default).
- * pino is Fastify's dependency, not one of ours (package.json), so Fastify makes it: an instance that is
- * never started lends its logger, which the app then logs through (`loggerInstance`). Were pino declared,
- * this would be `pino(options, stream)`.
+ * The app logs through it (`loggerInstance`): pino is the version Fastify itself uses.
  */
 export function createAppLogger(config: Pick<Config, 'logLevel'>, stream: NodeJS.WritableStream = process.stdout): AppLogger {
   const options = {
@@ -24,7 +23,6 @@ export function createAppLogger(config: Pick<Config, 'logLevel'>, stream: NodeJS
     },
     // Lines the domain writes while serving a request get its ID too (request-log.ts).
     mixin: requestIdMixin,
-    stream,
   };
-  return Fastify({ logger: options }).log;
+  return pino(options, stream);
 }
