@@ -1,9 +1,9 @@
 import type { Deps } from '../kernel/context.js';
 import { canonicalJson, hmacHex, newId } from '../kernel/crypto.js';
 import { last4 } from '../kernel/phone-numbers.js';
-import { extraFactorsOf, summariseFactors, type ExtraFactor } from '../factors/summary.js';
+import { extraFactorsOf, summariseFactors } from '../factors/summary.js';
 import { phishingResistanceRequired } from '../factors/phishing-resistance.js';
-import type { ChallengeRecord, CustomerRecord, PhoneType, Purpose } from '../kernel/types.js';
+import type { ChallengeData, ChallengeRecord, CustomerRecord, PhoneType, Purpose } from '../kernel/types.js';
 
 export type ChallengeMethod =
   | { type: 'sms'; phoneLast4: string }
@@ -33,8 +33,8 @@ export interface NewChallenge {
   summary: string;
   /** Codes go here instead of the registered phone (a new number being proved). */
   target?: { phone: string; type: PhoneType };
-  /** `codesOnly`: the challenge proves the phone itself (turning SMS on), so no other factor will do. */
-  data?: Record<string, unknown> & { codesOnly?: boolean };
+  /** What its purpose needs later (`codesOnly`, a login's client, a step-up's session lineage). */
+  data?: Omit<ChallengeData, 'phoneType' | 'factors' | 'phishingResistant'>;
 }
 
 export async function createChallenge(deps: Deps, input: NewChallenge): Promise<ChallengeRecord> {
@@ -75,7 +75,7 @@ export async function createChallenge(deps: Deps, input: NewChallenge): Promise<
 export function codeMethods(deps: Deps, challenge: ChallengeRecord): ChallengeMethod[] {
   const phone = challenge.targetPhone;
   if (!phone) return [];
-  const type = challenge.data.phoneType as PhoneType | undefined;
+  const type = challenge.data.phoneType;
   if (type === 'mobile') return [{ type: 'sms', phoneLast4: last4(phone) }];
   if (type === 'landline' && deps.voice) return [{ type: 'voice', phoneLast4: last4(phone) }];
   return [];
@@ -83,7 +83,7 @@ export function codeMethods(deps: Deps, challenge: ChallengeRecord): ChallengeMe
 
 /** Codes to the phone, then the factors enrolled at creation; under the phishing-resistant policy, passkeys alone. */
 export function challengeMethods(deps: Deps, challenge: ChallengeRecord): ChallengeMethod[] {
-  const factors = (challenge.data.factors as ExtraFactor[] | undefined) ?? [];
+  const factors = challenge.data.factors ?? [];
   if (challenge.data.phishingResistant) return factors.includes('passkey') ? [{ type: 'passkey' }] : [];
   return [...codeMethods(deps, challenge), ...factors.map((type) => ({ type }))];
 }

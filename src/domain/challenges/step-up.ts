@@ -14,7 +14,7 @@ export interface StepUpRequest {
   summary: string;
   challengeId: string | undefined;
   target?: NewChallenge['target'];
-  data?: Record<string, unknown>;
+  data?: NewChallenge['data'];
 }
 
 /**

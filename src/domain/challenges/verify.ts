@@ -5,7 +5,8 @@ import { fail, isFailure, type Failure } from '../kernel/errors.js';
 import { challengeMethods } from './create.js';
 import { queueNotice, withinTransaction } from '../kernel/notices.js';
 import { recordAudit } from '../kernel/audit.js';
-import type { ChallengeRecord, CustomerRecord } from '../kernel/types.js';
+import { loginDataOf, type ChallengeRecord, type CustomerRecord } from '../kernel/types.js';
+import { logEvent } from '../sessions/login-events.js';
 import { openChallenge, usableChallengeCustomer } from './access.js';
 import { verifyFactor } from '../factors/verify.js';
 import { release, reserve } from '../kernel/reservations.js';
@@ -62,7 +63,11 @@ export async function verifyChallenge(
     return guess;
   }
   const to = challenge.purpose === 'login' ? 'used' : 'verified';
-  const wrong = () => wrongCode(deps, challenge, guess.attempts, now);
+  const wrong = async () => {
+    const failure = await wrongCode(deps, challenge, guess.attempts, now);
+    await logSecondFactorFailure(deps, challenge, customer);
+    return failure;
+  };
   let recoveryCodesLeft: number | undefined;
   if (input.method === 'sms' || input.method === 'voice') {
     const result = await verifyCode(deps, challenge, input.method, input.code, now, to, wrong);
@@ -136,6 +141,17 @@ async function wrongCode(deps: Deps, challenge: ChallengeRecord, attempts: numbe
   await lockFactorIfAbused(deps, challenge.customerId, now);
   if (attempts >= max) return fail('too_many_attempts', { retryAfter: Math.max(1, Math.ceil((challenge.expiresAt - now) / 1000)) });
   return fail('invalid_code', { attemptsLeft: max - attempts });
+}
+
+/**
+ * A wrong answer to a login challenge is a failed sign-in: ログイン履歴 shows it (and マイページ counts
+ * it), from the client that passed the password (the challenge's id is its bearer).
+ */
+async function logSecondFactorFailure(deps: Deps, challenge: ChallengeRecord, customer: CustomerRecord): Promise<void> {
+  const signIn = loginDataOf(challenge);
+  if (!signIn) return;
+  await logEvent(deps, customer.id, customer.loginId, signIn, 'second_factor_failed');
+  deps.events.signIn('second_factor_failed');
 }
 
 /**

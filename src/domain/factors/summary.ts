@@ -1,8 +1,8 @@
 import type { Deps } from '../kernel/context.js';
 import { passkeyMatureAt, policyGuardsFactors } from './phishing-resistance.js';
+import type { ExtraFactor } from '../kernel/types.js';
 
-/** Second factors beyond the phone that a challenge may offer. */
-export type ExtraFactor = 'totp' | 'passkey' | 'recovery_code';
+export type { ExtraFactor };
 
 export interface FactorSummary {
   totp: boolean;

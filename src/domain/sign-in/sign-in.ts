@@ -1,6 +1,5 @@
 import type { Deps } from '../kernel/context.js';
 import { createChallenge, defaultSummary, viewChallenge, type ChallengeView } from '../challenges/create.js';
-import { sortableId } from '../kernel/crypto.js';
 import { fail, type Failure } from '../kernel/errors.js';
 import { formatJst, queueNotice, withinTransaction } from '../kernel/notices.js';
 import { loginLockDuration } from '../kernel/policy.js';
@@ -10,17 +9,19 @@ import { deviceKey, isKnownDevice, recordDeviceSignIn } from '../sessions/new-de
 import { secondFactorReason } from './second-factor.js';
 import { release, reserve } from '../kernel/reservations.js';
 import type { CustomerRecord, LoginEvent } from '../kernel/types.js';
+import { logEvent, type Client } from '../sessions/login-events.js';
 
-export interface Client {
-  address: string;
-  userAgent: string;
-  /** The browser's long-lived device cookie, when it has one (new-device notices). */
-  deviceToken?: string;
+export { logEvent, type Client };
+
+/** A session made: its secret token for the cookie, and the device cookie's token. */
+export interface SignedIn {
+  status: 'signed_in';
+  customer: CustomerRecord;
+  token: string;
+  deviceToken: string;
 }
 
-export type SignInResult =
-  | { status: 'signed_in'; customer: CustomerRecord; token: string; deviceToken: string }
-  | { status: 'second_factor_required'; challenge: ChallengeView };
+export type SignInResult = SignedIn | { status: 'second_factor_required'; challenge: ChallengeView };
 
 /**
  * ログイン: login ID and password; then, with 2FA on (or required by policy), a login challenge.
@@ -129,7 +130,7 @@ function deviceFailureKey(deps: Deps, customer: CustomerRecord, client: Client):
  * The last step of every successful sign-in: a fresh session (never one the client brought), on the
  * credential version the first factor was checked against (a login challenge carries it).
  */
-export async function completeSignIn(deps: Deps, customer: CustomerRecord, client: Client, credentialVersion = customer.credentialVersion): Promise<SignInResult> {
+export async function completeSignIn(deps: Deps, customer: CustomerRecord, client: Client, credentialVersion = customer.credentialVersion): Promise<SignedIn> {
   const { token } = await createSession(deps, { id: customer.id, credentialVersion }, client);
   await logEvent(deps, customer.id, customer.loginId, client, 'signed_in');
   deps.events.signIn('signed_in');
@@ -169,17 +170,4 @@ async function failSignIn(
   // The metric does not tell a lock from a wrong password: only real accounts lock, and the
   // counter would tell which IDs exist (the login history keeps the difference for the owner).
   deps.events.signIn(result === 'locked' ? 'invalid_credentials' : result);
-}
-
-export async function logEvent(deps: Deps, customerId: string | null, loginId: string, client: Client, result: LoginEvent['result']): Promise<void> {
-  const at = deps.clock.now();
-  await deps.store.loginEvents.add({
-    id: sortableId(at, deps.random),
-    customerId,
-    loginId: loginId.slice(0, 64),
-    at,
-    address: client.address,
-    userAgent: client.userAgent.slice(0, 256),
-    result,
-  });
 }

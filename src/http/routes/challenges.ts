@@ -61,11 +61,9 @@ export function challengeRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       // The session carries the credential version the password was checked against, not today's.
       const version = result.challenge.data.credentialVersion;
       if (typeof version !== 'number' || version < result.customer.credentialVersion) return sendFailure(request, reply, fail('challenge_expired'));
-      const signedIn = await completeSignIn(deps, result.customer, clientWithDevice(request), typeof version === 'number' ? version : -1);
-      if (signedIn.status === 'signed_in') {
-        setSessionCookie(request, reply, signedIn.token, config.publicOrigin);
-        setDeviceCookie(request, reply, signedIn.deviceToken, config.publicOrigin);
-      }
+      const signedIn = await completeSignIn(deps, result.customer, clientWithDevice(request), version);
+      setSessionCookie(request, reply, signedIn.token, config.publicOrigin);
+      setDeviceCookie(request, reply, signedIn.deviceToken, config.publicOrigin);
       return { status: 'signed_in', customer: viewCustomer(deps, result.customer), ...extra };
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kabuto } from '../../kabuto.js';
 import { viewCustomer } from '../../domain/customers/customers.js';
-import { fail, isFailure } from '../../domain/kernel/errors.js';
+import { isFailure } from '../../domain/kernel/errors.js';
 import { signInWithPasskey, startPasskeyLogin } from '../../domain/sign-in/passkey-login.js';
 import { endSession, resolveSession } from '../../domain/sessions/sessions.js';
 import { clientWithDevice, setDeviceCookie } from '../device-cookie.js';
@@ -22,7 +22,6 @@ export function passkeyLoginRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     async (request, reply) => {
       const result = await signInWithPasskey(deps, relyingPartyOf(request, config), request.body.response, clientWithDevice(request));
       if (isFailure(result)) return sendFailure(request, reply, result);
-      if (result.status !== 'signed_in') return sendFailure(request, reply, fail('invalid_credentials'));
       // Rotation: whatever session the client held before is ended, never promoted.
       const previous = await resolveSession(deps, request.cookies[SESSION_COOKIE]);
       if (previous) await endSession(deps, previous.id);
