@@ -64,6 +64,11 @@ export function fail(code: ErrorCode, fields: Record<string, unknown> = {}): Fai
   return { failure: true, code, fields };
 }
 
+/** A failure for a code read back as text (a stored refusal); undefined when no such code exists now. */
+export function failureOf(code: string, fields: Record<string, unknown> = {}): Failure | undefined {
+  return (ERROR_CODES as readonly string[]).includes(code) ? fail(code as ErrorCode, fields) : undefined;
+}
+
 export function isFailure(value: unknown): value is Failure {
   return typeof value === 'object' && value !== null && (value as Failure).failure === true;
 }

@@ -60,8 +60,12 @@ export type CancelResult =
   | { status: 'cancelled' | 'already_cancelled' | 'not_held'; record: WithdrawalRecord }
   | { status: 'not_found' };
 
-/** What a used key answers forever after: the first result, success or business failure. */
-export type StoredOutcome = { status: 201; body: unknown } | { status: 400; error: string; fields?: Record<string, unknown> };
+/**
+ * What a used key answers forever after: what happened the first time — the movement made (its view)
+ * or a business refusal (its public error code) — never an HTTP status: the HTTP layer picks that.
+ * The code is kept as text: a stored refusal outlives any renaming of the codes.
+ */
+export type StoredOutcome = { kind: 'done'; body: unknown } | { kind: 'refused'; code: string; fields?: Record<string, unknown> };
 
 export interface IdempotencyRecord {
   customerId: string;

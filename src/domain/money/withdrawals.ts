@@ -3,7 +3,7 @@ import { formatYen, hashContent } from '../challenges/create.js';
 import { newId } from '../kernel/crypto.js';
 import { fail, isFailure, type Failure } from '../kernel/errors.js';
 import { isAmount } from './ledger.js';
-import { replay, requestHash, type Created } from './ledger-keys.js';
+import { replay, requestHash, type MovementOutcome } from './ledger-keys.js';
 import type { ChallengeMatch, WithdrawalRecord } from '../kernel/money-store.js';
 import { noticeFor } from '../kernel/notices.js';
 import { challengeOfSession, requireStepUp, scopeCoversOperations } from '../challenges/step-up.js';
@@ -53,14 +53,14 @@ function heldUntil(deps: Deps, customer: CustomerRecord, now: number): number | 
  * the balance. The idempotency key is claimed in that transaction too: a request refused with 401,
  * 403 or 429 has not used it.
  */
-export async function requestWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest): Promise<Created<WithdrawalView> | Failure> {
+export async function requestWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest): Promise<MovementOutcome<WithdrawalView>> {
   const result = await attemptWithdrawal(deps, customer, session, request);
   // Operators watch refusals by code (metrics); a made withdrawal reports its own status below.
   if (isFailure(result)) deps.events.withdrawal(result.code);
   return result;
 }
 
-async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest): Promise<Created<WithdrawalView> | Failure> {
+async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest): Promise<MovementOutcome<WithdrawalView>> {
   if (!isAmount(request.amount)) return fail('invalid_amount');
   const bank = customer.bankAccount;
   if (!bank) return fail('no_bank_account');
@@ -69,7 +69,7 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: 
 
   const hash = requestHash(deps, 'withdrawal', { amount: request.amount });
   const previous = await deps.store.money.findKey(customer.id, request.idempotencyKey);
-  if (previous) return replay(previous, hash) as Created<WithdrawalView> | Failure;
+  if (previous) return replay<WithdrawalView>(previous, hash);
 
   // The destination is part of the approved content: a bank account changed after the code was
   // verified makes the challenge useless.
@@ -106,19 +106,19 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: 
     ],
     challenge,
     withdrawal,
-    success: { status: 201, body: view },
-    refusal: { status: 400, error: 'insufficient_cash' },
+    success: { kind: 'done', body: view },
+    refusal: { kind: 'refused', code: 'insufficient_cash' },
   });
   if (result.status === 'challenge_mismatch') {
     deps.events.stepUp('withdrawal', 'mismatch');
     return fail('challenge_mismatch');
   }
-  if (result.status === 'replay') return replay(result.previous, hash) as Created<WithdrawalView> | Failure;
+  if (result.status === 'replay') return replay<WithdrawalView>(result.previous, hash);
   if (challenge) deps.events.stepUp('withdrawal', 'passed');
   if (result.status === 'refused') return fail('insufficient_cash');
 
   deps.events.withdrawal(view.status);
-  return { status: 201, body: view };
+  return { kind: 'done', body: view };
 }
 
 export interface WithdrawalCancel {

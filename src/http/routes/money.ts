@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kabuto } from '../../kabuto.js';
 import { hmacHex } from '../../domain/kernel/crypto.js';
 import { fail, isFailure, type ErrorCode, type Failure } from '../../domain/kernel/errors.js';
@@ -8,6 +8,7 @@ import { MAX_AMOUNT, MAX_QUANTITY, viewEntry } from '../../domain/money/ledger.j
 import { placeOrder, viewOrder, type OrderRequest } from '../../domain/money/orders.js';
 import { cancelWithdrawal, requestWithdrawal, type WithdrawalCancel, type WithdrawalRequest } from '../../domain/money/withdrawals.js';
 import { sendFailure } from '../failures.js';
+import { answerMovement } from '../money-outcomes.js';
 import { body, challengeId, enumOf, idParams, pageLimit, pageQuery, secret, text } from '../schemas.js';
 import { requireCustomer } from '../session.js';
 
@@ -37,8 +38,6 @@ export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
   const preValidation = requireCustomer(deps);
   // Seeded from the master secret: every process of one installation quotes the same price.
   const prices = createPriceFeed({ clock: deps.clock, seed: Buffer.from(hmacHex(deps.secrets.codeKey, 'price-feed'), 'hex') });
-  const answer = (request: FastifyRequest, reply: FastifyReply, result: { status: 201; body: unknown } | Failure) =>
-    isFailure(result) ? sendFailure(request, reply, result) : reply.code(201).send(result.body);
 
   app.get('/api/v1/instruments', async () => viewInstruments(prices));
   app.get('/api/v1/account', { preValidation }, async (request) => viewAccount(deps, prices, request.customer!));
@@ -58,7 +57,7 @@ export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     async (request, reply) => {
       const invalid = validationFailure(request, { quantity: 'invalid_quantity' });
       if (invalid) return sendFailure(request, reply, invalid);
-      return answer(request, reply, await placeOrder(deps, prices, request.customer!, request.body));
+      return answerMovement(request, reply, await placeOrder(deps, prices, request.customer!, request.body));
     },
   );
 
@@ -77,7 +76,7 @@ export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     async (request, reply) => {
       const invalid = validationFailure(request, { amount: 'invalid_amount' });
       if (invalid) return sendFailure(request, reply, invalid);
-      return answer(request, reply, await requestWithdrawal(deps, request.customer!, request.session!, request.body));
+      return answerMovement(request, reply, await requestWithdrawal(deps, request.customer!, request.session!, request.body));
     },
   );
 
