@@ -3,23 +3,9 @@ import { canonicalJson, hmacHex, newId } from '../kernel/crypto.js';
 import { last4 } from '../kernel/phone-numbers.js';
 import { extraFactorsOf, summariseFactors } from '../factors/summary.js';
 import { phishingResistanceRequired } from '../factors/phishing-resistance.js';
-import type { ChallengeData, ChallengeRecord, CustomerRecord, PhoneType, Purpose } from '../kernel/types.js';
+import type { ChallengeData, ChallengeMethod, ChallengeRecord, ChallengeView, CustomerRecord, PhoneType, Purpose } from '../kernel/types.js';
 
-export type ChallengeMethod =
-  | { type: 'sms'; phoneLast4: string }
-  | { type: 'voice'; phoneLast4: string }
-  | { type: 'totp' }
-  | { type: 'passkey' }
-  | { type: 'recovery_code' };
-
-/** The challenge as the API shows it (docs/api.md `Challenge`). */
-export interface ChallengeView {
-  id: string;
-  purpose: Purpose;
-  summary: string;
-  expiresAt: string;
-  methods: ChallengeMethod[];
-}
+export type { ChallengeMethod, ChallengeView };
 
 /** Binds a challenge to an operation's content; keyed, so content holding secrets leaks nothing. */
 export function hashContent(deps: Deps, purpose: Purpose, content: unknown): string {

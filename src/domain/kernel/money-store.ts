@@ -46,6 +46,16 @@ export interface WithdrawalRecord {
   cancelledAt?: number | null;
 }
 
+/** A withdrawal as the API shows it (also in a 409 withdrawal_not_cancellable). */
+export interface WithdrawalView {
+  id: string;
+  amount: number;
+  status: 'pending' | 'completed' | 'cancelled';
+  heldUntil: string | null;
+  bankAccount: { last4: string };
+  requestedAt: string;
+}
+
 /**
  * `cancelled`: this call cancelled it and credited the cash back. `already_cancelled`: an earlier
  * call did (nothing moved now). `not_held`: it completed; nothing to cancel.

@@ -88,6 +88,22 @@ export interface ChallengeData {
   credentialVersion?: number;
 }
 
+export type ChallengeMethod =
+  | { type: 'sms'; phoneLast4: string }
+  | { type: 'voice'; phoneLast4: string }
+  | { type: 'totp' }
+  | { type: 'passkey' }
+  | { type: 'recovery_code' };
+
+/** The challenge as the API shows it (docs/api.md `Challenge`), also in a 403 step_up_required. */
+export interface ChallengeView {
+  id: string;
+  purpose: Purpose;
+  summary: string;
+  expiresAt: string;
+  methods: ChallengeMethod[];
+}
+
 /** What a login challenge carries from the password check (see `loginDataOf`). */
 export interface LoginChallengeData {
   address: string;

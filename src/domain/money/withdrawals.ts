@@ -4,7 +4,7 @@ import { newId } from '../kernel/crypto.js';
 import { fail, isFailure, type Failure } from '../kernel/errors.js';
 import { isAmount } from './ledger.js';
 import { replay, requestHash, type MovementOutcome } from './ledger-keys.js';
-import type { ChallengeMatch, WithdrawalRecord } from '../kernel/money-store.js';
+import type { ChallengeMatch, WithdrawalRecord, WithdrawalView } from '../kernel/money-store.js';
 import { noticeFor } from '../kernel/notices.js';
 import { challengeOfSession, requireStepUp, scopeCoversOperations } from '../challenges/step-up.js';
 import { checkTradingPassword } from '../factors/trading-password.js';
@@ -20,14 +20,7 @@ export interface WithdrawalRequest {
   challengeId?: string;
 }
 
-export interface WithdrawalView {
-  id: string;
-  amount: number;
-  status: 'pending' | 'completed' | 'cancelled';
-  heldUntil: string | null;
-  bankAccount: { last4: string };
-  requestedAt: string;
-}
+export type { WithdrawalView };
 
 export function viewWithdrawal(w: Omit<WithdrawalRecord, 'seq'>, now: number): WithdrawalView {
   const held = w.heldUntil !== null && w.heldUntil > now;

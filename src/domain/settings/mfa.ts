@@ -10,10 +10,8 @@ import type { CustomerRecord, MfaMethod, MfaScope, SessionRecord } from '../kern
 import { summariseFactors } from '../factors/summary.js';
 import { viewRecoveryCodes } from '../factors/recovery-codes.js';
 
-export interface Availability {
-  available: boolean;
-  reason?: string;
-}
+/** Whether a method can be chosen, and why not (`no_phone`, `landline`, `no_enrolment`...). */
+export type Availability = { available: true } | { available: false; reason: string };
 
 export interface MfaSettingsView {
   method: MfaMethod;
