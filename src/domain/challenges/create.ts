@@ -8,7 +8,7 @@ import type { ChallengeData, ChallengeMethod, ChallengeRecord, ChallengeView, Cu
 export type { ChallengeMethod, ChallengeView };
 
 /** Binds a challenge to an operation's content; keyed, so content holding secrets leaks nothing. */
-export function hashContent(deps: Deps, purpose: Purpose, content: unknown): string {
+export function hashContent(deps: Pick<Deps, 'secrets'>, purpose: Purpose, content: unknown): string {
   return hmacHex(deps.secrets.codeKey, `content:${purpose}:${canonicalJson(content)}`);
 }
 
@@ -23,7 +23,7 @@ export interface NewChallenge {
   data?: Omit<ChallengeData, 'phoneType' | 'factors' | 'phishingResistant'>;
 }
 
-export async function createChallenge(deps: Deps, input: NewChallenge): Promise<ChallengeRecord> {
+export async function createChallenge(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'secrets'>, input: NewChallenge): Promise<ChallengeRecord> {
   const now = deps.clock.now();
   const phone = input.target?.phone ?? input.customer.phone;
   const phoneType = input.target?.type ?? input.customer.phoneType;
@@ -58,7 +58,7 @@ export async function createChallenge(deps: Deps, input: NewChallenge): Promise<
 }
 
 /** Code methods a challenge offers: SMS to a mobile, a voice call to a landline. */
-export function codeMethods(deps: Deps, challenge: ChallengeRecord): ChallengeMethod[] {
+export function codeMethods(deps: Pick<Deps, 'voice'>, challenge: ChallengeRecord): ChallengeMethod[] {
   const phone = challenge.targetPhone;
   if (!phone) return [];
   const type = challenge.data.phoneType;
@@ -68,13 +68,13 @@ export function codeMethods(deps: Deps, challenge: ChallengeRecord): ChallengeMe
 }
 
 /** Codes to the phone, then the factors enrolled at creation; under the phishing-resistant policy, passkeys alone. */
-export function challengeMethods(deps: Deps, challenge: ChallengeRecord): ChallengeMethod[] {
+export function challengeMethods(deps: Pick<Deps, 'voice'>, challenge: ChallengeRecord): ChallengeMethod[] {
   const factors = challenge.data.factors ?? [];
   if (challenge.data.phishingResistant) return factors.includes('passkey') ? [{ type: 'passkey' }] : [];
   return [...codeMethods(deps, challenge), ...factors.map((type) => ({ type }))];
 }
 
-export function viewChallenge(deps: Deps, challenge: ChallengeRecord): ChallengeView {
+export function viewChallenge(deps: Pick<Deps, 'voice'>, challenge: ChallengeRecord): ChallengeView {
   return {
     id: challenge.id,
     purpose: challenge.purpose,

@@ -85,7 +85,7 @@ export async function verifyChallenge(
 }
 
 /** A refusal that judged no answer (an expired code, a challenge used meanwhile) gives the budget's place back. */
-async function notAGuess(deps: Deps, failure: Failure, place: string): Promise<Failure> {
+async function notAGuess(deps: Pick<Deps, 'store'>, failure: Failure, place: string): Promise<Failure> {
   if (failure.code !== 'invalid_code' && failure.code !== 'too_many_attempts') await release(deps, place);
   return failure;
 }
@@ -109,7 +109,7 @@ async function reserveGuess(deps: Deps, challenge: ChallengeRecord, now: number)
 }
 
 async function verifyCode(
-  deps: Deps,
+  deps: Pick<Deps, 'store' | 'secrets'>,
   challenge: ChallengeRecord,
   method: 'sms' | 'voice',
   rawCode: unknown,
@@ -135,7 +135,7 @@ async function verifyCode(
 }
 
 /** A wrong guess: its places stay taken; the challenge's last guess kills it. */
-async function wrongCode(deps: Deps, challenge: ChallengeRecord, attempts: number, now: number): Promise<Failure> {
+async function wrongCode(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'events' | 'firmName'>, challenge: ChallengeRecord, attempts: number, now: number): Promise<Failure> {
   const max = deps.policy.maxCodeAttempts;
   if (attempts >= max) await deps.store.challenges.kill(challenge.id);
   await lockFactorIfAbused(deps, challenge.customerId, now);
@@ -147,7 +147,7 @@ async function wrongCode(deps: Deps, challenge: ChallengeRecord, attempts: numbe
  * A wrong answer to a login challenge is a failed sign-in: ログイン履歴 shows it (and マイページ counts
  * it), from the client that passed the password (the challenge's id is its bearer).
  */
-async function logSecondFactorFailure(deps: Deps, challenge: ChallengeRecord, customer: CustomerRecord): Promise<void> {
+async function logSecondFactorFailure(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'events'>, challenge: ChallengeRecord, customer: CustomerRecord): Promise<void> {
   const signIn = loginDataOf(challenge);
   if (!signIn) return;
   await logEvent(deps, customer.id, customer.loginId, signIn, 'second_factor_failed');
@@ -158,7 +158,7 @@ async function logSecondFactorFailure(deps: Deps, challenge: ChallengeRecord, cu
  * New challenges and resends never reset the count: 10 dead challenges (or as many wrong codes as
  * they would hold) in 24 hours lock the second factor until an operator resets it.
  */
-async function lockFactorIfAbused(deps: Deps, customerId: string, now: number): Promise<void> {
+async function lockFactorIfAbused(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'events' | 'firmName'>, customerId: string, now: number): Promise<void> {
   const since = now - deps.policy.deadChallengeWindowMs;
   const limit = deps.policy.deadChallengesBeforeFactorLock;
   const [dead, wrong] = await Promise.all([

@@ -16,7 +16,7 @@ export interface ExpectedAssertion {
  * never for the client (who gets one answer for every failure). The challenge is consumed first,
  * so an assertion is good once however many requests carry it.
  */
-export async function verifyPasskeyAssertion(deps: Deps, rp: RelyingParty, response: unknown, expected: ExpectedAssertion): Promise<{ passkey: PasskeyRecord } | { refused: string }> {
+export async function verifyPasskeyAssertion(deps: Pick<Deps, 'store' | 'clock' | 'logger' | 'events'>, rp: RelyingParty, response: unknown, expected: ExpectedAssertion): Promise<{ passkey: PasskeyRecord } | { refused: string }> {
   const challenge = challengeOfResponse(response);
   const credentialId = credentialIdOf(response);
   if (!challenge || !credentialId) return { refused: 'malformed response' };
@@ -68,7 +68,7 @@ export function counterRegressed(stored: number, received: number): boolean {
  * A signature counter that went backwards means two authenticators hold the same key: a clone.
  * The assertion is refused, and the operator and the audit trail hear of it.
  */
-async function reportClonedPasskey(deps: Deps, passkey: PasskeyRecord, receivedCounter: number, reason: string): Promise<void> {
+async function reportClonedPasskey(deps: Pick<Deps, 'store' | 'clock' | 'logger' | 'events'>, passkey: PasskeyRecord, receivedCounter: number, reason: string): Promise<void> {
   deps.logger.warn({ alert: 'passkey_counter_regression', customerId: passkey.customerId, passkey: passkey.id.slice(0, 16) }, reason);
   deps.events.sendAlert('passkey_counter_regression');
   await recordAudit(deps, passkey.customerId, 'passkey_counter_regression', { passkey: passkey.id.slice(0, 16), storedCounter: passkey.counter, receivedCounter }, 'system');

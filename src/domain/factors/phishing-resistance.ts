@@ -69,7 +69,7 @@ export function needsMaturePasskey(policy: SecurityPolicy, operation: PhishingRe
  * of being issued a challenge nobody may pass: a passkey planted with relayed codes moves no money
  * before the customer's old contacts have heard of it and had a day to act.
  */
-export async function youngPasskeysOnly(deps: Deps, customerId: string): Promise<Failure | undefined> {
+export async function youngPasskeysOnly(deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customerId: string): Promise<Failure | undefined> {
   const passkeys = await deps.store.factors.listPasskeys(customerId);
   if (passkeys.length === 0) return undefined;
   const now = deps.clock.now();

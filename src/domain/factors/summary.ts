@@ -16,7 +16,7 @@ export interface FactorSummary {
   recoveryCodes: { remaining: number; total: number };
 }
 
-export async function summariseFactors(deps: Deps, customerId: string): Promise<FactorSummary> {
+export async function summariseFactors(deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customerId: string): Promise<FactorSummary> {
   const [totp, passkeys, recoveryCodes] = await Promise.all([
     deps.store.factors.findTotp(customerId),
     deps.store.factors.listPasskeys(customerId),

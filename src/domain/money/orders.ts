@@ -38,7 +38,7 @@ export type OrderView = ReturnType<typeof viewOrder>;
  * not a second factor: no code is asked for orders). Cash or shares are checked by the conditional
  * UPDATE that moves them, in one transaction with the ledger entry and the idempotency key.
  */
-export async function placeOrder(deps: Deps, prices: PriceFeed, customer: CustomerRecord, request: OrderRequest): Promise<MovementOutcome<OrderView>> {
+export async function placeOrder(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'hasher' | 'policy' | 'secrets' | 'events' | 'firmName'>, prices: PriceFeed, customer: CustomerRecord, request: OrderRequest): Promise<MovementOutcome<OrderView>> {
   if (!isQuantity(request.quantity)) return fail('invalid_quantity');
   const instrument = findInstrument(request.symbol);
   if (!instrument) return fail('unknown_symbol', { symbol: request.symbol });

@@ -35,7 +35,7 @@ export function viewWithdrawal(w: Omit<WithdrawalRecord, 'seq'>, now: number): W
 }
 
 /** Within 24 hours of a change of phone, e-mail or bank account, a withdrawal is held for 24 hours. */
-function heldUntil(deps: Deps, customer: CustomerRecord, now: number): number | null {
+function heldUntil(deps: Pick<Deps, 'policy'>, customer: CustomerRecord, now: number): number | null {
   const changed = customer.contactChangedAt;
   return changed !== null && now - changed < deps.policy.coolingOffMs ? now + deps.policy.coolingOffMs : null;
 }
@@ -126,7 +126,7 @@ export interface WithdrawalCancel {
  * a completed one answers 409 withdrawal_not_cancellable. Audited, and every contact of the
  * cooling-off window is told.
  */
-export async function cancelWithdrawal(deps: Deps, customer: CustomerRecord, id: string, request: WithdrawalCancel): Promise<WithdrawalView | Failure> {
+export async function cancelWithdrawal(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'hasher' | 'policy' | 'events' | 'firmName'>, customer: CustomerRecord, id: string, request: WithdrawalCancel): Promise<WithdrawalView | Failure> {
   const password = await checkTradingPassword(deps, customer, request.tradingPassword);
   if (password !== true) return password;
   const now = deps.clock.now();

@@ -121,7 +121,7 @@ async function judged<T>(hashing: Promise<T>, giveBack: () => Promise<void>): Pr
   }
 }
 
-function deviceFailureKey(deps: Deps, customer: CustomerRecord, client: Client): string | undefined {
+function deviceFailureKey(deps: Pick<Deps, 'secrets'>, customer: CustomerRecord, client: Client): string | undefined {
   const device = deviceKey(deps, client.deviceToken);
   return device && `login-fail:device:${customer.id}:${device}`;
 }
@@ -130,7 +130,7 @@ function deviceFailureKey(deps: Deps, customer: CustomerRecord, client: Client):
  * The last step of every successful sign-in: a fresh session (never one the client brought), on the
  * credential version the first factor was checked against (a login challenge carries it).
  */
-export async function completeSignIn(deps: Deps, customer: CustomerRecord, client: Client, credentialVersion = customer.credentialVersion): Promise<SignedIn> {
+export async function completeSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'events' | 'firmName'>, customer: CustomerRecord, client: Client, credentialVersion = customer.credentialVersion): Promise<SignedIn> {
   const { token } = await createSession(deps, { id: customer.id, credentialVersion }, client);
   await logEvent(deps, customer.id, customer.loginId, client, 'signed_in');
   deps.events.signIn('signed_in');
@@ -138,12 +138,12 @@ export async function completeSignIn(deps: Deps, customer: CustomerRecord, clien
   return { status: 'signed_in', customer, token, deviceToken };
 }
 
-export async function countWrongPassword(deps: Deps, customer: CustomerRecord, now: number): Promise<void> {
+export async function countWrongPassword(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'events' | 'firmName'>, customer: CustomerRecord, now: number): Promise<void> {
   const { failedLogins, lockCount } = await deps.store.customers.countLoginFailure(customer.id);
   if (failedLogins >= deps.policy.loginLockThreshold) await lockAccount(deps, customer, lockCount, now);
 }
 
-async function lockAccount(deps: Deps, customer: CustomerRecord, lockCount: number, now: number): Promise<void> {
+async function lockAccount(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'events' | 'firmName'>, customer: CustomerRecord, lockCount: number, now: number): Promise<void> {
   const until = now + loginLockDuration(deps.policy, lockCount);
   // The lock, its audit entry and the owner's notice commit together (durable outbox).
   const locked = await withinTransaction(deps, async (deps) => {
@@ -158,7 +158,7 @@ async function lockAccount(deps: Deps, customer: CustomerRecord, lockCount: numb
 }
 
 async function failSignIn(
-  deps: Deps,
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'events'>,
   customer: CustomerRecord | undefined,
   loginId: string,
   client: Client,
