@@ -147,11 +147,11 @@ async function wrongCode(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger
  * A wrong answer to a login challenge is a failed sign-in: ログイン履歴 shows it (and マイページ counts
  * it), from the client that passed the password (the challenge's id is its bearer).
  */
-async function logSecondFactorFailure(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'events'>, challenge: ChallengeRecord, customer: CustomerRecord): Promise<void> {
+async function logSecondFactorFailure(deps: Pick<Deps, 'store' | 'clock' | 'random'>, challenge: ChallengeRecord, customer: CustomerRecord): Promise<void> {
   const signIn = loginDataOf(challenge);
   if (!signIn) return;
+  // The operator already counts it (kabuto_verifications_total by result): the history is the customer's.
   await logEvent(deps, customer.id, customer.loginId, signIn, 'second_factor_failed');
-  deps.events.signIn('second_factor_failed');
 }
 
 /**
