@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import swagger from '@fastify/swagger';
 import { renderDocsPage, DOCS_CSS } from './docs-page.js';
+import { documentSuccess, RESPONSE_COMPONENTS } from './openapi-responses.js';
 
 // The OpenAPI 3.1 document is generated from the schemas the routes validate with: one source of
 // truth. @fastify/swagger collects routes as they are registered, so this runs before any route.
@@ -132,7 +133,7 @@ function completeOperation(method: string, path: string, op: Operation): void {
   if (challenge) answers['404'] = errorAnswer(404, ['challenge_not_found']);
   if (admin && path.includes('{loginId}')) answers['404'] = errorAnswer(404, ['not_found']);
   if (Object.keys(answers).length === 0) answers['4XX'] = errorAnswer(400, []);
-  op.responses = { ...answers, ...op.responses };
+  op.responses = { ...answers, ...documentSuccess(`${method.toUpperCase()} ${path}`, op.responses ?? {}) };
 }
 
 /** The finished document: every operation completed, shared components, servers, tags. */
@@ -147,7 +148,7 @@ export function completeDocument(document: Record<string, unknown>): Record<stri
     ...document,
     servers: [{ url: '/', description: 'The Kabuto server that serves this document' }],
     tags: [...TAGS.filter((t) => used.has(t.name)), ...[...used].filter((name) => !TAGS.some((t) => t.name === name)).map((name) => ({ name, description: name }))],
-    components: { ...components, schemas: { ...components.schemas, Error: { ...errorResponse, description: 'The shape of every error answer' } } },
+    components: { ...components, schemas: { ...components.schemas, ...RESPONSE_COMPONENTS, Error: { ...errorResponse, description: 'The shape of every error answer' } } },
   };
 }
 

@@ -126,8 +126,12 @@ describe('the challenge screen with every factor', () => {
       await heading(page, '出金');
       await page.getByLabel('出金額（円）').fill('1000');
       await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
-      // 2FA scope ログインのみ: the page expects no check, but the policy demands one for every withdrawal.
-      await page.getByRole('button', { name: '実行する', exact: true }).click();
+      // 2FA scope ログインのみ: no check of the customer's own, but the policy demands a passkey for every
+      // withdrawal, and the button says so (GET /api/v1/settings/mfa passkeyOnly), not 実行する.
+      const button = page.getByRole('button', { name: '次へ（パスキーで認証）', exact: true });
+      await button.waitFor();
+      expect(await page.getByRole('button', { name: '実行する', exact: true }).count()).toBe(0);
+      await button.click();
       await heading(page, '本人確認');
       await heading(page, 'パスキーで認証');
       expect(await page.getByText('当社の方針により、この操作はパスキーでのみ認証できます').isVisible()).toBe(true);

@@ -69,6 +69,35 @@ describe('portal: passkeys, authenticator app and recovery codes', () => {
     await heading(page, 'マイページ');
   });
 
+  it('a dismissed passkey dialog is said in words (web/src/i18n/error-text.ts), at registration and at sign-in', async () => {
+    const customer = await createCustomer(server);
+    const context = await browser.newContext({ baseURL: server.url.replace('127.0.0.1', 'localhost'), locale: 'ja-JP', viewport: { width: 1280, height: 800 } });
+    try {
+      // The customer closes the browser's passkey dialog: WebAuthn rejects with NotAllowedError.
+      await context.addInitScript(() => {
+        const dismissed = () => Promise.reject(new DOMException('The operation either timed out or was not allowed.', 'NotAllowedError'));
+        navigator.credentials.create = dismissed;
+        navigator.credentials.get = dismissed;
+      });
+      const dismissing = await context.newPage();
+      dismissing.setDefaultTimeout(10_000);
+      await signInWithPassword(dismissing, customer);
+      await heading(dismissing, 'マイページ');
+      await dismissing.goto('/settings/passkeys');
+      await heading(dismissing, 'パスキー');
+      await dismissing.getByLabel('取引パスワード').fill(customer.tradingPassword);
+      await dismissing.getByRole('button', { name: 'パスキーを登録' }).click();
+      await dismissing.getByRole('alert').filter({ hasText: 'パスキーの作成が取り消されました。' }).waitFor();
+      expect(await dismissing.getByText('The operation either timed out').count()).toBe(0);
+
+      await dismissing.getByRole('button', { name: 'ログアウト' }).click();
+      await dismissing.getByRole('button', { name: 'パスキーでログイン' }).click();
+      await dismissing.getByRole('alert').filter({ hasText: 'パスキーでの認証が取り消されました。' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   it('enrols an authenticator app from the QR screen and shows recovery codes once', async () => {
     const customer = await createCustomer(server);
     await page.context().clearCookies();

@@ -99,6 +99,43 @@ describe('money in the portal', () => {
     expect(problems).toEqual([]);
   });
 
+  it('an order goes with the trading password alone: the page offers no step-up path (the orders route refuses a challengeId)', async () => {
+    const { customer } = await signedInWithSms(portal.server, await createCustomer(portal.server, { cash: 5_000_000, bankAccount: BANK }), 'all');
+    const { page } = await portal.open();
+    await signInWithSms(portal.server, page, customer);
+    // What the route accepts: a challengeId is an unknown field (400), so a check on the order page could never be used.
+    const refused = await page.request.post('/api/v1/orders', {
+      headers: { 'content-type': 'application/json', origin: portal.server.url },
+      data: { symbol: '7203', side: 'buy', quantity: 1, tradingPassword: customer.tradingPassword, idempotencyKey: 'order-with-challenge', challengeId: 'abc' },
+    });
+    expect(refused.status()).toBe(400);
+    expect((await refused.json()).error).toBe('invalid_request');
+
+    // Should the server ever answer step_up_required, the page shows a refusal, not a challenge screen whose
+    // 実行する would repeat the order with a challengeId.
+    const bodies: string[] = [];
+    await page.route('**/api/v1/orders', async (route) => {
+      bodies.push(route.request().postData() ?? '');
+      const challenge = { id: 'c'.repeat(22), purpose: 'order', summary: '注文', expiresAt: new Date(Date.now() + 300_000).toISOString(), methods: [{ type: 'sms', phoneLast4: customer.phone!.slice(-4) }] };
+      await route.fulfill({
+        status: 403,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'step_up_required', message: 'この操作には追加の認証が必要です。', requestId: 'r', challenge }),
+      });
+    });
+    await page.getByRole('link', { name: '注文' }).click();
+    await heading(page, '注文');
+    await expect.poll(() => page.getByLabel('銘柄').locator('option').count()).toBeGreaterThan(0);
+    await page.getByLabel('数量（株）').fill('1');
+    await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
+    await page.getByRole('button', { name: '注文する' }).click();
+    await page.getByRole('alert').filter({ hasText: 'この操作には追加の認証が必要です。' }).waitFor();
+    expect(await page.getByRole('heading', { name: '本人確認' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: '実行する' }).count()).toBe(0);
+    expect(bodies).toHaveLength(1);
+    expect(JSON.parse(bodies[0]!)).not.toHaveProperty('challengeId');
+  });
+
   it('shows a wrong trading password in words, with the attempts left', async () => {
     const { customer } = await signedInWithSms(portal.server, await createCustomer(portal.server, { cash: 1_000, bankAccount: BANK }), 'all');
     const { page } = await portal.open();

@@ -17,6 +17,8 @@ export interface MfaSettingsView {
   method: MfaMethod;
   scope: MfaScope;
   requiredByPolicy: boolean;
+  /** Operations the phishing-resistant policy (KABUTO_PHISHING_RESISTANT) lets a passkey alone approve: the portal labels them. */
+  passkeyOnly: string[];
   available: { sms: Availability; totp: Availability; passkey: Availability };
   /** `low` at 3 or fewer left: the portal asks for a new set. */
   recoveryCodes: { remaining: number; total: number; low: boolean };
@@ -46,6 +48,7 @@ export async function viewMfaSettings(deps: Pick<Deps, 'store' | 'clock' | 'poli
     method: customer.mfaMethod,
     scope: customer.mfaScope,
     requiredByPolicy: deps.policy.mfaRequired,
+    passkeyOnly: [...deps.policy.phishingResistant].sort(),
     available: { sms: smsAvailability(customer), totp, passkey },
     recoveryCodes,
   };

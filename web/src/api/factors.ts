@@ -1,31 +1,13 @@
 import { startAuthentication, startRegistration, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { api } from './client';
-import type { Challenge, Customer } from './types';
+import { withChallengeId } from './endpoints';
+import type { Challenge, Customer, Passkey, RecoveryCodesState, TotpEnrolment, Verified } from './types';
 
 // The second-factor endpoints: passkeys, authenticator apps, recovery codes (api.md Settings, Sign-in).
 
-export interface Passkey {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  backedUp: boolean;
-}
+export type { Passkey, RecoveryCodesState, TotpEnrolment };
 
-export interface TotpEnrolment {
-  secret: string;
-  uri: string;
-  qrCode: string;
-}
-
-export interface RecoveryCodesState {
-  remaining: number;
-  total: number;
-  low: boolean;
-}
-
-type Verified = { status: 'verified'; recoveryCodesLeft?: number } | { status: 'signed_in'; customer: Customer; recoveryCodesLeft?: number };
-const withChallenge = (tradingPassword: string, challengeId?: string) => ({ tradingPassword, ...(challengeId ? { challengeId } : {}) });
+const withChallenge = (tradingPassword: string, challengeId?: string) => ({ tradingPassword, ...withChallengeId(challengeId) });
 
 export const fetchPasskeys = () => api.get<{ passkeys: Passkey[] }>('/api/v1/settings/passkeys');
 export const passkeyCreationOptions = (tradingPassword: string, challengeId?: string) =>

@@ -1,126 +1,33 @@
-// The shapes of docs/api.md, as the portal reads them.
+import type { components } from './schema';
 
-export type MfaMethod = 'none' | 'sms' | 'totp' | 'passkey';
-export type MfaScope = 'login' | 'all';
+// The shapes of the API as the portal reads them: aliases into the types generated from the server's
+// OpenAPI document (schema.ts, `npm run api-types`; `npm run lint` fails when it is stale).
 
-export interface Customer {
-  loginId: string;
-  name: string;
-  email: string;
-  phone: { last4: string; type: 'mobile' | 'landline'; verified: boolean } | null;
-  mfa: { method: MfaMethod; scope: MfaScope; requiredByPolicy: boolean };
-}
+type Schemas = components['schemas'];
 
-export type ChallengeMethod =
-  | { type: 'sms'; phoneLast4: string }
-  | { type: 'voice'; phoneLast4: string }
-  | { type: 'totp' }
-  | { type: 'passkey' }
-  | { type: 'recovery_code' };
-
-export interface Challenge {
-  id: string;
-  purpose: string;
-  summary: string;
-  expiresAt: string;
-  methods: ChallengeMethod[];
-}
-
-export interface CodeSent {
-  phoneLast4: string;
-  codeExpiresAt: string;
-  resendAfter: string;
-  resendAfterSeconds: number;
-}
-
-export type LoginResult = { status: 'signed_in'; customer: Customer } | { status: 'second_factor_required'; challenge: Challenge };
-
-export interface Availability {
-  available: boolean;
-  reason?: string;
-}
-
-export interface MfaSettings {
-  method: MfaMethod;
-  scope: MfaScope;
-  requiredByPolicy: boolean;
-  available: { sms: Availability; totp: Availability; passkey: Availability };
-}
-
-export interface BankAccount {
-  bankName: string;
-  branchName: string;
-  accountNumber: string;
-  holderName: string;
-  last4?: string;
-}
-
-export interface Profile {
-  name: string;
-  email: string;
-  address: string | null;
-  bankAccount: BankAccount | null;
-}
-
-export interface Holding {
-  symbol: string;
-  name: string;
-  quantity: number;
-  price: number;
-  value: number;
-}
-
-export interface Account {
-  cash: { available: number; pending: number };
-  holdings: Holding[];
-  totalValue: number;
-}
-
-export interface Instrument {
-  symbol: string;
-  name: string;
-  price: number;
-}
-
-export interface Withdrawal {
-  id: string;
-  amount: number;
-  status: string;
-  bankAccount: { last4: string };
-}
-
-export interface LoginEvent {
-  at: string;
-  address: string;
-  userAgent: string;
-  result: string;
-}
-
-export interface SecurityEvent {
-  id: number;
-  at: string;
-  action: string;
-  actor: string;
-  detail: unknown;
-}
-
-export interface CashEntry {
-  id: number;
-  at: string;
-  type: string;
-  amount: number;
-  balance: number;
-  reference: string | null;
-}
-
-export interface Order {
-  id: string;
-  symbol: string;
-  name: string;
-  side: 'buy' | 'sell';
-  quantity: number;
-  price: number;
-  amount: number;
-  status: string;
-  executedAt: string;
-}
+export type Customer = Schemas['Customer'];
+export type MfaMethod = Customer['mfa']['method'];
+export type MfaScope = Customer['mfa']['scope'];
+export type ChallengeMethod = Schemas['ChallengeMethod'];
+export type Challenge = Schemas['Challenge'];
+export type CodeSent = Schemas['CodeSent'];
+export type LoginResult = Schemas['LoginResult'];
+export type Verified = Schemas['Verified'];
+export type MfaSettings = Schemas['MfaSettings'];
+export type Availability = MfaSettings['available']['sms'];
+/** An operation only a passkey may approve under the installation's phishing-resistant policy. */
+export type PasskeyOnlyOperation = NonNullable<MfaSettings['passkeyOnly']>[number];
+export type BankAccount = Schemas['BankAccount'];
+export type Profile = Schemas['Profile'];
+export type Holding = Schemas['Holding'];
+export type Account = Schemas['Account'];
+export type Instrument = Schemas['Instrument'];
+export type Withdrawal = Schemas['Withdrawal'];
+export type Order = Schemas['Order'];
+export type LoginEvent = Schemas['LoginEvent'];
+export type LoginSummary = Schemas['LoginSummary'];
+export type SecurityEvent = Schemas['SecurityEvent'];
+export type CashEntry = Schemas['CashEntry'];
+export type Passkey = Schemas['Passkey'];
+export type TotpEnrolment = Schemas['TotpEnrolment'];
+export type RecoveryCodesState = Schemas['RecoveryCodesState'];

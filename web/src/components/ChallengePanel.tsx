@@ -66,7 +66,8 @@ export function ChallengePanel({ challenge, details, onVerified, onRestart }: Ch
             ? await verifyCode(challenge, method.type, code)
             : await verifyWithCode(challenge, method.type, code);
     } catch (failure) {
-      fail(failure instanceof Error && failure.name === 'NotAllowedError' ? new ApiError(0, 'passkey_cancelled', '', {}) : failure);
+      // A dismissed passkey dialog (NotAllowedError) is worded by errorText like any other failure.
+      fail(failure);
       return;
     }
     rememberMethod(method.type);

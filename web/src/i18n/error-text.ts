@@ -1,15 +1,29 @@
 import { ApiError } from '../api/client';
 import type { Texts } from './texts-ja';
 
-// API errors in words: our own texts for the codes a customer meets, the server's message otherwise,
-// never a raw code.
+// Every failure the portal shows, in words, here and nowhere else (test/ops/portal-error-texts.test.ts):
+// our own texts for the codes a customer meets, the server's message otherwise, never a raw code nor an
+// exception's own message.
+
+/** Where the failure is shown: the check (challenge screen) and the passkey creation word a few their own way. */
+export type ErrorPlace = 'form' | 'challenge' | 'passkey_creation';
+
+/** The browser's passkey dialog was dismissed (or timed out): WebAuthn's NotAllowedError. */
+function passkeyDismissed(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'NotAllowedError';
+}
 
 const minutes = (seconds: unknown) => Math.max(1, Math.ceil(Number(seconds ?? 60) / 60));
 
-export function errorText(t: Texts, error: unknown): string {
+export function errorText(t: Texts, error: unknown, place: ErrorPlace = 'form'): string {
+  if (passkeyDismissed(error)) return place === 'passkey_creation' ? t.errors.passkeyCreationCancelled : t.errors.passkeyCancelled;
   if (!(error instanceof ApiError)) return t.errors.generic;
   const { code, fields } = error;
+  // On the check, the last wrong code ends it: say that it cannot pass any more, not "n attempts left".
+  if (place === 'challenge' && (code === 'too_many_attempts' || (code === 'invalid_code' && Number(fields.attemptsLeft) <= 0))) return t.errors.deadChallenge;
   switch (code) {
+    case 'code_format':
+      return t.errors.codeFormat;
     case 'network_error':
       return t.errors.network;
     case 'invalid_code':

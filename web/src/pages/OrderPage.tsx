@@ -1,24 +1,23 @@
 import { useState, type FormEvent } from 'react';
 import { useDraft } from '../drafts';
-import { api } from '../api/client';
-import { fetchInstruments } from '../api/endpoints';
+import { fetchInstruments, placeOrder } from '../api/endpoints';
 import type { Order } from '../api/types';
 import { Alert } from '../components/Alert';
 import { Field } from '../components/Field';
 import { TradingPasswordField } from '../components/TradingPasswordField';
 import { PageTitle } from '../components/PageTitle';
-import { StepUpSection } from '../components/StepUpSection';
+import { BusyButton } from '../components/BusyButton';
 import { useLoad } from '../hooks/useLoad';
-import { useStepUp } from '../hooks/useStepUp';
 import { newIdempotencyKey } from '../format';
 import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
 
 type Side = 'buy' | 'sell';
-const postOrder = (order: { symbol: string; side: Side; quantity: number; tradingPassword: string; idempotencyKey: string }, challengeId?: string) =>
-  api.post<Order>('/api/v1/orders', { ...order, ...(challengeId ? { challengeId } : {}) });
 
-/** 注文: 買付 / 売却 with the trading password. */
+/**
+ * 注文: 買付 / 売却 with the trading password. No step-up check: the orders route takes none (it refuses
+ * a `challengeId`), so the page offers none; any refusal, step_up_required included, is shown as an error.
+ */
 export function OrderPage() {
   const t = useTexts();
   const instruments = useLoad(fetchInstruments);
@@ -27,18 +26,25 @@ export function OrderPage() {
   const [quantity, setQuantity] = useDraft('quantity');
   const [tradingPassword, setTradingPassword] = useState('');
   const [done, setDone] = useState<Order | null>(null);
-  const stepUp = useStepUp<Order>((order) => {
-    setDone(order);
-    setTradingPassword('');
-  });
-  const locked = stepUp.round !== null || stepUp.busy;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const locked = busy;
   const list = instruments.state === 'ready' ? instruments.data : [];
   const chosen = symbol || list[0]?.symbol || '';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (busy) return;
     const order = { symbol: chosen, side, quantity: Number(quantity), tradingPassword, idempotencyKey: newIdempotencyKey() };
-    void stepUp.start((challengeId) => postOrder(order, challengeId));
+    setBusy(true);
+    setError(null);
+    placeOrder(order)
+      .then((placed) => {
+        setDone(placed);
+        setTradingPassword('');
+      })
+      .catch(setError)
+      .finally(() => setBusy(false));
   };
 
   if (done) {
@@ -95,12 +101,11 @@ export function OrderPage() {
         </fieldset>
         <Field label={t.order.quantity} name="quantity" inputMode="numeric" required disabled={locked} value={quantity} onChange={(e) => setQuantity(e.target.value)} />
         <TradingPasswordField label={t.order.tradingPassword} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
-        {stepUp.error ? <Alert kind="error">{errorText(t, stepUp.error)}</Alert> : null}
-        <button type="submit" className="primary" disabled={locked || !chosen}>
+        {error ? <Alert kind="error">{errorText(t, error)}</Alert> : null}
+        <BusyButton type="submit" busy={busy} disabled={!chosen}>
           {t.order.submit}
-        </button>
+        </BusyButton>
       </form>
-      <StepUpSection round={stepUp.round} execute={stepUp.execute} restart={stepUp.restart} />
     </>
   );
 }

@@ -57,7 +57,7 @@ export function PasskeysPage() {
       list.reload();
     } catch (failure) {
       // The browser's dialog was dismissed, or the authenticator refused: nothing was registered.
-      setError(failure instanceof Error && failure.name === 'NotAllowedError' ? new Error(f.passkeys.cancelled) : failure);
+      setError(failure);
     }
   });
   const removal = useStepUp<{ status: 'removed' }>(() => {
@@ -73,7 +73,7 @@ export function PasskeysPage() {
       <PageTitle title={f.passkeys.title}>{f.passkeys.title}</PageTitle>
       <p>{f.passkeys.intro}</p>
       {message ? <Alert kind="success">{message}</Alert> : null}
-      {failure ? <Alert kind="error">{failure instanceof Error && !('code' in failure) ? failure.message : errorText(t, failure)}</Alert> : null}
+      {failure ? <Alert kind="error">{errorText(t, failure, error ? 'passkey_creation' : 'form')}</Alert> : null}
       <section className="card">
         {list.state === 'ready' && list.data.passkeys.length === 0 ? <p>{f.passkeys.none}</p> : null}
         {list.state === 'failed' ? <Alert kind="error" focus={false}>{errorText(t, list.error)}</Alert> : null}

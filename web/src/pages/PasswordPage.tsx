@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { errorIdFor } from '../api/field-errors';
-import { api } from '../api/client';
+import { putPassword } from '../api/endpoints';
 import { Alert } from '../components/Alert';
 import { BusyButton } from '../components/BusyButton';
 import { Field } from '../components/Field';
@@ -10,13 +10,6 @@ import { useStepUp } from '../hooks/useStepUp';
 import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
 import { useSession } from '../session';
-
-const putPassword = (kind: 'login' | 'trading', currentPassword: string, newPassword: string, challengeId?: string) =>
-  api.put<{ status: 'changed' }>(`/api/v1/settings/${kind === 'login' ? 'password' : 'trading-password'}`, {
-    currentPassword,
-    newPassword,
-    ...(challengeId ? { challengeId } : {}),
-  });
 
 /** ログインパスワード / 取引パスワードの変更; with 2FA on, confirmed by a code. */
 export function PasswordPage({ kind }: { kind: 'login' | 'trading' }) {

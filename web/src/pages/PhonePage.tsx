@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { errorIdFor } from '../api/field-errors';
-import { api } from '../api/client';
+import { putPhone } from '../api/endpoints';
 import type { Customer } from '../api/types';
 import { Alert } from '../components/Alert';
 import { BusyButton } from '../components/BusyButton';
@@ -14,9 +14,6 @@ import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
 import { useSession } from '../session';
 import { useDraft } from '../drafts';
-
-const putPhone = (phone: string, tradingPassword: string, challengeId?: string) =>
-  api.put<Customer>('/api/v1/settings/phone', { phone, tradingPassword, ...(challengeId ? { challengeId } : {}) });
 
 /**
  * 電話認証番号: register or change the number. With 2FA on, the current factor first, then a code to

@@ -1,7 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import { api } from '../api/client';
 import { errorIdFor } from '../api/field-errors';
-import { fetchProfile } from '../api/endpoints';
+import { fetchProfile, putProfile, type ProfileChange } from '../api/endpoints';
 import type { BankAccount, Profile } from '../api/types';
 import { Alert } from '../components/Alert';
 import { BusyButton } from '../components/BusyButton';
@@ -18,11 +17,6 @@ import { useSession } from '../session';
 import { useDraft } from '../drafts';
 
 export type ProfileKind = 'email' | 'address' | 'bank';
-
-type Change = { email: string } | { address: string } | { bankAccount: BankAccount };
-
-const putProfile = (change: Change, tradingPassword: string, challengeId?: string) =>
-  api.put<Profile>('/api/v1/settings/profile', { ...change, tradingPassword, ...(challengeId ? { challengeId } : {}) });
 
 const EMPTY_BANK: BankAccount = { bankName: '', branchName: '', accountNumber: '', holderName: '' };
 
@@ -50,7 +44,7 @@ export function ProfileChangePage({ kind }: { kind: ProfileKind }) {
   const title = p.titles[kind];
   const locked = stepUp.busy;
 
-  const change = (): Change => (kind === 'email' ? { email: email.trim() } : kind === 'address' ? { address: address.trim() } : { bankAccount: { ...bank, accountNumber: bank.accountNumber.trim() } });
+  const change = (): ProfileChange => (kind === 'email' ? { email: email.trim() } : kind === 'address' ? { address: address.trim() } : { bankAccount: { ...bank, accountNumber: bank.accountNumber.trim() } });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (stepUp.busy) return;

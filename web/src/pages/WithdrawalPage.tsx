@@ -1,7 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { errorIdFor } from '../api/field-errors';
-import { api } from '../api/client';
-import { fetchAccount, fetchProfile } from '../api/endpoints';
+import { fetchAccount, fetchMfaSettings, fetchProfile, requestWithdrawal } from '../api/endpoints';
 import type { BankAccount, Withdrawal } from '../api/types';
 import { Alert } from '../components/Alert';
 import { BusyButton } from '../components/BusyButton';
@@ -18,9 +17,6 @@ import { useSession } from '../session';
 import { useDraft } from '../drafts';
 import { Link } from '../router';
 
-const postWithdrawal = (amount: number, tradingPassword: string, idempotencyKey: string, challengeId?: string) =>
-  api.post<Withdrawal>('/api/v1/withdrawals', { amount, tradingPassword, idempotencyKey, ...(challengeId ? { challengeId } : {}) });
-
 function BankLine({ bank }: { bank: BankAccount }) {
   return <>{`${bank.bankName} ${bank.branchName} ****${bank.accountNumber.slice(-4)}`}</>;
 }
@@ -31,6 +27,8 @@ export function WithdrawalPage() {
   const { customer } = useSession();
   const account = useLoad(fetchAccount);
   const profile = useLoad(fetchProfile);
+  // The installation's policy: under KABUTO_PHISHING_RESISTANT=withdrawal every withdrawal asks for a passkey.
+  const mfaSettings = useLoad(fetchMfaSettings);
   const [amount, setAmount] = useDraft('amount');
   const [tradingPassword, setTradingPassword] = useState('');
   const errorId = useId();
@@ -44,6 +42,7 @@ export function WithdrawalPage() {
   });
   const locked = stepUp.round !== null || stepUp.busy;
   const bank = profile.state === 'ready' ? profile.data.bankAccount : null;
+  const passkeyOnly = mfaSettings.state === 'ready' && (mfaSettings.data.passkeyOnly ?? []).includes('withdrawal');
   const needsCode = customer.mfa.method !== 'none' && customer.mfa.scope === 'all';
 
   const submit = (event: FormEvent) => {
@@ -52,7 +51,7 @@ export function WithdrawalPage() {
     const frozen = { amount: Number(amount.replace(/[,，円\s]/g, '')), tradingPassword, key: newIdempotencyKey() };
     setFrozenAmount(frozen.amount);
     // One key for the first try and for the repeat with challengeId: money moves at most once.
-    void stepUp.start((challengeId) => postWithdrawal(frozen.amount, frozen.tradingPassword, frozen.key, challengeId));
+    void stepUp.start((challengeId) => requestWithdrawal({ amount: frozen.amount, tradingPassword: frozen.tradingPassword, idempotencyKey: frozen.key }, challengeId));
   };
 
   if (done) {
@@ -111,7 +110,7 @@ export function WithdrawalPage() {
         <TradingPasswordField label={t.withdrawal.tradingPassword} errorId={errorIdFor(stepUp.error, 'tradingPassword', errorId)} disabled={locked} value={tradingPassword} onChange={setTradingPassword} />
         {stepUp.error ? <Alert kind="error" id={errorId}>{errorText(t, stepUp.error)}</Alert> : null}
         <BusyButton type="submit" busy={stepUp.busy}>
-          {needsCode ? t.common.next : t.common.execute}
+          {passkeyOnly ? t.withdrawal.nextWithPasskey : needsCode ? t.common.next : t.common.execute}
         </BusyButton>
       </form>
       )}

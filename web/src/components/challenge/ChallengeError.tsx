@@ -1,4 +1,3 @@
-import { ApiError } from '../../api/client';
 import { useFocusOn } from '../../hooks/useFocus';
 import { errorText } from '../../i18n/error-text';
 import { useTexts } from '../../i18n/texts';
@@ -10,17 +9,8 @@ export function ChallengeError({ id, error, failures }: { id: string; error: unk
   if (!error) return null;
   return (
     <div className="alert alert-error" role="alert" id={id} tabIndex={-1} ref={ref}>
-      {describe(t, error)}
+      {errorText(t, error, 'challenge')}
     </div>
   );
 }
 
-function describe(t: ReturnType<typeof useTexts>, error: unknown): string {
-  if (error instanceof ApiError) {
-    if (error.code === 'code_format') return t.errors.codeFormat;
-    if (error.code === 'passkey_cancelled') return t.code.passkeyCancelled;
-    if (error.code === 'too_many_attempts') return t.errors.deadChallenge;
-    if (error.code === 'invalid_code' && Number(error.fields.attemptsLeft) <= 0) return t.errors.deadChallenge;
-  }
-  return errorText(t, error);
-}

@@ -1,0 +1,150 @@
+// The success answers of the customer API, for the OpenAPI document only (completeDocument in
+// openapi.ts puts them on operations that declare no response schema of their own). They are not
+// given to the routes: a Fastify response schema also serialises, and would silently drop a field it
+// does not list. test/ops/portal-api-types.test.ts checks real answers against them, and the portal's
+// types (web/src/api/schema.ts, `npm run api-types`) are generated from them.
+
+type Schema = Record<string, unknown>;
+
+const string: Schema = { type: 'string' };
+const dateTime: Schema = { type: 'string', format: 'date-time' };
+const integer: Schema = { type: 'integer' };
+const boolean: Schema = { type: 'boolean' };
+const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const arrayOf = (items: Schema): Schema => ({ type: 'array', items });
+/** An object whose listed fields are all present unless named in `optional`. */
+function object(properties: Record<string, Schema>, optional: string[] = []): Schema {
+  return { type: 'object', properties, required: Object.keys(properties).filter((name) => !optional.includes(name)) };
+}
+
+const mfaMethod: Schema = { type: 'string', enum: ['none', 'sms', 'totp', 'passkey'] };
+const mfaScope: Schema = { type: 'string', enum: ['login', 'all'] };
+const availability = object({ available: boolean, reason: string }, ['reason']);
+const signedIn = (extra: Record<string, Schema> = {}) => object({ status: { const: 'signed_in' }, customer: ref('Customer'), ...extra }, Object.keys(extra));
+
+/** Shared shapes: components.schemas of the document. */
+export const RESPONSE_COMPONENTS: Record<string, Schema> = {
+  Customer: object({
+    loginId: string,
+    name: string,
+    email: string,
+    phone: nullable(object({ last4: string, type: { type: 'string', enum: ['mobile', 'landline'] }, verified: boolean })),
+    mfa: object({ method: mfaMethod, scope: mfaScope, requiredByPolicy: boolean }),
+  }),
+  ChallengeMethod: {
+    oneOf: [
+      object({ type: { type: 'string', enum: ['sms', 'voice'] }, phoneLast4: string }),
+      object({ type: { type: 'string', enum: ['totp', 'passkey', 'recovery_code'] } }),
+    ],
+  },
+  Challenge: object({ id: string, purpose: string, summary: string, expiresAt: dateTime, methods: arrayOf(ref('ChallengeMethod')) }),
+  CodeSent: object({ phoneLast4: string, codeExpiresAt: dateTime, resendAfter: dateTime, resendAfterSeconds: integer }),
+  LoginResult: { oneOf: [signedIn(), object({ status: { const: 'second_factor_required' }, challenge: ref('Challenge') })] },
+  Verified: {
+    oneOf: [object({ status: { const: 'verified' }, recoveryCodesLeft: integer }, ['recoveryCodesLeft']), signedIn({ recoveryCodesLeft: integer })],
+  },
+  RecoveryCodesState: object({ remaining: integer, total: integer, low: boolean }),
+  MfaSettings: object(
+    {
+      method: mfaMethod,
+      scope: mfaScope,
+      requiredByPolicy: boolean,
+      passkeyOnly: { ...arrayOf({ type: 'string', enum: ['login', 'withdrawal', 'bank_account'] }), description: 'Operations KABUTO_PHISHING_RESISTANT lets only a passkey approve' },
+      available: object({ sms: availability, totp: availability, passkey: availability }),
+      recoveryCodes: ref('RecoveryCodesState'),
+    },
+    // Absent from an answer of a server older than the field.
+    ['passkeyOnly'],
+  ),
+  BankAccount: object({ bankName: string, branchName: string, accountNumber: string, holderName: string, last4: string }, ['last4']),
+  Profile: object({ name: string, email: string, address: nullable(string), bankAccount: nullable(ref('BankAccount')) }),
+  Holding: object({ symbol: string, name: string, quantity: integer, price: integer, value: integer }),
+  Account: object({ cash: object({ available: integer, pending: integer }), holdings: arrayOf(ref('Holding')), totalValue: integer }),
+  Instrument: object({ symbol: string, name: string, price: integer }),
+  Order: object({
+    id: string,
+    symbol: string,
+    name: string,
+    side: { type: 'string', enum: ['buy', 'sell'] },
+    quantity: integer,
+    price: integer,
+    amount: integer,
+    status: { const: 'executed' },
+    executedAt: dateTime,
+  }),
+  Withdrawal: object({
+    id: string,
+    amount: integer,
+    status: { type: 'string', enum: ['pending', 'completed', 'cancelled'] },
+    heldUntil: nullable(dateTime),
+    bankAccount: object({ last4: string }),
+    requestedAt: dateTime,
+  }),
+  LoginEvent: object({ at: dateTime, address: string, userAgent: string, result: string }),
+  LoginSummary: object({
+    previous: nullable(object({ at: dateTime, address: string, userAgent: string })),
+    failedSince: integer,
+    locksSince: integer,
+  }),
+  SecurityEvent: object({ id: integer, at: dateTime, action: string, actor: string, detail: { description: 'What the action changed (its own shape)' } }),
+  CashEntry: object({ id: integer, at: dateTime, type: string, amount: integer, balance: integer, reference: nullable(string) }),
+  Passkey: object({ id: string, name: string, createdAt: dateTime, lastUsedAt: nullable(dateTime), backedUp: boolean, approvesMoneyFrom: dateTime }, ['approvesMoneyFrom']),
+  TotpEnrolment: object({ secret: string, uri: string, qrCode: string }),
+};
+
+/** A WebAuthn options object (PublicKeyCredentialCreationOptionsJSON / RequestOptionsJSON), as @simplewebauthn makes it. */
+const webAuthnOptions: Schema = { type: 'object', description: 'WebAuthn options for the browser (navigator.credentials)', additionalProperties: true };
+
+/** The success answer of each operation: status and schema. */
+export const SUCCESS_RESPONSES: Record<string, [status: number, description: string, schema: Schema | null]> = {
+  'POST /api/v1/login': [200, 'Signed in, or a second factor is asked for', ref('LoginResult')],
+  'POST /api/v1/login/passkey-options': [200, 'WebAuthn request options', webAuthnOptions],
+  'POST /api/v1/login/passkey': [200, 'Signed in', signedIn()],
+  'POST /api/v1/logout': [204, 'Signed out', null],
+  'GET /api/v1/me': [200, 'The signed-in customer', ref('Customer')],
+  'POST /api/v1/challenges/{id}/sms': [200, 'The code is sent', ref('CodeSent')],
+  'POST /api/v1/challenges/{id}/voice': [200, 'The call is placed', ref('CodeSent')],
+  'POST /api/v1/challenges/{id}/passkey-options': [200, 'WebAuthn request options', webAuthnOptions],
+  'POST /api/v1/challenges/{id}/verify': [200, 'Verified (or, for a sign-in, signed in)', ref('Verified')],
+  'GET /api/v1/settings/mfa': [200, 'The two-factor settings', ref('MfaSettings')],
+  'PUT /api/v1/settings/mfa': [200, 'The new two-factor settings', ref('MfaSettings')],
+  'PUT /api/v1/settings/phone': [200, 'The customer with the new number', ref('Customer')],
+  'PUT /api/v1/settings/password': [200, 'Changed', object({ status: { const: 'changed' } })],
+  'PUT /api/v1/settings/trading-password': [200, 'Changed', object({ status: { const: 'changed' } })],
+  'GET /api/v1/settings/profile': [200, 'The registration details', ref('Profile')],
+  'PUT /api/v1/settings/profile': [200, 'The new registration details', ref('Profile')],
+  'GET /api/v1/settings/totp': [200, 'Authenticator app status', object({ enrolled: boolean, pending: boolean })],
+  'POST /api/v1/settings/totp': [200, 'The secret, shown once', ref('TotpEnrolment')],
+  'POST /api/v1/settings/totp/confirm': [200, 'Enrolled', object({ status: { const: 'enrolled' } })],
+  'GET /api/v1/settings/passkeys': [200, 'The passkeys', object({ passkeys: arrayOf(ref('Passkey')) })],
+  'POST /api/v1/settings/passkeys/options': [200, 'WebAuthn creation options', webAuthnOptions],
+  'POST /api/v1/settings/passkeys': [201, 'The new passkey', ref('Passkey')],
+  'DELETE /api/v1/settings/passkeys/{id}': [200, 'Removed', object({ status: { const: 'removed' } })],
+  'GET /api/v1/settings/recovery-codes': [200, 'Recovery codes left', ref('RecoveryCodesState')],
+  'POST /api/v1/settings/recovery-codes': [201, 'The new codes, shown once', object({ codes: arrayOf(string) })],
+  'GET /api/v1/instruments': [200, 'Instruments', arrayOf(ref('Instrument'))],
+  'GET /api/v1/account': [200, 'Cash and holdings', ref('Account')],
+  'POST /api/v1/orders': [201, 'The executed order', ref('Order')],
+  'POST /api/v1/withdrawals': [201, 'The withdrawal (`pending` when held)', ref('Withdrawal')],
+  'GET /api/v1/history/cash': [200, 'Cash entries, newest first', arrayOf(ref('CashEntry'))],
+  'GET /api/v1/history/orders': [200, 'Orders, newest first', arrayOf(ref('Order'))],
+  'GET /api/v1/history/logins': [200, 'Sign-ins, newest first', arrayOf(ref('LoginEvent'))],
+  'GET /api/v1/history/logins/summary': [200, 'The previous sign-in and the failures and locks since', ref('LoginSummary')],
+  'GET /api/v1/history/security': [200, 'Security events, newest first', arrayOf(ref('SecurityEvent'))],
+};
+
+/** The placeholder @fastify/swagger writes for a route without a response schema. */
+function undeclared(response: unknown): boolean {
+  const schema = (response as { content?: Record<string, { schema?: Record<string, unknown> }> } | undefined)?.content?.['application/json']?.schema;
+  return schema !== undefined && Object.keys(schema).length === 1 && schema.description === 'Success';
+}
+
+/** Puts the documented success answer on an operation that declares none of its own. */
+export function documentSuccess(key: string, responses: Record<string, unknown>): Record<string, unknown> {
+  const documented = SUCCESS_RESPONSES[key];
+  if (!documented || !undeclared(responses['200'])) return responses;
+  const [status, description, schema] = documented;
+  const { 200: _placeholder, ...rest } = responses;
+  return { [String(status)]: schema ? { description, content: { 'application/json': { schema } } } : { description }, ...rest };
+}
