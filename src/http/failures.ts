@@ -26,7 +26,7 @@ export function errorBody(request: FastifyRequest, code: ErrorCode, fields: Reco
 /** The one way a failure leaves the server: the table's status, the contract's body. */
 export function sendFailure(request: FastifyRequest, reply: FastifyReply, failure: Failure): FastifyReply {
   const { status } = ERROR_TABLE[failure.code];
-  const retryAfter = failure.fields.retryAfter;
+  const retryAfter = 'retryAfter' in failure.fields ? failure.fields.retryAfter : undefined;
   if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.code(status).send(errorBody(request, failure.code, failure.fields));
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ChallengeStore } from '../domain/kernel/store.js';
-import type { ChallengeRecord, ChallengeStatus, CodeChannel, Purpose } from '../domain/kernel/types.js';
+import type { ChallengeData, ChallengeRecord, ChallengeStatus, CodeChannel, Purpose } from '../domain/kernel/types.js';
 import type { ChallengesTable, Database } from './schema.js';
 
 function toRecord(row: Selectable<ChallengesTable>): ChallengeRecord {
@@ -9,7 +9,7 @@ function toRecord(row: Selectable<ChallengesTable>): ChallengeRecord {
     purpose: row.purpose as Purpose,
     status: row.status as ChallengeStatus,
     codeChannel: row.codeChannel as CodeChannel | null,
-    data: JSON.parse(row.data) as Record<string, unknown>,
+    data: JSON.parse(row.data) as ChallengeData,
   };
 }
 

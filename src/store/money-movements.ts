@@ -40,7 +40,18 @@ async function run<T>(db: Db, claim: KeyClaim, work: (trx: Trx) => Promise<Inter
 
 export async function findKey(db: Db, customerId: string, key: string): Promise<IdempotencyRecord | undefined> {
   const row = await db.selectFrom('idempotencyKeys').selectAll().where('customerId', '=', customerId).where('key', '=', key).executeTakeFirst();
-  return row && { ...row, at: Number(row.at), outcome: JSON.parse(row.outcome) as StoredOutcome };
+  return row && { ...row, at: Number(row.at), outcome: readOutcome(row.outcome) };
+}
+
+/** The shape keys stored before outcomes said what happened: an HTTP status (201 made, 400 refused). */
+type EarlierOutcome = { status: 201; body: unknown } | { status: 400; error: string; fields?: Record<string, unknown> };
+
+/** A stored outcome in either shape: rows written by earlier versions replay as they first answered. */
+export function readOutcome(text: string): StoredOutcome {
+  const stored = JSON.parse(text) as StoredOutcome | EarlierOutcome;
+  if ('kind' in stored) return stored;
+  if (stored.status === 201) return { kind: 'done', body: stored.body };
+  return { kind: 'refused', code: stored.error, ...(stored.fields ? { fields: stored.fields } : {}) };
 }
 
 /**

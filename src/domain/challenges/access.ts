@@ -6,7 +6,7 @@ import type { ChallengeRecord, CustomerRecord } from '../kernel/types.js';
 // place: who may use it, and whether it can still take a send or a guess.
 
 /** Why a challenge can take no more sends or guesses, or its customer when it can. */
-export async function usableChallengeCustomer(deps: Deps, challenge: ChallengeRecord, now: number): Promise<CustomerRecord | Failure> {
+export async function usableChallengeCustomer(deps: Pick<Deps, 'store'>, challenge: ChallengeRecord, now: number): Promise<CustomerRecord | Failure> {
   if (challenge.status === 'used' || challenge.status === 'verified') return fail('challenge_used');
   if (challenge.status === 'dead') return fail('too_many_attempts', { retryAfter: Math.max(1, Math.ceil((challenge.expiresAt - now) / 1000)) });
   if (now >= challenge.expiresAt) return fail('challenge_expired');
@@ -21,7 +21,7 @@ export async function usableChallengeCustomer(deps: Deps, challenge: ChallengeRe
  * for anyone else it does not exist.
  */
 export async function openChallenge(
-  deps: Deps,
+  deps: Pick<Deps, 'store'>,
   challengeId: string,
   requester: { customerId: string | null },
   now: number,

@@ -1,28 +1,14 @@
 import type { Deps } from '../kernel/context.js';
 import { canonicalJson, hmacHex, newId } from '../kernel/crypto.js';
 import { last4 } from '../kernel/phone-numbers.js';
-import { extraFactorsOf, summariseFactors, type ExtraFactor } from '../factors/summary.js';
+import { extraFactorsOf, summariseFactors } from '../factors/summary.js';
 import { phishingResistanceRequired } from '../factors/phishing-resistance.js';
-import type { ChallengeRecord, CustomerRecord, PhoneType, Purpose } from '../kernel/types.js';
+import type { ChallengeData, ChallengeMethod, ChallengeRecord, ChallengeView, CustomerRecord, PhoneType, Purpose } from '../kernel/types.js';
 
-export type ChallengeMethod =
-  | { type: 'sms'; phoneLast4: string }
-  | { type: 'voice'; phoneLast4: string }
-  | { type: 'totp' }
-  | { type: 'passkey' }
-  | { type: 'recovery_code' };
-
-/** The challenge as the API shows it (docs/api.md `Challenge`). */
-export interface ChallengeView {
-  id: string;
-  purpose: Purpose;
-  summary: string;
-  expiresAt: string;
-  methods: ChallengeMethod[];
-}
+export type { ChallengeMethod, ChallengeView };
 
 /** Binds a challenge to an operation's content; keyed, so content holding secrets leaks nothing. */
-export function hashContent(deps: Deps, purpose: Purpose, content: unknown): string {
+export function hashContent(deps: Pick<Deps, 'secrets'>, purpose: Purpose, content: unknown): string {
   return hmacHex(deps.secrets.codeKey, `content:${purpose}:${canonicalJson(content)}`);
 }
 
@@ -33,11 +19,11 @@ export interface NewChallenge {
   summary: string;
   /** Codes go here instead of the registered phone (a new number being proved). */
   target?: { phone: string; type: PhoneType };
-  /** `codesOnly`: the challenge proves the phone itself (turning SMS on), so no other factor will do. */
-  data?: Record<string, unknown> & { codesOnly?: boolean };
+  /** What its purpose needs later (`codesOnly`, a login's client, a step-up's session lineage). */
+  data?: Omit<ChallengeData, 'phoneType' | 'factors' | 'phishingResistant'>;
 }
 
-export async function createChallenge(deps: Deps, input: NewChallenge): Promise<ChallengeRecord> {
+export async function createChallenge(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'secrets'>, input: NewChallenge): Promise<ChallengeRecord> {
   const now = deps.clock.now();
   const phone = input.target?.phone ?? input.customer.phone;
   const phoneType = input.target?.type ?? input.customer.phoneType;
@@ -72,23 +58,23 @@ export async function createChallenge(deps: Deps, input: NewChallenge): Promise<
 }
 
 /** Code methods a challenge offers: SMS to a mobile, a voice call to a landline. */
-export function codeMethods(deps: Deps, challenge: ChallengeRecord): ChallengeMethod[] {
+export function codeMethods(deps: Pick<Deps, 'voice'>, challenge: ChallengeRecord): ChallengeMethod[] {
   const phone = challenge.targetPhone;
   if (!phone) return [];
-  const type = challenge.data.phoneType as PhoneType | undefined;
+  const type = challenge.data.phoneType;
   if (type === 'mobile') return [{ type: 'sms', phoneLast4: last4(phone) }];
   if (type === 'landline' && deps.voice) return [{ type: 'voice', phoneLast4: last4(phone) }];
   return [];
 }
 
 /** Codes to the phone, then the factors enrolled at creation; under the phishing-resistant policy, passkeys alone. */
-export function challengeMethods(deps: Deps, challenge: ChallengeRecord): ChallengeMethod[] {
-  const factors = (challenge.data.factors as ExtraFactor[] | undefined) ?? [];
+export function challengeMethods(deps: Pick<Deps, 'voice'>, challenge: ChallengeRecord): ChallengeMethod[] {
+  const factors = challenge.data.factors ?? [];
   if (challenge.data.phishingResistant) return factors.includes('passkey') ? [{ type: 'passkey' }] : [];
   return [...codeMethods(deps, challenge), ...factors.map((type) => ({ type }))];
 }
 
-export function viewChallenge(deps: Deps, challenge: ChallengeRecord): ChallengeView {
+export function viewChallenge(deps: Pick<Deps, 'voice'>, challenge: ChallengeRecord): ChallengeView {
   return {
     id: challenge.id,
     purpose: challenge.purpose,

@@ -7,7 +7,7 @@ import { asTransports, WEBAUTHN_TIMEOUT_MS, type RelyingParty } from '../factors
 
 /** POST /challenges/{id}/passkey-options: request options for this challenge's customer's passkeys. */
 export async function startChallengePasskey(
-  deps: Deps,
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'voice'>,
   rp: RelyingParty,
   challengeId: string,
   requester: { customerId: string | null },

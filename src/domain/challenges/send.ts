@@ -18,7 +18,7 @@ export interface CodeSent {
   resendAfterSeconds: number;
 }
 
-export function codeMessage(deps: Deps, challenge: ChallengeRecord, code: string, channel: CodeChannel): string {
+export function codeMessage(deps: Pick<Deps, 'policy' | 'firmName'>, challenge: ChallengeRecord, code: string, channel: CodeChannel): string {
   // Names the firm and what is approved (a withdrawal's amount), and warns against relaying it:
   // a customer tricked by a phishing site sees what the code would really authorise.
   const validity = Math.round(deps.policy.codeTtlMs / 60_000);
@@ -124,7 +124,7 @@ export async function sendChallengeCode(
   };
 }
 
-async function refusedSend(deps: Deps, challengeId: string, now: number): Promise<Failure> {
+async function refusedSend(deps: Pick<Deps, 'store' | 'policy'>, challengeId: string, now: number): Promise<Failure> {
   const current = await deps.store.challenges.findById(challengeId);
   if (!current) return fail('challenge_not_found');
   const unusable = await usableChallengeCustomer(deps, current, now);
@@ -140,7 +140,7 @@ function isClearRefusal(error: unknown): boolean {
 }
 
 /** Toll fraud shows as volume: past the hourly total the operator is alerted (warn log and metric). */
-async function alertOnVolume(deps: Deps, now: number): Promise<void> {
+async function alertOnVolume(deps: Pick<Deps, 'store' | 'logger' | 'policy' | 'events'>, now: number): Promise<void> {
   const total = await deps.store.throttle.count('send:all', now - HOUR);
   if (total >= deps.policy.sendAlertPerHour) {
     deps.events.sendAlert('hourly_total');

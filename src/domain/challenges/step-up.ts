@@ -14,7 +14,7 @@ export interface StepUpRequest {
   summary: string;
   challengeId: string | undefined;
   target?: NewChallenge['target'];
-  data?: Record<string, unknown>;
+  data?: NewChallenge['data'];
 }
 
 /**
@@ -22,7 +22,7 @@ export interface StepUpRequest {
  * its content and the asking session (403 step_up_required); with it, consume that verified
  * challenge, once, for this customer, session, purpose and content only (otherwise 403 challenge_mismatch).
  */
-export async function passStepUp(deps: Deps, request: StepUpRequest): Promise<true | Failure> {
+export async function passStepUp(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'voice' | 'policy' | 'secrets' | 'events'>, request: StepUpRequest): Promise<true | Failure> {
   if (request.challengeId !== undefined) {
     const consumed =
       (await challengeOfSession(deps, request.challengeId, request.session)) &&
@@ -38,7 +38,7 @@ export async function passStepUp(deps: Deps, request: StepUpRequest): Promise<tr
   return requireStepUp(deps, request);
 }
 
-export async function requireStepUp(deps: Deps, request: Omit<StepUpRequest, 'challengeId'>): Promise<Failure> {
+export async function requireStepUp(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'voice' | 'policy' | 'secrets' | 'events'>, request: Omit<StepUpRequest, 'challengeId'>): Promise<Failure> {
   if (request.customer.factorLocked) return fail('factor_locked');
   const challenge = await createStepUpChallenge(deps, request);
   deps.events.stepUp(request.purpose, 'required');
@@ -46,7 +46,7 @@ export async function requireStepUp(deps: Deps, request: Omit<StepUpRequest, 'ch
 }
 
 /** A step-up challenge, bound to the session that asked for it (its lineage survives token rotation). */
-export function createStepUpChallenge(deps: Deps, request: Omit<StepUpRequest, 'challengeId'>): Promise<ChallengeRecord> {
+export function createStepUpChallenge(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'secrets'>, request: Omit<StepUpRequest, 'challengeId'>): Promise<ChallengeRecord> {
   const { session, ...rest } = request;
   return createChallenge(deps, { ...rest, data: { ...request.data, sessionLineage: session.lineageId } });
 }
@@ -55,7 +55,7 @@ export function createStepUpChallenge(deps: Deps, request: Omit<StepUpRequest, '
  * Whether a challenge was made for this session. The binding is written once, at creation, so this
  * read cannot race with anything; the consumption itself stays one conditional UPDATE.
  */
-export async function challengeOfSession(deps: Deps, challengeId: string, session: SessionRecord): Promise<boolean> {
+export async function challengeOfSession(deps: Pick<Deps, 'store'>, challengeId: string, session: SessionRecord): Promise<boolean> {
   const challenge = await deps.store.challenges.findById(challengeId);
   return challenge !== undefined && challenge.data.sessionLineage === session.lineageId;
 }

@@ -5,7 +5,8 @@ import { fail, isFailure, type Failure } from '../kernel/errors.js';
 import { challengeMethods } from './create.js';
 import { queueNotice, withinTransaction } from '../kernel/notices.js';
 import { recordAudit } from '../kernel/audit.js';
-import type { ChallengeRecord, CustomerRecord } from '../kernel/types.js';
+import { loginDataOf, type ChallengeRecord, type CustomerRecord } from '../kernel/types.js';
+import { logEvent } from '../sessions/login-events.js';
 import { openChallenge, usableChallengeCustomer } from './access.js';
 import { verifyFactor } from '../factors/verify.js';
 import { release, reserve } from '../kernel/reservations.js';
@@ -62,7 +63,11 @@ export async function verifyChallenge(
     return guess;
   }
   const to = challenge.purpose === 'login' ? 'used' : 'verified';
-  const wrong = () => wrongCode(deps, challenge, guess.attempts, now);
+  const wrong = async () => {
+    const failure = await wrongCode(deps, challenge, guess.attempts, now);
+    await logSecondFactorFailure(deps, challenge, customer);
+    return failure;
+  };
   let recoveryCodesLeft: number | undefined;
   if (input.method === 'sms' || input.method === 'voice') {
     const result = await verifyCode(deps, challenge, input.method, input.code, now, to, wrong);
@@ -80,7 +85,7 @@ export async function verifyChallenge(
 }
 
 /** A refusal that judged no answer (an expired code, a challenge used meanwhile) gives the budget's place back. */
-async function notAGuess(deps: Deps, failure: Failure, place: string): Promise<Failure> {
+async function notAGuess(deps: Pick<Deps, 'store'>, failure: Failure, place: string): Promise<Failure> {
   if (failure.code !== 'invalid_code' && failure.code !== 'too_many_attempts') await release(deps, place);
   return failure;
 }
@@ -104,7 +109,7 @@ async function reserveGuess(deps: Deps, challenge: ChallengeRecord, now: number)
 }
 
 async function verifyCode(
-  deps: Deps,
+  deps: Pick<Deps, 'store' | 'secrets'>,
   challenge: ChallengeRecord,
   method: 'sms' | 'voice',
   rawCode: unknown,
@@ -130,7 +135,7 @@ async function verifyCode(
 }
 
 /** A wrong guess: its places stay taken; the challenge's last guess kills it. */
-async function wrongCode(deps: Deps, challenge: ChallengeRecord, attempts: number, now: number): Promise<Failure> {
+async function wrongCode(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'events' | 'firmName'>, challenge: ChallengeRecord, attempts: number, now: number): Promise<Failure> {
   const max = deps.policy.maxCodeAttempts;
   if (attempts >= max) await deps.store.challenges.kill(challenge.id);
   await lockFactorIfAbused(deps, challenge.customerId, now);
@@ -139,10 +144,21 @@ async function wrongCode(deps: Deps, challenge: ChallengeRecord, attempts: numbe
 }
 
 /**
+ * A wrong answer to a login challenge is a failed sign-in: ログイン履歴 shows it (and マイページ counts
+ * it), from the client that passed the password (the challenge's id is its bearer).
+ */
+async function logSecondFactorFailure(deps: Pick<Deps, 'store' | 'clock' | 'random'>, challenge: ChallengeRecord, customer: CustomerRecord): Promise<void> {
+  const signIn = loginDataOf(challenge);
+  if (!signIn) return;
+  // The operator already counts it (kabuto_verifications_total by result): the history is the customer's.
+  await logEvent(deps, customer.id, customer.loginId, signIn, 'second_factor_failed');
+}
+
+/**
  * New challenges and resends never reset the count: 10 dead challenges (or as many wrong codes as
  * they would hold) in 24 hours lock the second factor until an operator resets it.
  */
-async function lockFactorIfAbused(deps: Deps, customerId: string, now: number): Promise<void> {
+async function lockFactorIfAbused(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'events' | 'firmName'>, customerId: string, now: number): Promise<void> {
   const since = now - deps.policy.deadChallengeWindowMs;
   const limit = deps.policy.deadChallengesBeforeFactorLock;
   const [dead, wrong] = await Promise.all([

@@ -23,7 +23,7 @@ export interface NewCustomer {
 export const LOGIN_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$';
 
 /** Account opening, from the firm's trusted records: the phone is taken as given but not yet proven. */
-export async function createCustomer(deps: Deps, input: NewCustomer, actor = 'admin'): Promise<CustomerRecord | Failure> {
+export async function createCustomer(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'hasher' | 'policy'>, input: NewCustomer, actor = 'admin'): Promise<CustomerRecord | Failure> {
   const loginId = input.loginId ?? generateLoginId(deps);
   if (!new RegExp(LOGIN_ID_PATTERN).test(loginId)) return fail('invalid_request', { field: 'loginId', reason: '3-64 letters, digits, . _ -' });
   const invalid = validateEmail(input.email) ?? (input.bankAccount && validateBankAccount(input.bankAccount));
@@ -69,12 +69,12 @@ export async function createCustomer(deps: Deps, input: NewCustomer, actor = 'ad
   return customer;
 }
 
-function generateLoginId(deps: Deps): string {
+function generateLoginId(deps: Pick<Deps, 'random'>): string {
   return `k${String(deps.random.int(100_000_000)).padStart(8, '0')}`;
 }
 
 /** Operator: lift login and trading locks after the customer called in. */
-export async function unlockCustomer(deps: Deps, customer: CustomerRecord, actor: string): Promise<void> {
+export async function unlockCustomer(deps: Pick<Deps, 'store' | 'clock'>, customer: CustomerRecord, actor: string): Promise<void> {
   await deps.store.customers.resetLoginFailures(customer.id);
   await deps.store.customers.resetTradingFailures(customer.id);
   await deps.store.customers.update(customer.id, { factorLocked: false, updatedAt: deps.clock.now() });
@@ -82,7 +82,7 @@ export async function unlockCustomer(deps: Deps, customer: CustomerRecord, actor
 }
 
 /** Operator: a lost phone, after identity checks at the call centre. The customer sets 2FA up again. */
-export async function resetMfa(deps: Deps, customer: CustomerRecord, actor: string): Promise<void> {
+export async function resetMfa(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'firmName'>, customer: CustomerRecord, actor: string): Promise<void> {
   const now = deps.clock.now();
   await withinTransaction(deps, async (deps) => {
     await deps.store.customers.update(customer.id, { mfaMethod: 'none', phoneVerified: false, factorLocked: false, updatedAt: now });
@@ -96,7 +96,7 @@ export async function resetMfa(deps: Deps, customer: CustomerRecord, actor: stri
 }
 
 /** The `Customer` of the API. */
-export function viewCustomer(deps: Deps, customer: CustomerRecord) {
+export function viewCustomer(deps: Pick<Deps, 'policy'>, customer: CustomerRecord) {
   return {
     loginId: customer.loginId,
     name: customer.name,

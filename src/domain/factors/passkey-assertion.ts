@@ -16,7 +16,7 @@ export interface ExpectedAssertion {
  * never for the client (who gets one answer for every failure). The challenge is consumed first,
  * so an assertion is good once however many requests carry it.
  */
-export async function verifyPasskeyAssertion(deps: Deps, rp: RelyingParty, response: unknown, expected: ExpectedAssertion): Promise<{ passkey: PasskeyRecord } | { refused: string }> {
+export async function verifyPasskeyAssertion(deps: Pick<Deps, 'store' | 'clock' | 'logger' | 'events'>, rp: RelyingParty, response: unknown, expected: ExpectedAssertion): Promise<{ passkey: PasskeyRecord } | { refused: string }> {
   const challenge = challengeOfResponse(response);
   const credentialId = credentialIdOf(response);
   if (!challenge || !credentialId) return { refused: 'malformed response' };
@@ -30,19 +30,25 @@ export async function verifyPasskeyAssertion(deps: Deps, rp: RelyingParty, respo
 
   let newCounter: number;
   try {
+    // The library is given a counter of 0, which turns its own counter check off: that check runs
+    // before the signature is verified and speaks only through its message text. The counters are
+    // compared below, once the signature proves the assertion came from the key.
     const result = await verifyAuthenticationResponse({
       response: response as AuthenticationResponseJSON,
       expectedChallenge: challenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
-      credential: { id: passkey.id, publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')), counter: passkey.counter, transports: asTransports(passkey.transports) },
+      credential: { id: passkey.id, publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')), counter: 0, transports: asTransports(passkey.transports) },
       requireUserVerification: true,
     });
     if (!result.verified) return { refused: 'signature not verified' };
     newCounter = result.authenticationInfo.newCounter;
   } catch (error) {
-    const reason = error instanceof Error ? error.message.slice(0, 200) : 'not verified';
-    if (/counter/i.test(reason)) await reportClonedPasskey(deps, passkey, reason);
+    return { refused: error instanceof Error ? error.message.slice(0, 200) : 'not verified' };
+  }
+  if (counterRegressed(passkey.counter, newCounter)) {
+    const reason = `signature counter ${newCounter} not above the stored ${passkey.counter}`;
+    await reportClonedPasskey(deps, passkey, newCounter, reason);
     return { refused: reason };
   }
   // Two uses racing with the same counter: only one may move it.
@@ -51,11 +57,19 @@ export async function verifyPasskeyAssertion(deps: Deps, rp: RelyingParty, respo
 }
 
 /**
+ * WebAuthn §6.1.1 (step 21 of verifying an assertion): when either counter is non-zero, the new one
+ * must be greater than the stored one. Authenticators that keep no counter (synced passkeys) send 0.
+ */
+export function counterRegressed(stored: number, received: number): boolean {
+  return (stored !== 0 || received !== 0) && received <= stored;
+}
+
+/**
  * A signature counter that went backwards means two authenticators hold the same key: a clone.
  * The assertion is refused, and the operator and the audit trail hear of it.
  */
-async function reportClonedPasskey(deps: Deps, passkey: PasskeyRecord, reason: string): Promise<void> {
+async function reportClonedPasskey(deps: Pick<Deps, 'store' | 'clock' | 'logger' | 'events'>, passkey: PasskeyRecord, receivedCounter: number, reason: string): Promise<void> {
   deps.logger.warn({ alert: 'passkey_counter_regression', customerId: passkey.customerId, passkey: passkey.id.slice(0, 16) }, reason);
   deps.events.sendAlert('passkey_counter_regression');
-  await recordAudit(deps, passkey.customerId, 'passkey_counter_regression', { passkey: passkey.id.slice(0, 16), storedCounter: passkey.counter }, 'system');
+  await recordAudit(deps, passkey.customerId, 'passkey_counter_regression', { passkey: passkey.id.slice(0, 16), storedCounter: passkey.counter, receivedCounter }, 'system');
 }

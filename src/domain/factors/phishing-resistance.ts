@@ -1,7 +1,7 @@
 import type { Deps } from '../kernel/context.js';
 import { fail, type Failure } from '../kernel/errors.js';
 import type { SecurityPolicy } from '../kernel/policy.js';
-import type { Purpose } from '../kernel/types.js';
+import type { PhishingResistantOperation, Purpose } from '../kernel/types.js';
 
 // KABUTO_PHISHING_RESISTANT (JSDA guideline, in force 2025-10-15): the named operations accept a
 // passkey only. A code typed into a phishing site can be relayed; a passkey signs for our origin alone.
@@ -9,7 +9,7 @@ import type { Purpose } from '../kernel/types.js';
 // money, so adding or removing a factor takes an existing passkey when there is one, and a new
 // passkey approves no money and no bank change until the cooling-off has passed.
 
-export type PhishingResistantOperation = 'login' | 'withdrawal' | 'bank_account' | 'factors';
+export type { PhishingResistantOperation };
 
 /** Which policed operation a challenge is for, if any: a registration change counts when it carries a bank account. */
 export function policedOperation(purpose: Purpose, content: unknown): PhishingResistantOperation | undefined {
@@ -59,7 +59,7 @@ export function passkeyMatureAt(policy: SecurityPolicy, passkey: { createdAt: nu
 }
 
 /** Whether this operation, under the policy, takes only passkeys past their cooling-off. */
-export function needsMaturePasskey(policy: SecurityPolicy, operation: unknown): boolean {
+export function needsMaturePasskey(policy: SecurityPolicy, operation: PhishingResistantOperation | undefined): boolean {
   return (operation === 'withdrawal' || operation === 'bank_account') && policy.phishingResistant.has(operation);
 }
 
@@ -69,7 +69,7 @@ export function needsMaturePasskey(policy: SecurityPolicy, operation: unknown): 
  * of being issued a challenge nobody may pass: a passkey planted with relayed codes moves no money
  * before the customer's old contacts have heard of it and had a day to act.
  */
-export async function youngPasskeysOnly(deps: Deps, customerId: string): Promise<Failure | undefined> {
+export async function youngPasskeysOnly(deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customerId: string): Promise<Failure | undefined> {
   const passkeys = await deps.store.factors.listPasskeys(customerId);
   if (passkeys.length === 0) return undefined;
   const now = deps.clock.now();

@@ -14,7 +14,7 @@ export const RECOVERY_CODES_LOW = 3;
 export const RECOVERY_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const RECOVERY_CODE_LENGTH = 16;
 
-export function hashRecoveryCode(deps: Deps, customerId: string, code: string): string {
+export function hashRecoveryCode(deps: Pick<Deps, 'secrets'>, customerId: string, code: string): string {
   return hmacHex(deps.secrets.codeKey, `recovery:${customerId}:${code}`);
 }
 
@@ -25,13 +25,13 @@ export function normaliseRecoveryCode(input: unknown): string | undefined {
   return folded.length === RECOVERY_CODE_LENGTH && [...folded].every((c) => RECOVERY_CODE_ALPHABET.includes(c)) ? folded : undefined;
 }
 
-export async function viewRecoveryCodes(deps: Deps, customerId: string): Promise<{ remaining: number; total: number; low: boolean }> {
+export async function viewRecoveryCodes(deps: Pick<Deps, 'store'>, customerId: string): Promise<{ remaining: number; total: number; low: boolean }> {
   const { remaining, total } = await deps.store.factors.countRecoveryCodes(customerId);
   return { remaining, total, low: total > 0 && remaining <= RECOVERY_CODES_LOW };
 }
 
 /** Spend one code; true when it was unused. The customer hears of every use, with what remains. */
-export async function useRecoveryCode(deps: Deps, customer: CustomerRecord, code: string): Promise<{ remaining: number } | undefined> {
+export async function useRecoveryCode(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'firmName'>, customer: CustomerRecord, code: string): Promise<{ remaining: number } | undefined> {
   return withinTransaction(deps, async (deps) => {
     const used = await deps.store.factors.useRecoveryCode(customer.id, hashRecoveryCode(deps, customer.id, code), deps.clock.now());
     if (!used) return undefined;

@@ -1,8 +1,8 @@
 import type { Deps } from '../kernel/context.js';
 import { passkeyMatureAt, policyGuardsFactors } from './phishing-resistance.js';
+import type { ExtraFactor } from '../kernel/types.js';
 
-/** Second factors beyond the phone that a challenge may offer. */
-export type ExtraFactor = 'totp' | 'passkey' | 'recovery_code';
+export type { ExtraFactor };
 
 export interface FactorSummary {
   totp: boolean;
@@ -16,7 +16,7 @@ export interface FactorSummary {
   recoveryCodes: { remaining: number; total: number };
 }
 
-export async function summariseFactors(deps: Deps, customerId: string): Promise<FactorSummary> {
+export async function summariseFactors(deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customerId: string): Promise<FactorSummary> {
   const [totp, passkeys, recoveryCodes] = await Promise.all([
     deps.store.factors.findTotp(customerId),
     deps.store.factors.listPasskeys(customerId),

@@ -4,7 +4,7 @@ import { decryptSecret } from './encryption.js';
 import { matchTotpStep } from './totp.js';
 
 /** A challenge answered with an app code: the step must match and be later than the last one used. */
-export async function checkTotpCode(deps: Deps, customerId: string, rawCode: unknown, now: number): Promise<boolean> {
+export async function checkTotpCode(deps: Pick<Deps, 'store' | 'secrets'>, customerId: string, rawCode: unknown, now: number): Promise<boolean> {
   const code = normaliseCode(rawCode);
   const record = await deps.store.factors.findTotp(customerId);
   if (code === undefined || !record?.secretEnc) return false;

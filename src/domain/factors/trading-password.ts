@@ -8,7 +8,7 @@ import type { CustomerRecord } from '../kernel/types.js';
  * 取引パスワード, checked before any code is sent. Five wrong in a row lock trading for 30 minutes.
  * A second secret is not a second factor: it never replaces the code.
  */
-export async function checkTradingPassword(deps: Deps, customer: CustomerRecord, password: string): Promise<true | Failure> {
+export async function checkTradingPassword(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'hasher' | 'policy' | 'events' | 'firmName'>, customer: CustomerRecord, password: string): Promise<true | Failure> {
   const now = deps.clock.now();
   if (customer.tradingLockedUntil !== null && customer.tradingLockedUntil > now) {
     return fail('trading_locked', { retryAfter: Math.ceil((customer.tradingLockedUntil - now) / 1000) });

@@ -25,7 +25,7 @@ export interface FactorOutcome {
  * is a guess like a wrong SMS code: `countWrong` counts it against the same budget.
  */
 export async function verifyFactor(
-  deps: Deps,
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'secrets' | 'events' | 'firmName'>,
   challenge: ChallengeRecord,
   answer: FactorAnswer,
   now: number,

@@ -2,7 +2,7 @@ import type { Deps } from './context.js';
 
 /** Writes the append-only, hash-chained audit trail (security.md: tampering, forensics). */
 export async function recordAudit(
-  deps: Deps,
+  deps: Pick<Deps, 'store' | 'clock'>,
   customerId: string | null,
   action: string,
   detail: Record<string, unknown> = {},

@@ -1,3 +1,6 @@
+import type { ChallengeView, PhishingResistantOperation } from './types.js';
+import type { WithdrawalView } from './money-store.js';
+
 // Expected failures are values, not exceptions. Each has a stable public `code`; the HTTP layer
 // maps every code to a status in one table (src/http/error-table.ts).
 
@@ -53,15 +56,85 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export interface Failure {
-  readonly failure: true;
-  readonly code: ErrorCode;
-  /** Extra public fields of the error body (attemptsLeft, retryAfter, challenge, reason, field...). */
-  readonly fields: Record<string, unknown>;
+/** A code whose error body carries nothing beside `error`, `message` and `requestId`. */
+export type NoDetails = { readonly [field: string]: never };
+
+type RetryAfter = { retryAfter: number };
+
+/**
+ * The public fields of each code's error body (docs/api.md), beside `error`, `message` and
+ * `requestId`: `fail(code, details)` is checked against them and the HTTP layer reads them typed.
+ * Every code is listed, so a new code says what it carries.
+ */
+interface DetailsByCode {
+  invalid_request: { field?: string; reason?: string };
+  unsupported_media_type: NoDetails;
+  csrf_rejected: NoDetails;
+  unauthenticated: NoDetails;
+  invalid_credentials: NoDetails;
+  too_many_attempts: RetryAfter;
+  not_found: NoDetails;
+  payload_too_large: NoDetails;
+  overloaded: RetryAfter;
+  internal_error: NoDetails;
+  challenge_not_found: NoDetails;
+  resend_too_soon: RetryAfter;
+  /** Without `retryAfter` when the challenge's own cap is reached (a new challenge may be asked at once). */
+  send_limit_reached: Partial<RetryAfter>;
+  send_failed: NoDetails;
+  sms_unavailable: { reason: string };
+  voice_unavailable: { reason: string };
+  /** Without `attemptsLeft` when confirming an app enrolment (no attempt budget). */
+  invalid_code: { attemptsLeft?: number };
+  challenge_expired: NoDetails;
+  code_expired: NoDetails;
+  challenge_used: NoDetails;
+  factor_locked: NoDetails;
+  method_unavailable: { method: string; available?: string[]; reason?: string };
+  step_up_required: { challenge: ChallengeView };
+  challenge_mismatch: NoDetails;
+  phishing_resistant_required: { operation?: PhishingResistantOperation };
+  factor_cooling_off: RetryAfter & { availableAt: string };
+  invalid_trading_password: { attemptsLeft: number };
+  trading_locked: RetryAfter;
+  mfa_required_by_policy: NoDetails;
+  phone_invalid: { reason: 'format' | 'unsupported_type' };
+  phone_not_domestic: NoDetails;
+  weak_password: { reason: string; minLength?: number; field?: string };
+  invalid_password: NoDetails;
+  insufficient_cash: NoDetails;
+  insufficient_holdings: NoDetails;
+  invalid_quantity: { field?: string; reason?: string };
+  invalid_amount: { field?: string };
+  unknown_symbol: { symbol: string };
+  no_bank_account: NoDetails;
+  idempotency_key_reused: NoDetails;
+  withdrawal_not_cancellable: { withdrawal: WithdrawalView };
+  login_id_taken: NoDetails;
 }
 
-export function fail(code: ErrorCode, fields: Record<string, unknown> = {}): Failure {
-  return { failure: true, code, fields };
+export type FailureDetails<C extends ErrorCode> = DetailsByCode[C];
+
+/** One failure per code, its fields typed by the code: narrowing on `code` narrows `fields`. */
+export type Failure<C extends ErrorCode = ErrorCode> = {
+  [K in C]: {
+    readonly failure: true;
+    readonly code: K;
+    /** Extra public fields of the error body (attemptsLeft, retryAfter, challenge, reason, field...). */
+    readonly fields: FailureDetails<K>;
+  };
+}[C];
+
+/** The details argument: required when the code carries a required field, optional otherwise. */
+type DetailsArgument<C extends ErrorCode> = Record<string, never> extends FailureDetails<C> ? [details?: FailureDetails<C>] : [details: FailureDetails<C>];
+
+export function fail<C extends ErrorCode>(code: C, ...[details]: DetailsArgument<C>): Failure<C> {
+  return { failure: true, code, fields: details ?? {} } as Failure<C>;
+}
+
+/** A failure for a code read back as text (a stored refusal); undefined when no such code exists now. */
+export function failureOf(code: string, fields: Record<string, unknown> = {}): Failure | undefined {
+  return (ERROR_CODES as readonly string[]).includes(code) ? ({ failure: true, code, fields } as Failure) : undefined;
 }
 
 export function isFailure(value: unknown): value is Failure {

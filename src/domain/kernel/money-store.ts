@@ -46,6 +46,16 @@ export interface WithdrawalRecord {
   cancelledAt?: number | null;
 }
 
+/** A withdrawal as the API shows it (also in a 409 withdrawal_not_cancellable). */
+export interface WithdrawalView {
+  id: string;
+  amount: number;
+  status: 'pending' | 'completed' | 'cancelled';
+  heldUntil: string | null;
+  bankAccount: { last4: string };
+  requestedAt: string;
+}
+
 /**
  * `cancelled`: this call cancelled it and credited the cash back. `already_cancelled`: an earlier
  * call did (nothing moved now). `not_held`: it completed; nothing to cancel.
@@ -60,8 +70,12 @@ export type CancelResult =
   | { status: 'cancelled' | 'already_cancelled' | 'not_held'; record: WithdrawalRecord }
   | { status: 'not_found' };
 
-/** What a used key answers forever after: the first result, success or business failure. */
-export type StoredOutcome = { status: 201; body: unknown } | { status: 400; error: string; fields?: Record<string, unknown> };
+/**
+ * What a used key answers forever after: what happened the first time — the movement made (its view)
+ * or a business refusal (its public error code) — never an HTTP status: the HTTP layer picks that.
+ * The code is kept as text: a stored refusal outlives any renaming of the codes.
+ */
+export type StoredOutcome = { kind: 'done'; body: unknown } | { kind: 'refused'; code: string; fields?: Record<string, unknown> };
 
 export interface IdempotencyRecord {
   customerId: string;

@@ -116,7 +116,7 @@ export function renderNotice(kind: NoticeKind, firmName: string, params: Params 
 }
 
 /** The queue row of a notice: rendered now, delivered by the outbox's sender (notice-outbox.ts). */
-export function noticeFor(deps: Deps, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}) {
+export function noticeFor(deps: Pick<Deps, 'clock' | 'random' | 'firmName'>, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}) {
   const address = typeof to === 'string' ? to : to.email;
   const { subject, body } = renderNotice(kind, deps.firmName, params);
   return newQueuedNotice(deps.clock, deps.random, { channel: 'email', recipient: address, subject, body, kind });
@@ -127,7 +127,7 @@ export function noticeFor(deps: Deps, to: string | CustomerRecord, kind: NoticeK
  * reports (and a failure here undoes the change). Outside one, a failing database is logged, never
  * allowed to undo the change, which has already committed.
  */
-export async function sendNotice(deps: Deps, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}): Promise<void> {
+export async function sendNotice(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'firmName'>, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}): Promise<void> {
   try {
     await queueNotice(deps, to, kind, params);
   } catch (error) {
@@ -136,7 +136,7 @@ export async function sendNotice(deps: Deps, to: string | CustomerRecord, kind: 
 }
 
 /** Queues a notice; throws when it cannot (inside a transaction: the change is rolled back with it). */
-export async function queueNotice(deps: Deps, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}): Promise<void> {
+export async function queueNotice(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'firmName'>, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}): Promise<void> {
   await deps.store.notices.enqueue(noticeFor(deps, to, kind, params));
 }
 
@@ -144,7 +144,7 @@ export async function queueNotice(deps: Deps, to: string | CustomerRecord, kind:
  * One transaction for a change, its audit entry and its notices: `work` gets deps whose store is
  * bound to it (use only those inside). Nothing slow belongs inside (no hashing, no sending).
  */
-export function withinTransaction<T>(deps: Deps, work: (deps: Deps) => Promise<T>): Promise<T> {
+export function withinTransaction<D extends Pick<Deps, 'store'>, T>(deps: D, work: (deps: D) => Promise<T>): Promise<T> {
   return deps.store.transaction((store) => work({ ...deps, store }));
 }
 

@@ -58,6 +58,60 @@ export interface CustomerRecord {
 
 export type ChallengeStatus = 'pending' | 'verified' | 'used' | 'dead';
 
+/** Second factors beyond the phone that a challenge may offer. */
+export type ExtraFactor = 'totp' | 'passkey' | 'recovery_code';
+
+/** Operations that may take a passkey only (KABUTO_PHISHING_RESISTANT). */
+export type PhishingResistantOperation = 'login' | 'withdrawal' | 'bank_account' | 'factors';
+
+/**
+ * What a challenge fixes at its creation, stored with it (JSON): what it offers, whatever is enrolled
+ * or changed meanwhile, and what its purpose needs at verification. One flat object, as stored.
+ */
+export interface ChallengeData {
+  /** The type of the phone codes go to (null: no phone, no codes). */
+  phoneType?: PhoneType | null;
+  /** The factors it offers besides codes to the phone. */
+  factors?: ExtraFactor[];
+  /** Set when the policy takes a passkey alone for it: the policed operation. */
+  phishingResistant?: PhishingResistantOperation;
+  /** It proves the phone itself (turning SMS on): no other factor will do. */
+  codesOnly?: boolean;
+  /** Step-up challenges: the lineage of the session that asked (a verified step-up serves it alone). */
+  sessionLineage?: string;
+  /** phone_verification: issued after the current second factor passed. */
+  afterStepUp?: boolean;
+  /** Login challenges: the client that passed the password, why a second factor is asked, and the credential version it was checked against. */
+  address?: string;
+  userAgent?: string;
+  reason?: string;
+  credentialVersion?: number;
+}
+
+export type ChallengeMethod =
+  | { type: 'sms'; phoneLast4: string }
+  | { type: 'voice'; phoneLast4: string }
+  | { type: 'totp' }
+  | { type: 'passkey' }
+  | { type: 'recovery_code' };
+
+/** The challenge as the API shows it (docs/api.md `Challenge`), also in a 403 step_up_required. */
+export interface ChallengeView {
+  id: string;
+  purpose: Purpose;
+  summary: string;
+  expiresAt: string;
+  methods: ChallengeMethod[];
+}
+
+/** What a login challenge carries from the password check (see `loginDataOf`). */
+export interface LoginChallengeData {
+  address: string;
+  userAgent: string;
+  reason: string;
+  credentialVersion: number;
+}
+
 export interface ChallengeRecord {
   id: string;
   customerId: string;
@@ -65,7 +119,7 @@ export interface ChallengeRecord {
   /** Hash of the operation's content: a verified challenge serves only that content. */
   contentHash: string;
   summary: string;
-  data: Record<string, unknown>;
+  data: ChallengeData;
   status: ChallengeStatus;
   attempts: number;
   codeHash: string | null;
@@ -123,4 +177,11 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
   prevHash: string;
   hash: string;
+}
+
+/** The sign-in a login challenge belongs to; undefined for any other challenge (or a row missing it). */
+export function loginDataOf(challenge: Pick<ChallengeRecord, 'purpose' | 'data'>): LoginChallengeData | undefined {
+  const { address, userAgent, reason, credentialVersion } = challenge.data;
+  if (challenge.purpose !== 'login' || typeof credentialVersion !== 'number') return undefined;
+  return { address: address ?? '', userAgent: userAgent ?? '', reason: reason ?? '', credentialVersion };
 }

@@ -6,7 +6,7 @@ import type { CustomerRecord } from '../kernel/types.js';
  * The account a customer protects: cash available to trade or withdraw, cash held by the cooling-off
  * (already out of `available`, still at the firm), and holdings at the current price.
  */
-export async function viewAccount(deps: Deps, prices: PriceFeed, customer: CustomerRecord) {
+export async function viewAccount(deps: Pick<Deps, 'store' | 'clock'>, prices: PriceFeed, customer: CustomerRecord) {
   const now = deps.clock.now();
   const [available, pending, positions] = await Promise.all([
     deps.store.money.available(customer.id),

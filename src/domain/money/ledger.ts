@@ -19,7 +19,7 @@ export function isQuantity(value: unknown): value is number {
 }
 
 /** 入金: opening cash at account opening, or an operator's deposit. */
-export async function depositCash(deps: Deps, customerId: string, amount: number, kind: 'opening' | 'deposit', actor: string): Promise<LedgerEntry | Failure> {
+export async function depositCash(deps: Pick<Deps, 'store' | 'clock'>, customerId: string, amount: number, kind: 'opening' | 'deposit', actor: string): Promise<LedgerEntry | Failure> {
   if (!isAmount(amount)) return fail('invalid_amount');
   const entry = await deps.store.money.deposit(customerId, amount, kind, deps.clock.now());
   await recordAudit(deps, customerId, 'cash_deposited', { amount, kind, seq: entry.seq }, actor);

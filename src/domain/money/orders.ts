@@ -1,9 +1,9 @@
 import type { Deps } from '../kernel/context.js';
 import { newId } from '../kernel/crypto.js';
-import { fail, type Failure } from '../kernel/errors.js';
+import { fail } from '../kernel/errors.js';
 import { findInstrument, type PriceFeed } from './instruments.js';
 import { isQuantity, MAX_AMOUNT } from './ledger.js';
-import { replay, requestHash, type Created } from './ledger-keys.js';
+import { replay, requestHash, type MovementOutcome } from './ledger-keys.js';
 import type { OrderRecord, Side } from '../kernel/money-store.js';
 import { noticeFor } from '../kernel/notices.js';
 import { checkTradingPassword } from '../factors/trading-password.js';
@@ -38,7 +38,7 @@ export type OrderView = ReturnType<typeof viewOrder>;
  * not a second factor: no code is asked for orders). Cash or shares are checked by the conditional
  * UPDATE that moves them, in one transaction with the ledger entry and the idempotency key.
  */
-export async function placeOrder(deps: Deps, prices: PriceFeed, customer: CustomerRecord, request: OrderRequest): Promise<Created<OrderView> | Failure> {
+export async function placeOrder(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'hasher' | 'policy' | 'secrets' | 'events' | 'firmName'>, prices: PriceFeed, customer: CustomerRecord, request: OrderRequest): Promise<MovementOutcome<OrderView>> {
   if (!isQuantity(request.quantity)) return fail('invalid_quantity');
   const instrument = findInstrument(request.symbol);
   if (!instrument) return fail('unknown_symbol', { symbol: request.symbol });
@@ -47,7 +47,7 @@ export async function placeOrder(deps: Deps, prices: PriceFeed, customer: Custom
 
   const hash = requestHash(deps, 'order', { symbol: request.symbol, side: request.side, quantity: request.quantity });
   const previous = await deps.store.money.findKey(customer.id, request.idempotencyKey);
-  if (previous) return replay(previous, hash) as Created<OrderView> | Failure;
+  if (previous) return replay<OrderView>(previous, hash);
 
   const price = prices.price(instrument.symbol);
   const amount = price * request.quantity;
@@ -69,11 +69,11 @@ export async function placeOrder(deps: Deps, prices: PriceFeed, customer: Custom
         price: price.toLocaleString('ja-JP'),
       }),
     ],
-    success: { status: 201, body: view },
-    refusal: { status: 400, error: refusal },
+    success: { kind: 'done', body: view },
+    refusal: { kind: 'refused', code: refusal },
   });
-  if (result.status === 'replay') return replay(result.previous, hash) as Created<OrderView> | Failure;
+  if (result.status === 'replay') return replay<OrderView>(result.previous, hash);
   if (result.status !== 'done') return fail(refusal);
 
-  return { status: 201, body: view };
+  return { kind: 'done', body: view };
 }

@@ -23,7 +23,7 @@ export interface WindowContacts {
  * kept by each change (and, for changes made before they were kept, the audit trail's
  * `previousEmail`), and the current phone unless it was itself changed in the window.
  */
-export async function contactsOfWindow(deps: Deps, customer: CustomerRecord): Promise<WindowContacts> {
+export async function contactsOfWindow(deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customer: CustomerRecord): Promise<WindowContacts> {
   const since = deps.clock.now() - deps.policy.coolingOffMs;
   const [replaced, audit] = await Promise.all([
     deps.store.customers.replacedContactsSince(customer.id, since),
@@ -41,7 +41,7 @@ export async function contactsOfWindow(deps: Deps, customer: CustomerRecord): Pr
 }
 
 /** The rows that tell every contact of the window (e-mails, and an SMS to each mobile), for the durable outbox. */
-function noticesForContacts(deps: Deps, contacts: WindowContacts, notice: { kind: NoticeKind; params: Record<string, string | number> }, sms: string): QueuedRow[] {
+function noticesForContacts(deps: Pick<Deps, 'clock' | 'random' | 'firmName'>, contacts: WindowContacts, notice: { kind: NoticeKind; params: Record<string, string | number> }, sms: string): QueuedRow[] {
   return [
     ...contacts.emails.map((email) => noticeFor(deps, email, notice.kind, notice.params)),
     // Through the durable outbox like every notice: no request waits for the SMS provider.
@@ -51,7 +51,7 @@ function noticesForContacts(deps: Deps, contacts: WindowContacts, notice: { kind
 
 type QueuedRow = ReturnType<typeof newQueuedNotice>;
 
-async function tell(deps: Deps, contacts: WindowContacts, notice: { kind: NoticeKind; params: Record<string, string | number> }, sms: string): Promise<void> {
+async function tell(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'firmName'>, contacts: WindowContacts, notice: { kind: NoticeKind; params: Record<string, string | number> }, sms: string): Promise<void> {
   for (const row of noticesForContacts(deps, contacts, notice, sms)) await deps.store.notices.enqueue(row);
 }
 
@@ -59,7 +59,7 @@ async function tell(deps: Deps, contacts: WindowContacts, notice: { kind: Notice
  * A held withdrawal: the rows that tell the contacts of the window, written by the caller in the
  * money transaction with the debit (a crash just past the commit loses none of them).
  */
-export async function oldContactNotices(deps: Deps, customer: CustomerRecord, withdrawal: Omit<WithdrawalRecord, 'seq'>): Promise<QueuedRow[]> {
+export async function oldContactNotices(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'firmName'>, customer: CustomerRecord, withdrawal: Omit<WithdrawalRecord, 'seq'>): Promise<QueuedRow[]> {
   const contacts = await contactsOfWindow(deps, customer);
   const accountLast4 = last4(withdrawal.bankAccount.accountNumber);
   const params = { amount: withdrawal.amount.toLocaleString('ja-JP'), last4: accountLast4, status: '保留中 pending（24時間 / 24 hours）' };
@@ -71,7 +71,7 @@ export async function oldContactNotices(deps: Deps, customer: CustomerRecord, wi
  * A new passkey: besides the notice to the current address, every contact of the window hears of it
  * (an address or phone replaced just before by whoever planted it included).
  */
-export async function tellContactsOfNewPasskey(deps: Deps, customer: CustomerRecord, name: string): Promise<void> {
+export async function tellContactsOfNewPasskey(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'firmName'>, customer: CustomerRecord, name: string): Promise<void> {
   const contacts = await contactsOfWindow(deps, customer);
   const text = `【${deps.firmName}】パスキーが登録されました。登録から24時間は出金・口座変更に使えません。お心当たりがない場合は至急当社へご連絡ください。`;
   await tell(deps, contacts, { kind: 'passkey_added', params: { name } }, text);

@@ -3,8 +3,8 @@ import { formatYen, hashContent } from '../challenges/create.js';
 import { newId } from '../kernel/crypto.js';
 import { fail, isFailure, type Failure } from '../kernel/errors.js';
 import { isAmount } from './ledger.js';
-import { replay, requestHash, type Created } from './ledger-keys.js';
-import type { ChallengeMatch, WithdrawalRecord } from '../kernel/money-store.js';
+import { replay, requestHash, type MovementOutcome } from './ledger-keys.js';
+import type { ChallengeMatch, WithdrawalRecord, WithdrawalView } from '../kernel/money-store.js';
 import { noticeFor } from '../kernel/notices.js';
 import { challengeOfSession, requireStepUp, scopeCoversOperations } from '../challenges/step-up.js';
 import { checkTradingPassword } from '../factors/trading-password.js';
@@ -20,14 +20,7 @@ export interface WithdrawalRequest {
   challengeId?: string;
 }
 
-export interface WithdrawalView {
-  id: string;
-  amount: number;
-  status: 'pending' | 'completed' | 'cancelled';
-  heldUntil: string | null;
-  bankAccount: { last4: string };
-  requestedAt: string;
-}
+export type { WithdrawalView };
 
 export function viewWithdrawal(w: Omit<WithdrawalRecord, 'seq'>, now: number): WithdrawalView {
   const held = w.heldUntil !== null && w.heldUntil > now;
@@ -42,7 +35,7 @@ export function viewWithdrawal(w: Omit<WithdrawalRecord, 'seq'>, now: number): W
 }
 
 /** Within 24 hours of a change of phone, e-mail or bank account, a withdrawal is held for 24 hours. */
-function heldUntil(deps: Deps, customer: CustomerRecord, now: number): number | null {
+function heldUntil(deps: Pick<Deps, 'policy'>, customer: CustomerRecord, now: number): number | null {
   const changed = customer.contactChangedAt;
   return changed !== null && now - changed < deps.policy.coolingOffMs ? now + deps.policy.coolingOffMs : null;
 }
@@ -53,14 +46,14 @@ function heldUntil(deps: Deps, customer: CustomerRecord, now: number): number | 
  * the balance. The idempotency key is claimed in that transaction too: a request refused with 401,
  * 403 or 429 has not used it.
  */
-export async function requestWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest): Promise<Created<WithdrawalView> | Failure> {
+export async function requestWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest): Promise<MovementOutcome<WithdrawalView>> {
   const result = await attemptWithdrawal(deps, customer, session, request);
   // Operators watch refusals by code (metrics); a made withdrawal reports its own status below.
   if (isFailure(result)) deps.events.withdrawal(result.code);
   return result;
 }
 
-async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest): Promise<Created<WithdrawalView> | Failure> {
+async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest): Promise<MovementOutcome<WithdrawalView>> {
   if (!isAmount(request.amount)) return fail('invalid_amount');
   const bank = customer.bankAccount;
   if (!bank) return fail('no_bank_account');
@@ -69,7 +62,7 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: 
 
   const hash = requestHash(deps, 'withdrawal', { amount: request.amount });
   const previous = await deps.store.money.findKey(customer.id, request.idempotencyKey);
-  if (previous) return replay(previous, hash) as Created<WithdrawalView> | Failure;
+  if (previous) return replay<WithdrawalView>(previous, hash);
 
   // The destination is part of the approved content: a bank account changed after the code was
   // verified makes the challenge useless.
@@ -106,19 +99,19 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: 
     ],
     challenge,
     withdrawal,
-    success: { status: 201, body: view },
-    refusal: { status: 400, error: 'insufficient_cash' },
+    success: { kind: 'done', body: view },
+    refusal: { kind: 'refused', code: 'insufficient_cash' },
   });
   if (result.status === 'challenge_mismatch') {
     deps.events.stepUp('withdrawal', 'mismatch');
     return fail('challenge_mismatch');
   }
-  if (result.status === 'replay') return replay(result.previous, hash) as Created<WithdrawalView> | Failure;
+  if (result.status === 'replay') return replay<WithdrawalView>(result.previous, hash);
   if (challenge) deps.events.stepUp('withdrawal', 'passed');
   if (result.status === 'refused') return fail('insufficient_cash');
 
   deps.events.withdrawal(view.status);
-  return { status: 201, body: view };
+  return { kind: 'done', body: view };
 }
 
 export interface WithdrawalCancel {
@@ -133,7 +126,7 @@ export interface WithdrawalCancel {
  * a completed one answers 409 withdrawal_not_cancellable. Audited, and every contact of the
  * cooling-off window is told.
  */
-export async function cancelWithdrawal(deps: Deps, customer: CustomerRecord, id: string, request: WithdrawalCancel): Promise<WithdrawalView | Failure> {
+export async function cancelWithdrawal(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'hasher' | 'policy' | 'events' | 'firmName'>, customer: CustomerRecord, id: string, request: WithdrawalCancel): Promise<WithdrawalView | Failure> {
   const password = await checkTradingPassword(deps, customer, request.tradingPassword);
   if (password !== true) return password;
   const now = deps.clock.now();

@@ -12,21 +12,21 @@ import { describeUserAgent } from './user-agent.js';
 const RANDOM_PART = /^[A-Za-z0-9_-]{43}$/;
 const ISSUED = /^([A-Za-z0-9_-]{43})\.([0-9a-f]{32})$/;
 
-function deviceHash(deps: Deps, token: string): string {
+function deviceHash(deps: Pick<Deps, 'secrets'>, token: string): string {
   return hmacHex(deps.secrets.codeKey, `device:${token}`);
 }
 
-function mac(deps: Deps, randomPart: string): string {
+function mac(deps: Pick<Deps, 'secrets'>, randomPart: string): string {
   return hmacHex(deps.secrets.codeKey, `device-token:${randomPart}`).slice(0, 32);
 }
 
-function issueDeviceToken(deps: Deps): string {
+function issueDeviceToken(deps: Pick<Deps, 'random' | 'secrets'>): string {
   const randomPart = newId(deps.random, 32);
   return `${randomPart}.${mac(deps, randomPart)}`;
 }
 
 /** A token this server issued, or undefined (a forged, truncated or client-chosen one counts as none). */
-function issuedToken(deps: Deps, token: string | undefined): string | undefined {
+function issuedToken(deps: Pick<Deps, 'secrets'>, token: string | undefined): string | undefined {
   const parts = token?.match(ISSUED);
   return parts && constantTimeEqual(parts[2]!, mac(deps, parts[1]!)) ? token : undefined;
 }
@@ -35,17 +35,17 @@ function issuedToken(deps: Deps, token: string | undefined): string | undefined 
  * The client's token as far as it may name a device: one the server issued, or a token of the
  * earlier unsigned form (still recognised where the customer registered it before, never registered anew).
  */
-export function validDeviceToken(deps: Deps, token: string | undefined): string | undefined {
+export function validDeviceToken(deps: Pick<Deps, 'secrets'>, token: string | undefined): string | undefined {
   return issuedToken(deps, token) ?? (token !== undefined && RANDOM_PART.test(token) ? token : undefined);
 }
 
 /** A stable name for a device's token in counters (never the token itself). */
-export function deviceKey(deps: Deps, token: string | undefined): string | undefined {
+export function deviceKey(deps: Pick<Deps, 'secrets'>, token: string | undefined): string | undefined {
   const valid = validDeviceToken(deps, token);
   return valid === undefined ? undefined : deviceHash(deps, valid);
 }
 
-export async function isKnownDevice(deps: Deps, customerId: string, token: string | undefined): Promise<boolean> {
+export async function isKnownDevice(deps: Pick<Deps, 'store' | 'secrets'>, customerId: string, token: string | undefined): Promise<boolean> {
   const valid = validDeviceToken(deps, token);
   return valid !== undefined && deps.store.factors.isKnownDevice(customerId, deviceHash(deps, valid));
 }
@@ -54,7 +54,7 @@ export async function isKnownDevice(deps: Deps, customerId: string, token: strin
  * After a completed sign-in: remember the device, and tell the customer when it is new. Returns the
  * token the browser keeps (its own, or a fresh one).
  */
-export async function recordDeviceSignIn(deps: Deps, customer: CustomerRecord, client: { address: string; userAgent: string; deviceToken?: string }): Promise<string> {
+export async function recordDeviceSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'firmName'>, customer: CustomerRecord, client: { address: string; userAgent: string; deviceToken?: string }): Promise<string> {
   const known = await isKnownDevice(deps, customer.id, client.deviceToken);
   // Kept: a token the server issued, or an earlier unsigned one this customer registered already.
   // Anything else the client brought is replaced by a fresh token of ours: it is never registered.

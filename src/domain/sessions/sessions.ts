@@ -24,7 +24,7 @@ function secretMatches(storedHash: string, secret: string): boolean {
 }
 
 /** A fresh `id.secret` token, and what the store keeps of it. */
-function mintToken(deps: Deps): { id: string; secretHash: string; token: string } {
+function mintToken(deps: Pick<Deps, 'random'>): { id: string; secretHash: string; token: string } {
   const id = newId(deps.random, 16);
   const secret = newId(deps.random, 32);
   return { id, secretHash: hashSecret(secret), token: `${id}.${secret}` };
@@ -36,7 +36,7 @@ function mintToken(deps: Deps): { id: string; secretHash: string; token: string 
  * session is born stale and resolution refuses it.
  */
 export async function createSession(
-  deps: Deps,
+  deps: Pick<Deps, 'store' | 'clock' | 'random'>,
   customer: { id: string; credentialVersion: number },
   client: { address: string; userAgent: string },
 ): Promise<{ token: string; session: SessionRecord }> {
@@ -58,7 +58,7 @@ export async function createSession(
 }
 
 /** The live session behind a token, or undefined: unknown, wrong secret, idle or past its absolute limit. */
-export async function resolveSession(deps: Deps, token: string | undefined): Promise<SessionRecord | undefined> {
+export async function resolveSession(deps: Pick<Deps, 'store' | 'clock' | 'policy'>, token: string | undefined): Promise<SessionRecord | undefined> {
   if (!token || token.length > 200) return undefined;
   const [id, secret, extra] = token.split('.');
   if (!id || !secret || extra !== undefined) return undefined;
@@ -76,7 +76,7 @@ export async function resolveSession(deps: Deps, token: string | undefined): Pro
   return session;
 }
 
-export async function endSession(deps: Deps, sessionId: string): Promise<void> {
+export async function endSession(deps: Pick<Deps, 'store'>, sessionId: string): Promise<void> {
   await deps.store.sessions.delete(sessionId);
 }
 
@@ -84,7 +84,7 @@ export async function endSession(deps: Deps, sessionId: string): Promise<void> {
  * A new token for the same session after a step-up: whoever may have copied the old cookie loses
  * it at the moment the customer proves the second factor. The absolute lifetime is kept.
  */
-export async function rotateSession(deps: Deps, current: SessionRecord): Promise<{ token: string }> {
+export async function rotateSession(deps: Pick<Deps, 'store' | 'clock' | 'random'>, current: SessionRecord): Promise<{ token: string }> {
   const { id, secretHash, token } = mintToken(deps);
   await deps.store.sessions.insert({ ...current, id, secretHash, lastSeenAt: deps.clock.now() });
   await deps.store.sessions.delete(current.id);
@@ -96,7 +96,7 @@ export async function rotateSession(deps: Deps, current: SessionRecord): Promise
  * (including one a racing sign-in opens later: it carries the old version), and the current one
  * gets a fresh token on the new version.
  */
-export async function rotateAfterCredentialChange(deps: Deps, current: SessionRecord): Promise<{ token: string }> {
+export async function rotateAfterCredentialChange(deps: Pick<Deps, 'store' | 'clock' | 'random'>, current: SessionRecord): Promise<{ token: string }> {
   const credentialVersion = await deps.store.sessions.revokeOtherSessions(current.customerId, current.id);
   return rotateSession(deps, { ...current, credentialVersion });
 }
@@ -105,11 +105,11 @@ export async function rotateAfterCredentialChange(deps: Deps, current: SessionRe
  * A contact or factor changed (phone, e-mail, a passkey, an app, recovery codes): the other
  * sessions end, as at a password change; the current one keeps its token.
  */
-export async function endOtherSessions(deps: Deps, current: SessionRecord): Promise<void> {
+export async function endOtherSessions(deps: Pick<Deps, 'store'>, current: SessionRecord): Promise<void> {
   await deps.store.sessions.revokeOtherSessions(current.customerId, current.id);
 }
 
 /** An operator's reset (or a freeze): every session of the customer ends, racing sign-ins too. */
-export async function endAllSessions(deps: Deps, customerId: string): Promise<void> {
+export async function endAllSessions(deps: Pick<Deps, 'store'>, customerId: string): Promise<void> {
   await deps.store.sessions.revokeOtherSessions(customerId, null);
 }

@@ -10,10 +10,8 @@ import type { CustomerRecord, MfaMethod, MfaScope, SessionRecord } from '../kern
 import { summariseFactors } from '../factors/summary.js';
 import { viewRecoveryCodes } from '../factors/recovery-codes.js';
 
-export interface Availability {
-  available: boolean;
-  reason?: string;
-}
+/** Whether a method can be chosen, and why not (`no_phone`, `landline`, `no_enrolment`...). */
+export type Availability = { available: true } | { available: false; reason: string };
 
 export interface MfaSettingsView {
   method: MfaMethod;
@@ -34,13 +32,13 @@ export function smsAvailability(customer: CustomerRecord): Availability {
 
 /** An app or a passkey can be the chosen method once enrolled (/settings/totp, /settings/passkeys). */
 export const extraAvailability = {
-  totp: async (deps: Deps, customer: CustomerRecord): Promise<Availability> =>
+  totp: async (deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customer: CustomerRecord): Promise<Availability> =>
     (await summariseFactors(deps, customer.id)).totp ? { available: true } : { available: false, reason: 'not_enrolled' },
-  passkey: async (deps: Deps, customer: CustomerRecord): Promise<Availability> =>
+  passkey: async (deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customer: CustomerRecord): Promise<Availability> =>
     (await summariseFactors(deps, customer.id)).passkeys > 0 ? { available: true } : { available: false, reason: 'not_enrolled' },
 };
 
-export async function viewMfaSettings(deps: Deps, customer: CustomerRecord): Promise<MfaSettingsView> {
+export async function viewMfaSettings(deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customer: CustomerRecord): Promise<MfaSettingsView> {
   const [totp, passkey, recoveryCodes] = await Promise.all([
     extraAvailability.totp(deps, customer),
     extraAvailability.passkey(deps, customer),

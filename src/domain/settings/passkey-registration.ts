@@ -54,7 +54,7 @@ export interface PasskeyView {
   approvesMoneyFrom?: string;
 }
 
-export function viewPasskey(p: PasskeyRecord, deps?: Deps): PasskeyView {
+export function viewPasskey(p: PasskeyRecord, deps?: Pick<Deps, 'policy'>): PasskeyView {
   return {
     id: p.id,
     name: p.name,
@@ -73,7 +73,7 @@ export function viewPasskey(p: PasskeyRecord, deps?: Deps): PasskeyView {
  * cooling-off has passed (403 factor_cooling_off), and every contact of the window hears of it.
  */
 export async function finishPasskeyRegistration(
-  deps: Deps,
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'firmName'>,
   customer: CustomerRecord,
   session: SessionRecord,
   rp: RelyingParty,

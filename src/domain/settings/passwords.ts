@@ -18,7 +18,7 @@ export interface PasswordChange {
 }
 
 /** The rules of security.md for either secret; the two must differ from each other. */
-export async function checkNewPassword(deps: Deps, customer: Pick<CustomerRecord, 'loginId'> & Partial<CustomerRecord>, kind: PasswordKind, password: string): Promise<Failure | undefined> {
+export async function checkNewPassword(deps: Pick<Deps, 'hasher' | 'policy'>, customer: Pick<CustomerRecord, 'loginId'> & Partial<CustomerRecord>, kind: PasswordKind, password: string): Promise<Failure<'weak_password'> | undefined> {
   const minLength = kind === 'login' ? loginPasswordMinLength(deps.policy.mfaRequired) : TRADING_PASSWORD_MIN_LENGTH;
   const reason = checkPasswordRules({ password, loginId: customer.loginId, minLength });
   if (reason) return fail('weak_password', { reason, minLength });

@@ -10,7 +10,7 @@ import { authoriseFactorChange, type FactorChangeRequest } from './factor-change
 // A new set of recovery codes is a factor change: the trading password and the current factor first.
 // Using a code is the factors room's (src/domain/factors/recovery-codes.ts).
 
-function newRecoveryCode(deps: Deps): string {
+function newRecoveryCode(deps: Pick<Deps, 'random'>): string {
   let code = '';
   for (let i = 0; i < RECOVERY_CODE_LENGTH; i++) code += RECOVERY_CODE_ALPHABET[deps.random.int(RECOVERY_CODE_ALPHABET.length)];
   return code.match(/.{4}/g)!.join('-');

@@ -29,7 +29,7 @@ export async function startTotpEnrolment(deps: Deps, customer: CustomerRecord, s
 }
 
 /** The first code proves the app holds the secret; its time step is spent, so it cannot be replayed. */
-export async function confirmTotpEnrolment(deps: Deps, customer: CustomerRecord, session: SessionRecord, rawCode: unknown): Promise<{ status: 'enrolled' } | Failure> {
+export async function confirmTotpEnrolment(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'firmName'>, customer: CustomerRecord, session: SessionRecord, rawCode: unknown): Promise<{ status: 'enrolled' } | Failure> {
   const record = await deps.store.factors.findTotp(customer.id);
   if (!record?.pendingEnc) return fail('method_unavailable', { method: 'totp', reason: 'no_enrolment' });
   const code = normaliseCode(rawCode);

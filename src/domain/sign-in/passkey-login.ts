@@ -4,10 +4,10 @@ import { fail, type Failure } from '../kernel/errors.js';
 import { verifyPasskeyAssertion } from '../factors/passkey-assertion.js';
 import { WEBAUTHN_TIMEOUT_MS, type RelyingParty } from '../factors/passkey-ceremony.js';
 import { release, reserve } from '../kernel/reservations.js';
-import { completeSignIn, logEvent, type Client, type SignInResult } from './sign-in.js';
+import { completeSignIn, logEvent, type Client, type SignedIn } from './sign-in.js';
 
 /** パスキーでログイン, step 1: request options with no credential list (the passkey says whose it is). */
-export async function startPasskeyLogin(deps: Deps, rp: RelyingParty): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function startPasskeyLogin(deps: Pick<Deps, 'store' | 'clock' | 'random'>, rp: RelyingParty): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     challenge: new Uint8Array(deps.random.bytes(32)),
@@ -24,7 +24,7 @@ export async function startPasskeyLogin(deps: Deps, rp: RelyingParty): Promise<P
  * device, and the PIN or biometric that unlocked it). Every refusal answers 401 invalid_credentials
  * and counts against the address like a wrong password.
  */
-export async function signInWithPasskey(deps: Deps, rp: RelyingParty, response: unknown, client: Client): Promise<SignInResult | Failure> {
+export async function signInWithPasskey(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'secrets' | 'events' | 'firmName'>, rp: RelyingParty, response: unknown, client: Client): Promise<SignedIn | Failure> {
   const now = deps.clock.now();
   const addressKey = `login-fail:addr:${client.address}`;
   // Reserved before the assertion is checked (like a password guess), given back on success.

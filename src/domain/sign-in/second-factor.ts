@@ -9,7 +9,7 @@ import type { CustomerRecord } from '../kernel/types.js';
  * use it (a password alone would bypass it); with KABUTO_NEW_DEVICE_STEP_UP, an unknown device
  * proves a factor even when the customer's own setting would not ask — if the customer has one.
  */
-export async function secondFactorReason(deps: Deps, customer: CustomerRecord, deviceToken: string | undefined): Promise<string | undefined> {
+export async function secondFactorReason(deps: Pick<Deps, 'store' | 'clock' | 'voice' | 'policy' | 'secrets'>, customer: CustomerRecord, deviceToken: string | undefined): Promise<string | undefined> {
   if (customer.mfaMethod !== 'none') return 'mfa';
   if (deps.policy.mfaRequired) return 'policy';
   const needsPolicyCheck = deps.policy.phishingResistant.has('login') || deps.policy.newDeviceStepUp;

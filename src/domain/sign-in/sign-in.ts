@@ -1,6 +1,5 @@
 import type { Deps } from '../kernel/context.js';
 import { createChallenge, defaultSummary, viewChallenge, type ChallengeView } from '../challenges/create.js';
-import { sortableId } from '../kernel/crypto.js';
 import { fail, type Failure } from '../kernel/errors.js';
 import { formatJst, queueNotice, withinTransaction } from '../kernel/notices.js';
 import { loginLockDuration } from '../kernel/policy.js';
@@ -10,17 +9,19 @@ import { deviceKey, isKnownDevice, recordDeviceSignIn } from '../sessions/new-de
 import { secondFactorReason } from './second-factor.js';
 import { release, reserve } from '../kernel/reservations.js';
 import type { CustomerRecord, LoginEvent } from '../kernel/types.js';
+import { logEvent, type Client } from '../sessions/login-events.js';
 
-export interface Client {
-  address: string;
-  userAgent: string;
-  /** The browser's long-lived device cookie, when it has one (new-device notices). */
-  deviceToken?: string;
+export { logEvent, type Client };
+
+/** A session made: its secret token for the cookie, and the device cookie's token. */
+export interface SignedIn {
+  status: 'signed_in';
+  customer: CustomerRecord;
+  token: string;
+  deviceToken: string;
 }
 
-export type SignInResult =
-  | { status: 'signed_in'; customer: CustomerRecord; token: string; deviceToken: string }
-  | { status: 'second_factor_required'; challenge: ChallengeView };
+export type SignInResult = SignedIn | { status: 'second_factor_required'; challenge: ChallengeView };
 
 /**
  * ログイン: login ID and password; then, with 2FA on (or required by policy), a login challenge.
@@ -120,7 +121,7 @@ async function judged<T>(hashing: Promise<T>, giveBack: () => Promise<void>): Pr
   }
 }
 
-function deviceFailureKey(deps: Deps, customer: CustomerRecord, client: Client): string | undefined {
+function deviceFailureKey(deps: Pick<Deps, 'secrets'>, customer: CustomerRecord, client: Client): string | undefined {
   const device = deviceKey(deps, client.deviceToken);
   return device && `login-fail:device:${customer.id}:${device}`;
 }
@@ -129,7 +130,7 @@ function deviceFailureKey(deps: Deps, customer: CustomerRecord, client: Client):
  * The last step of every successful sign-in: a fresh session (never one the client brought), on the
  * credential version the first factor was checked against (a login challenge carries it).
  */
-export async function completeSignIn(deps: Deps, customer: CustomerRecord, client: Client, credentialVersion = customer.credentialVersion): Promise<SignInResult> {
+export async function completeSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'events' | 'firmName'>, customer: CustomerRecord, client: Client, credentialVersion = customer.credentialVersion): Promise<SignedIn> {
   const { token } = await createSession(deps, { id: customer.id, credentialVersion }, client);
   await logEvent(deps, customer.id, customer.loginId, client, 'signed_in');
   deps.events.signIn('signed_in');
@@ -137,12 +138,12 @@ export async function completeSignIn(deps: Deps, customer: CustomerRecord, clien
   return { status: 'signed_in', customer, token, deviceToken };
 }
 
-export async function countWrongPassword(deps: Deps, customer: CustomerRecord, now: number): Promise<void> {
+export async function countWrongPassword(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'events' | 'firmName'>, customer: CustomerRecord, now: number): Promise<void> {
   const { failedLogins, lockCount } = await deps.store.customers.countLoginFailure(customer.id);
   if (failedLogins >= deps.policy.loginLockThreshold) await lockAccount(deps, customer, lockCount, now);
 }
 
-async function lockAccount(deps: Deps, customer: CustomerRecord, lockCount: number, now: number): Promise<void> {
+async function lockAccount(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'events' | 'firmName'>, customer: CustomerRecord, lockCount: number, now: number): Promise<void> {
   const until = now + loginLockDuration(deps.policy, lockCount);
   // The lock, its audit entry and the owner's notice commit together (durable outbox).
   const locked = await withinTransaction(deps, async (deps) => {
@@ -157,7 +158,7 @@ async function lockAccount(deps: Deps, customer: CustomerRecord, lockCount: numb
 }
 
 async function failSignIn(
-  deps: Deps,
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'events'>,
   customer: CustomerRecord | undefined,
   loginId: string,
   client: Client,
@@ -169,17 +170,4 @@ async function failSignIn(
   // The metric does not tell a lock from a wrong password: only real accounts lock, and the
   // counter would tell which IDs exist (the login history keeps the difference for the owner).
   deps.events.signIn(result === 'locked' ? 'invalid_credentials' : result);
-}
-
-export async function logEvent(deps: Deps, customerId: string | null, loginId: string, client: Client, result: LoginEvent['result']): Promise<void> {
-  const at = deps.clock.now();
-  await deps.store.loginEvents.add({
-    id: sortableId(at, deps.random),
-    customerId,
-    loginId: loginId.slice(0, 64),
-    at,
-    address: client.address,
-    userAgent: client.userAgent.slice(0, 256),
-    result,
-  });
 }

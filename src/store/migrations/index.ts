@@ -8,7 +8,7 @@ import * as credentials from './0006_credentials_cooling_off.js';
 import * as noticeQueue from './0007_notice_queue.js';
 
 // Listed here rather than read from the folder: the same code runs from TypeScript sources and bundles.
-const migrations: Record<string, Migration> = {
+const migrations: Readonly<Record<string, Migration>> = {
   '0001_identity': identity,
   '0002_money': money,
   '0003_factors': factors,
@@ -17,11 +17,6 @@ const migrations: Record<string, Migration> = {
   '0006_credentials_cooling_off': credentials,
   '0007_notice_queue': noticeQueue,
 };
-
-/** Later features add their migrations through this list, in name order. */
-export function registerMigration(name: string, migration: Migration): void {
-  migrations[name] = migration;
-}
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
