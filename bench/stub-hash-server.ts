@@ -25,7 +25,6 @@ export async function serveWithStubHasher(): Promise<void> {
     },
   });
   const app = await buildApp(kabuto);
-  kabuto.deps.logger = app.log;
   await app.listen({ host: config.host, port: config.port });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void app.close().then(() => kabuto.close()).then(() => process.exit(0)));
   await new Promise(() => {});

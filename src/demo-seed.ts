@@ -1,5 +1,6 @@
 import type { Kabuto } from './kabuto.js';
 import { createCustomer, type NewCustomer } from './domain/customers/customers.js';
+import { findCustomer } from './domain/customers/lookup.js';
 import { isFailure } from './domain/kernel/errors.js';
 
 // Development mode only: customers a newcomer can sign in as at once, 2FA off so the seed's steps
@@ -34,7 +35,7 @@ export const DEMO_CUSTOMERS: Array<NewCustomer & { loginId: string; cash: number
 export async function seedDemoCustomers(kabuto: Kabuto): Promise<typeof DEMO_CUSTOMERS> {
   const created: typeof DEMO_CUSTOMERS = [];
   for (const demo of DEMO_CUSTOMERS) {
-    if (await kabuto.deps.store.customers.findByLoginId(demo.loginId)) continue;
+    if (await findCustomer(kabuto.deps, demo.loginId)) continue;
     const { cash, ...input } = demo;
     const customer = await createCustomer(kabuto.deps, input, 'demo-seed');
     if (isFailure(customer)) throw new Error(`demo customer ${demo.loginId}: ${customer.code} ${JSON.stringify(customer.fields)}`);

@@ -7,22 +7,35 @@ import { createMetrics, type Metrics } from './adapters/metrics.js';
 import { createHttpSmsProvider } from './adapters/http-sms-provider.js';
 import { createSmtpEmail } from './adapters/smtp-email.js';
 import type { Deps } from './domain/kernel/context.js';
-import { deriveSecrets } from './domain/kernel/crypto.js';
+import { deriveSecrets, hmacHex } from './domain/kernel/crypto.js';
 import { isFailure } from './domain/kernel/errors.js';
 import { depositCash } from './domain/money/ledger.js';
 import { createPolicy, type SecurityPolicy } from './domain/kernel/policy.js';
-import type { Logger } from './domain/kernel/ports.js';
+import { createPriceFeed, type PriceFeed } from './domain/money/instruments.js';
+import type { OutboxStore } from './domain/kernel/store.js';
 import type { CustomerRecord } from './domain/kernel/types.js';
+import { createAppLogger, type AppLogger } from './http/log.js';
 import { isPostgresUrl, MIGRATION_TIMEOUTS, migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
 import { createStore } from './store/index.js';
 import { Gauge } from 'prom-client';
 import { createNoticeDelivery, DEFAULT_DELIVERY, type NoticeDelivery } from './domain/kernel/notice-outbox.js';
 
-/** The composed application: configuration, database, domain dependencies. Tests build one each. */
+/**
+ * The composed application: configuration, database, domain dependencies, the log and the price feed.
+ * Everything is built here, once; nothing is assigned into it afterwards. Tests build one each.
+ */
 export interface Kabuto {
   config: Config;
   deps: Deps;
   database: DatabaseHandle;
+  /** The process's log (pino): Fastify logs through it, and it is the domain's deps.logger. */
+  log: AppLogger;
+  /** The simulated prices, seeded from the master secret: every process of one installation quotes the same. */
+  prices: PriceFeed;
+  /** Resolves when the database answers (readiness). */
+  ping(): Promise<void>;
+  /** What the development senders wrote (served at /api/dev/outbox when enabled). */
+  devOutbox: Pick<OutboxStore, 'list'>;
   hasherStats(): HasherStats;
   /** Prometheus registry and counters of this instance (served at /metrics). */
   metrics: Metrics;
@@ -45,13 +58,9 @@ export interface KabutoOverrides extends Partial<Omit<Deps, 'policy' | 'store' |
   schema?: string;
   hasherConcurrency?: number;
   hasherMaxQueue?: number;
+  /** Where the log's JSON lines go: stdout unless told (the CLI keeps stdout for its output; tests collect them). */
+  logStream?: NodeJS.WritableStream;
 }
-
-const consoleLogger: Logger = {
-  info: () => {},
-  warn: (obj, msg) => console.warn(msg ?? '', JSON.stringify(obj)),
-  error: (obj, msg) => console.error(msg ?? '', JSON.stringify(obj)),
-};
 
 export async function createKabuto(config: Config, overrides: KabutoOverrides = {}): Promise<Kabuto> {
   const schema = overrides.schema ?? config.databaseSchema;
@@ -96,6 +105,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     : undefined;
   const smtp = config.smtpUrl ? createSmtpEmail({ url: config.smtpUrl, from: config.mailFrom, fromName: overrides.firmName ?? config.firmName, timeoutMs: config.smtpTimeoutMs }) : undefined;
   const metrics = createMetrics(() => hasher.stats());
+  const log = createAppLogger(config, overrides.logStream);
   const deps: Deps = {
     store,
     clock,
@@ -104,7 +114,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     sms: overrides.sms ?? provider ?? outbox,
     voice: overrides.voice === undefined ? (provider ?? outbox) : overrides.voice,
     email: overrides.email ?? smtp ?? outbox,
-    logger: overrides.logger ?? consoleLogger,
+    logger: overrides.logger ?? log,
     events: overrides.events ?? metrics.events,
     firmName: overrides.firmName ?? config.firmName,
     secrets,
@@ -112,12 +122,11 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
   };
   const notices = createNoticeDelivery({
     queue: store.notices,
-    // Read at send time: the server swaps in its own logger after the app is built.
-    email: { sendEmail: (to, subject, body) => deps.email.sendEmail(to, subject, body) },
-    sms: { sendSms: (to, body) => deps.sms.sendSms(to, body) },
+    email: deps.email,
+    sms: deps.sms,
     clock,
     random,
-    logger: { info: (o, m) => deps.logger.info(o, m), warn: (o, m) => deps.logger.warn(o, m), error: (o, m) => deps.logger.error(o, m) },
+    logger: deps.logger,
     events: metrics.notices,
     // A claim outlives any send (bounded by the SMTP time-outs): past it, another instance may retry.
     policy: { ...DEFAULT_DELIVERY, maxAttempts: config.noticeMaxAttempts, baseDelayMs: config.noticeRetryMs, leaseMs: Math.max(10_000, 4 * config.smtpTimeoutMs) },
@@ -163,6 +172,10 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     config,
     deps,
     database,
+    log,
+    prices: createPriceFeed({ clock, seed: Buffer.from(hmacHex(secrets.codeKey, 'price-feed'), 'hex') }),
+    ping: () => store.ping(),
+    devOutbox: { list: (recipient, limit) => store.outbox.list(recipient, limit) },
     hasherStats: () => hasher.stats(),
     metrics,
     notices,

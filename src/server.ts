@@ -36,7 +36,6 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
     throw new StartupError(`cannot open the database ${maskDatabaseUrl(config.databaseUrl)} (KABUTO_DATABASE_URL): ${reasonOf(error)}`, { cause: error });
   }
   const app = await buildApp(kabuto);
-  kabuto.deps.logger = app.log;
   try {
     if (config.seedDemo) await seedDemoCustomers(kabuto);
     await app.listen({ host: config.host, port: config.port });

@@ -28,7 +28,7 @@ const create: Command = {
       console.error('kabuto customers create: --cash must be a whole number of yen');
       return 2;
     }
-    const kabuto = await createKabuto(loadConfig());
+    const kabuto = await createKabuto(loadConfig(), { logStream: process.stderr });
     try {
       const customer = await createCustomer(kabuto.deps, { loginId: values['login-id'], name: values.name, email: values.email, phone: values.phone, password, tradingPassword }, 'cli');
       if (isFailure(customer)) {
@@ -49,7 +49,7 @@ const outbox: Command = {
   usage: 'kabuto outbox [--to PHONE_OR_EMAIL] [--limit N]',
   async run(args) {
     const { values } = parseArgs({ args, options: { to: { type: 'string' }, limit: { type: 'string' } }, strict: true });
-    const kabuto = await createKabuto(loadConfig());
+    const kabuto = await createKabuto(loadConfig(), { logStream: process.stderr });
     try {
       const messages = await kabuto.deps.store.outbox.list(values.to, Number(values.limit ?? 20));
       for (const m of messages) console.log(`${new Date(m.at).toISOString()}  ${m.channel.padEnd(5)}  ${m.recipient}\n  ${(m.subject ? `${m.subject}\n  ` : '') + m.body.replace(/\n/g, '\n  ')}\n`);

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import type { Config } from '../config.js';
@@ -13,13 +13,11 @@ import { sendFailure } from './failures.js';
 import { registerMetrics } from './metrics.js';
 import { openApiRoutes, registerOpenApi } from './openapi.js';
 import { registerPortalAssets, sendPortalPage } from './portal-assets.js';
-import { registerRequestLogging, requestIdGenerator, requestIdMixin } from './request-log.js';
+import { registerRequestLogging, requestIdGenerator } from './request-log.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface AppOptions {
-  /** Where pino writes (tests collect the lines to prove no secret is logged). */
-  logStream?: NodeJS.WritableStream;
   /** Time allowed to receive a whole request: a slow client (slowloris) is cut off after it. */
   requestTimeoutMs?: number;
 }
@@ -36,9 +34,6 @@ declare module 'fastify' {
   }
 }
 
-/** Fields that hold secrets, masked in any logged object should one ever be logged. */
-const SECRET_FIELDS = ['password', 'tradingPassword', 'currentPassword', 'newPassword', 'secret', 'token', 'recoveryCode'];
-
 /**
  * Fastify's trustProxy for KABUTO_TRUST_PROXY: a hop count N believes the last N entries of
  * X-Forwarded-For (hop i counts from the socket's peer), a list believes the proxies it names.
@@ -52,19 +47,9 @@ function trustedProxies(trust: Config['trustProxy']): boolean | string[] | ((add
 /** The whole HTTP application as one Fastify instance: tests build it, server.ts listens. */
 export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = kabuto;
-  const logger: FastifyServerOptions['logger'] = {
-    level: config.logLevel,
-    // Secrets never reach a log line: no bodies are logged, and these headers are masked anyway.
-    redact: {
-      paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', ...SECRET_FIELDS.map((f) => `*.${f}`)],
-      censor: '[redacted]',
-    },
-    // Lines the domain writes while serving a request get its ID too (request-log.ts).
-    mixin: requestIdMixin,
-    ...(options.logStream ? { stream: options.logStream } : {}),
-  };
   const app = Fastify({
-    logger,
+    // The composition root's log (src/http/log.ts: secrets redacted, request IDs on every line).
+    loggerInstance: kabuto.log,
     // A hop count or the proxies' addresses, never the whole chain (config-variables.ts).
     trustProxy: trustedProxies(config.trustProxy),
     bodyLimit: 64 * 1024,

@@ -30,7 +30,7 @@ export function setDeviceCookie(request: FastifyRequest, reply: FastifyReply, to
 
 /**
  * With an https origin, the session is read from its `__Host-` cookie only: a plain `kabuto_session`
- * could have been planted by a sibling subdomain (session fixation). Routes keep reading
+ * could have been planted by a sibling subdomain (session fixation). session.ts keeps reading
  * `request.cookies[SESSION_COOKIE]`; this hook puts the prefixed cookie's value there.
  */
 export function registerCookieNames(app: FastifyInstance, publicOrigin: string | undefined): void {

@@ -1,3 +1,5 @@
+import { MAX_AMOUNT, MAX_QUANTITY } from '../domain/money/ledger.js';
+
 // JSON schemas of request bodies: one source for validation and the OpenAPI document. Unknown
 // fields are refused (additionalProperties: false, and Ajv is told not to strip them).
 
@@ -30,13 +32,5 @@ export const bankAccount = body(
 
 export const idParams: Schema = { type: 'object', properties: { id: challengeId }, required: ['id'] };
 
-export const pageQuery: Schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { limit: { type: 'string', pattern: '^[0-9]{1,3}$' }, before: { type: 'string', maxLength: 64 } },
-};
-
-export function pageLimit(query: { limit?: string }): number {
-  const limit = Number(query.limit ?? 50);
-  return Math.min(Math.max(limit, 1), 200);
-}
+export const amountSchema: Schema = { type: 'integer', minimum: 1, maximum: MAX_AMOUNT };
+export const quantitySchema: Schema = { type: 'integer', minimum: 1, maximum: MAX_QUANTITY };

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../domain/kernel/context.js';
 import { fail } from '../domain/kernel/errors.js';
 import { resolveSession } from '../domain/sessions/sessions.js';
+import { customerOfSession } from '../domain/sessions/signed-in.js';
 import type { CustomerRecord, SessionRecord } from '../domain/kernel/types.js';
 import { sendFailure } from './failures.js';
 
@@ -9,6 +10,7 @@ export const SESSION_COOKIE = 'kabuto_session';
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** Set by the signed-in scope's hook (routes/index.ts) on every route inside it; null elsewhere. */
     session: SessionRecord | null;
     customer: CustomerRecord | null;
   }
@@ -34,11 +36,28 @@ export function clientOf(request: FastifyRequest) {
   return { address: request.ip, userAgent: typeof agent === 'string' ? agent : '' };
 }
 
-/** preValidation hook for customer routes: a live session and its customer, or 401 unauthenticated. */
-export function requireCustomer(deps: Deps) {
+// The one place a request's session cookie is read and resolved: at most once per request.
+const resolved = new WeakMap<FastifyRequest, Promise<SessionRecord | undefined>>();
+
+/**
+ * The live session behind the request's cookie, or undefined. Routes anyone may call (sign-in, sign-out,
+ * challenges) ask for it when they need it; the signed-in scope's hook asks for every route inside it.
+ */
+export function sessionOf(deps: Deps, request: FastifyRequest): Promise<SessionRecord | undefined> {
+  let session = resolved.get(request);
+  if (!session) resolved.set(request, (session = resolveSession(deps, request.cookies[SESSION_COOKIE])));
+  return session;
+}
+
+/**
+ * The signed-in scope's hook: a live session and its customer on the request, or 401 unauthenticated
+ * (and a stale cookie cleared). A preValidation hook: authentication comes before validation, so a
+ * stranger learns nothing about a route from its 400s.
+ */
+export function authenticate(deps: Deps) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const session = await resolveSession(deps, request.cookies[SESSION_COOKIE]);
-    const customer = session && (await deps.store.customers.findById(session.customerId));
+    const session = await sessionOf(deps, request);
+    const customer = session && (await customerOfSession(deps, session));
     if (!session || !customer) {
       if (request.cookies[SESSION_COOKIE]) clearSessionCookie(reply);
       return sendFailure(request, reply, fail('unauthenticated'));

@@ -26,7 +26,7 @@ export interface TestServerOptions {
   overrides?: KabutoOverrides;
   /** Start the clock here (epoch ms). */
   startAt?: number;
-  app?: Omit<AppOptions, 'logStream'>;
+  app?: AppOptions;
 }
 
 export interface TestServer {
@@ -75,9 +75,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       done();
     },
   });
-  const kabuto = await createKabuto(config, { clock, schema: database.schema, ...options.overrides });
-  const app = await buildApp(kabuto, { logStream, ...options.app });
-  kabuto.deps.logger = app.log;
+  const kabuto = await createKabuto(config, { clock, schema: database.schema, logStream, ...options.overrides });
+  const app = await buildApp(kabuto, options.app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -1,30 +1,36 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kabuto } from '../../kabuto.js';
-import { adminRoutes } from './admin.js';
-import { challengeRoutes } from './challenges.js';
-import { devRoutes } from './dev.js';
-import { healthRoutes } from './health.js';
-import { historyRoutes } from './history.js';
-import { loginRoutes } from './login.js';
-import { moneyRoutes } from './money.js';
-import { settingsRoutes } from './settings.js';
-import { factorRoutes } from './factors.js';
-import { passkeyLoginRoutes } from './passkey-login.js';
+import { authenticate } from '../session.js';
+import { challengeRoutes } from './challenges/challenges.js';
+import { historyRoutes } from './history/history.js';
+import { instrumentRoutes } from './money/instruments.js';
+import { moneyRoutes } from './money/money.js';
+import { adminRoutes } from './ops/admin.js';
+import { devRoutes } from './ops/dev.js';
+import { healthRoutes } from './ops/health.js';
+import { meRoutes } from './sessions/me.js';
+import { factorRoutes } from './settings/factors.js';
+import { settingsRoutes } from './settings/settings.js';
+import { loginRoutes } from './sign-in/login.js';
+import { passkeyLoginRoutes } from './sign-in/passkey-login.js';
 
-/** Features register their routes here; each module is a plain function over the app. */
-export const routeModules: Array<(app: FastifyInstance, kabuto: Kabuto) => void | Promise<void>> = [
-  healthRoutes,
-  loginRoutes,
-  passkeyLoginRoutes,
-  challengeRoutes,
-  settingsRoutes,
-  factorRoutes,
-  historyRoutes,
-  moneyRoutes,
-  adminRoutes,
-  devRoutes,
-];
+// The folders mirror the domain's rooms (src/domain/<room>); ops/ holds health, the back office and the
+// development outbox, history/ every paged history.
+
+type Routes = (app: FastifyInstance, kabuto: Kabuto) => void;
+
+/** Routes anyone may call. Those that read a session when there is one (sign-in, sign-out, challenges) use sessionOf. */
+const OPEN: Routes[] = [healthRoutes, loginRoutes, passkeyLoginRoutes, challengeRoutes, instrumentRoutes, adminRoutes, devRoutes];
+
+/** The customer's routes: registered inside the signed-in scope, 401 `unauthenticated` without a live session. */
+const SIGNED_IN: Routes[] = [meRoutes, settingsRoutes, factorRoutes, moneyRoutes, historyRoutes];
 
 export async function registerRoutes(app: FastifyInstance, kabuto: Kabuto): Promise<void> {
-  for (const register of routeModules) await register(app, kabuto);
+  for (const register of OPEN) register(app, kabuto);
+  // An encapsulated plugin: its one hook resolves the session and the customer once per request and
+  // puts them on the request; it runs for the routes inside and no other.
+  await app.register(async (signedIn) => {
+    signedIn.addHook('preValidation', authenticate(kabuto.deps));
+    for (const register of SIGNED_IN) register(signedIn, kabuto);
+  });
 }

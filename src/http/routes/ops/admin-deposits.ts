@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kabuto } from '../../kabuto.js';
-import { isFailure } from '../../domain/kernel/errors.js';
-import { depositCash, viewEntry } from '../../domain/money/ledger.js';
-import type { CustomerRecord } from '../../domain/kernel/types.js';
-import { sendFailure } from '../failures.js';
-import { body, text } from '../schemas.js';
-import { amountSchema, validationFailure } from './money.js';
+import type { Kabuto } from '../../../kabuto.js';
+import { depositCash, viewEntry } from '../../../domain/money/ledger.js';
+import type { CustomerRecord } from '../../../domain/kernel/types.js';
+import { created } from '../../answer.js';
+import { sendFailure } from '../../failures.js';
+import { amountSchema, body, text } from '../../schemas.js';
+import { validationFailure } from '../../validation.js';
 
 type CustomerOf = (request: FastifyRequest<{ Params: { loginId: string } }>, reply: FastifyReply) => Promise<CustomerRecord | undefined>;
 
@@ -20,9 +20,7 @@ export function adminDepositRoute(admin: FastifyInstance, kabuto: Kabuto, custom
       if (invalid) return sendFailure(request, reply, invalid);
       const customer = await customerOf(request, reply);
       if (!customer) return reply;
-      const entry = await depositCash(kabuto.deps, customer.id, request.body.amount, 'deposit', 'admin');
-      if (isFailure(entry)) return sendFailure(request, reply, entry);
-      return reply.code(201).send(viewEntry(entry));
+      return created(request, reply, await depositCash(kabuto.deps, customer.id, request.body.amount, 'deposit', 'admin'), viewEntry);
     },
   );
 }

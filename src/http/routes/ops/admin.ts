@@ -1,11 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kabuto } from '../../kabuto.js';
-import { constantTimeEqual } from '../../domain/kernel/crypto.js';
-import { createCustomer, resetMfa, unlockCustomer, type NewCustomer } from '../../domain/customers/customers.js';
-import { fail, isFailure } from '../../domain/kernel/errors.js';
-import { sendFailure } from '../failures.js';
+import type { Kabuto } from '../../../kabuto.js';
+import { constantTimeEqual } from '../../../domain/kernel/crypto.js';
+import { auditTrail } from '../../../domain/customers/audit-trail.js';
+import { createCustomer, resetMfa, unlockCustomer, type NewCustomer } from '../../../domain/customers/customers.js';
+import { findCustomer } from '../../../domain/customers/lookup.js';
+import { fail } from '../../../domain/kernel/errors.js';
+import { created } from '../../answer.js';
+import { sendFailure } from '../../failures.js';
+import { pageOf, pageQuery, sequenceCursor, type PageQuery } from '../../pages.js';
+import { bankAccount, body, secret, text } from '../../schemas.js';
 import { adminDepositRoute } from './admin-deposits.js';
-import { bankAccount, body, pageLimit, pageQuery, secret, text } from '../schemas.js';
 
 const loginIdParams = { type: 'object', properties: { loginId: text(64, 1) }, required: ['loginId'] };
 
@@ -22,7 +26,7 @@ export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     if (!constantTimeEqual(presented, token)) return sendFailure(request, reply, fail('unauthenticated'));
   };
   const customerOf = async (request: FastifyRequest<{ Params: { loginId: string } }>, reply: FastifyReply) => {
-    const customer = await deps.store.customers.findByLoginId(request.params.loginId);
+    const customer = await findCustomer(deps, request.params.loginId);
     if (!customer) sendFailure(request, reply, fail('not_found'));
     return customer;
   };
@@ -52,10 +56,10 @@ export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       },
       async (request, reply) => {
         const { cash, ...input } = request.body;
-        const customer = await createCustomer(deps, input);
-        if (isFailure(customer)) return sendFailure(request, reply, customer);
-        if (cash) await kabuto.hooks.onInitialCash(customer, cash);
-        return reply.code(201).send({ loginId: customer.loginId });
+        return created(request, reply, await createCustomer(deps, input), async (customer) => {
+          if (cash) await kabuto.hooks.onInitialCash(customer, cash);
+          return { loginId: customer.loginId };
+        });
       },
     );
 
@@ -75,15 +79,13 @@ export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
 
     adminDepositRoute(admin, kabuto, customerOf);
 
-    admin.get<{ Params: { loginId: string }; Querystring: { limit?: string; before?: string } }>(
+    admin.get<{ Params: { loginId: string }; Querystring: PageQuery }>(
       '/api/admin/v1/customers/:loginId/audit',
       { schema: { params: loginIdParams, querystring: pageQuery } },
       async (request, reply) => {
         const customer = await customerOf(request, reply);
         if (!customer) return reply;
-        const before = request.query.before !== undefined ? Number(request.query.before) : undefined;
-        const entries = await deps.store.audit.listForCustomer(customer.id, pageLimit(request.query), Number.isInteger(before) ? before : undefined);
-        return entries.map((e) => ({ seq: e.seq, at: new Date(e.at).toISOString(), actor: e.actor, action: e.action, detail: e.detail, hash: e.hash }));
+        return auditTrail(deps, customer.id, pageOf(request.query, sequenceCursor));
       },
     );
   });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Kabuto } from '../../kabuto.js';
+import type { Kabuto } from '../../../kabuto.js';
 
 /** Resolves false when `work` has not finished within `ms` (it keeps running; its result is ignored). */
 async function within(work: Promise<unknown>, ms: number): Promise<'ok' | 'timeout' | 'error'> {
@@ -19,7 +19,7 @@ export function healthRoutes(app: FastifyInstance, kabuto: Kabuto): void {
   // within its own short time-out: unreachable, a frozen link, or a pool with no free connection.
   app.get('/readyz', async (_request, reply) => {
     if (kabuto.lifecycle.draining) return reply.code(503).send({ status: 'unavailable', reason: 'shutting down' });
-    const ping = await within(kabuto.deps.store.ping(), kabuto.config.readyTimeoutMs);
+    const ping = await within(kabuto.ping(), kabuto.config.readyTimeoutMs);
     if (ping === 'ok') return { status: 'ready' };
     return reply.code(503).send({ status: 'unavailable', reason: ping === 'timeout' ? 'database not answering in time' : 'database unreachable' });
   });

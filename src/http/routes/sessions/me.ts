@@ -1,0 +1,8 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kabuto } from '../../../kabuto.js';
+import { viewCustomer } from '../../../domain/customers/customers.js';
+
+/** The signed-in customer (registered inside the signed-in scope). */
+export function meRoutes(app: FastifyInstance, kabuto: Kabuto): void {
+  app.get('/api/v1/me', async (request) => viewCustomer(kabuto.deps, request.customer!));
+}

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kabuto } from '../../../kabuto.js';
+import { viewCustomer } from '../../../domain/customers/customers.js';
+import { last4 } from '../../../domain/kernel/phone-numbers.js';
+import type { CustomerRecord } from '../../../domain/kernel/types.js';
+import { changeMfaSettings, viewMfaSettings, type MfaChange } from '../../../domain/settings/mfa.js';
+import { changePassword, type PasswordChange } from '../../../domain/settings/passwords.js';
+import { changePhone, type PhoneChange } from '../../../domain/settings/phone.js';
+import { changeProfile, type ProfileChange } from '../../../domain/settings/profile.js';
+import { answer } from '../../answer.js';
+import { bankAccount, body, challengeId, enumOf, secret, text } from '../../schemas.js';
+import { setSessionCookie } from '../../session.js';
+
+function viewProfile(customer: CustomerRecord) {
+  return {
+    name: customer.name,
+    email: customer.email,
+    address: customer.address,
+    bankAccount: customer.bankAccount && { ...customer.bankAccount, last4: last4(customer.bankAccount.accountNumber) },
+  };
+}
+
+/** Two-factor settings, phone, passwords, registration details (registered inside the signed-in scope). */
+export function settingsRoutes(app: FastifyInstance, kabuto: Kabuto): void {
+  const { deps, config } = kabuto;
+
+  app.get('/api/v1/settings/mfa', async (request) => viewMfaSettings(deps, request.customer!));
+
+  app.put<{ Body: MfaChange }>(
+    '/api/v1/settings/mfa',
+    {
+      schema: {
+        body: body(
+          { method: enumOf('none', 'sms', 'totp', 'passkey'), scope: enumOf('login', 'all'), tradingPassword: secret, challengeId },
+          ['method', 'scope', 'tradingPassword'],
+        ),
+      },
+    },
+    async (request, reply) =>
+      answer(request, reply, await changeMfaSettings(deps, request.customer!, request.session!, request.body), (result) => {
+        if (result.token) setSessionCookie(request, reply, result.token, config.publicOrigin);
+        return result.settings;
+      }),
+  );
+
+  app.put<{ Body: PhoneChange }>(
+    '/api/v1/settings/phone',
+    { schema: { body: body({ phone: text(32, 1), tradingPassword: secret, challengeId }, ['phone', 'tradingPassword']) } },
+    async (request, reply) => answer(request, reply, await changePhone(deps, request.customer!, request.session!, request.body), (customer) => viewCustomer(deps, customer)),
+  );
+
+  for (const [path, kind] of [['password', 'login'], ['trading-password', 'trading']] as const) {
+    app.put<{ Body: PasswordChange }>(
+      `/api/v1/settings/${path}`,
+      { schema: { body: body({ currentPassword: secret, newPassword: secret, challengeId }, ['currentPassword', 'newPassword']) } },
+      async (request, reply) =>
+        answer(request, reply, await changePassword(deps, request.customer!, request.session!, kind, request.body), (result) => {
+          setSessionCookie(request, reply, result.token, config.publicOrigin);
+          return { status: 'changed' };
+        }),
+    );
+  }
+
+  app.get('/api/v1/settings/profile', async (request) => viewProfile(request.customer!));
+
+  app.put<{ Body: ProfileChange }>(
+    '/api/v1/settings/profile',
+    { schema: { body: body({ email: text(254, 3), address: text(200), bankAccount, tradingPassword: secret, challengeId }, ['tradingPassword']) } },
+    async (request, reply) => answer(request, reply, await changeProfile(deps, request.customer!, request.session!, request.body), viewProfile),
+  );
+}
