@@ -62,7 +62,7 @@ export function challengeRoutes(app: FastifyInstance, kabuto: Kabuto): void {
         const version = result.challenge.data.credentialVersion;
         if (typeof version !== 'number' || version < result.customer.credentialVersion) return fail('challenge_expired');
         const completed = await completeSignIn(deps, result.customer, clientWithDevice(request), version);
-        return completed.status === 'signed_in' ? signedIn(kabuto, request, reply, completed, extra) : { status: completed.status, challenge: completed.challenge };
+        return signedIn(kabuto, request, reply, completed, extra);
       });
     },
   );

@@ -3,8 +3,9 @@ import type { Kabuto } from '../../../kabuto.js';
 import { viewAccount } from '../../../domain/money/ledger-account.js';
 import { placeOrder, type OrderRequest } from '../../../domain/money/orders.js';
 import { cancelWithdrawal, requestWithdrawal, type WithdrawalCancel, type WithdrawalRequest } from '../../../domain/money/withdrawals.js';
-import { answer, created } from '../../answer.js';
+import { answer } from '../../answer.js';
 import { sendFailure } from '../../failures.js';
+import { answerMovement } from '../../money-outcomes.js';
 import { amountSchema, body, challengeId, enumOf, idParams, quantitySchema, secret, text } from '../../schemas.js';
 import { validationFailure } from '../../validation.js';
 
@@ -30,7 +31,7 @@ export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     async (request, reply) => {
       const invalid = validationFailure(request, { quantity: 'invalid_quantity' });
       if (invalid) return sendFailure(request, reply, invalid);
-      return created(request, reply, await placeOrder(deps, prices, request.customer!, request.body), (order) => order.body);
+      return answerMovement(request, reply, await placeOrder(deps, prices, request.customer!, request.body));
     },
   );
 
@@ -48,7 +49,7 @@ export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     async (request, reply) => {
       const invalid = validationFailure(request, { amount: 'invalid_amount' });
       if (invalid) return sendFailure(request, reply, invalid);
-      return created(request, reply, await requestWithdrawal(deps, request.customer!, request.session!, request.body), (withdrawal) => withdrawal.body);
+      return answerMovement(request, reply, await requestWithdrawal(deps, request.customer!, request.session!, request.body));
     },
   );
 

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kabuto } from '../../../kabuto.js';
-import { fail } from '../../../domain/kernel/errors.js';
 import { signInWithPasskey, startPasskeyLogin } from '../../../domain/sign-in/passkey-login.js';
 import { answer } from '../../answer.js';
 import { clientWithDevice } from '../../device-cookie.js';
@@ -19,7 +18,7 @@ export function passkeyLoginRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     { schema: { body: body({ response: { type: 'object' } }, ['response']) } },
     async (request, reply) =>
       answer(request, reply, await signInWithPasskey(deps, relyingPartyOf(request, config), request.body.response, clientWithDevice(request)), (result) =>
-        result.status === 'signed_in' ? signedIn(kabuto, request, reply, result) : fail('invalid_credentials'),
+        signedIn(kabuto, request, reply, result),
       ),
   );
 }
