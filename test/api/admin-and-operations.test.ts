@@ -1,14 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, useTestServer, withTestServer } from '../support/harness.js';
 import { createCustomer, outbox, signedInWithSms, signInWithPassword } from '../support/flows.js';
 import { HttpClient } from '../support/http-client.js';
 
 describe('admin API', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   it('answers 401 without a token or with a wrong one', async () => {
     const body = { name: 'x', email: 'x@example.jp', password: 'a perfectly fine passphrase', tradingPassword: 'trading-secret-1' };
@@ -58,24 +54,18 @@ describe('admin API', () => {
 
 describe('operations endpoints', () => {
   it('serves /healthz and /readyz', async () => {
-    const server = await startTestServer();
-    try {
+    await withTestServer({}, async (server) => {
       expect((await server.client().get('/healthz')).body).toEqual({ status: 'ok' });
       expect((await server.client().get('/readyz')).body).toEqual({ status: 'ready' });
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('hides the admin API without KABUTO_ADMIN_TOKEN and the outbox without KABUTO_DEV_OUTBOX (404)', async () => {
-    const server = await startTestServer({ env: { KABUTO_ADMIN_TOKEN: '', KABUTO_DEV_OUTBOX: '0' } });
-    try {
+    await withTestServer({ env: { KABUTO_ADMIN_TOKEN: '', KABUTO_DEV_OUTBOX: '0' } }, async (server) => {
       const admin = await server.admin().post('/api/admin/v1/customers', {});
       expect(admin.status).toBe(404);
       expect((await server.client().get('/api/dev/outbox')).status).toBe(404);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('refuses to start in production without KABUTO_SECRET or KABUTO_PUBLIC_ORIGIN, naming the variable, and never enables the outbox there', async () => {

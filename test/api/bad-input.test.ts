@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer, withTestServer } from '../support/harness.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
 
 describe('bad input gets a clear 4xx with the contract’s error body, never a 500, and nothing written', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   const expectErrorBody = (body: Record<string, unknown>, error: string) => {
     expect(body.error).toBe(error);
@@ -95,8 +91,7 @@ describe('bad input gets a clear 4xx with the contract’s error body, never a 5
 
 describe('HSTS behind https', () => {
   it('is sent when the public origin is https, with Secure cookies', async () => {
-    const server = await startTestServer({ env: { KABUTO_PUBLIC_ORIGIN: 'https://kabuto.example.jp' } });
-    try {
+    await withTestServer({ env: { KABUTO_PUBLIC_ORIGIN: 'https://kabuto.example.jp' } }, async (server) => {
       const customer = await createCustomer(server);
       const response = await server.client({ origin: 'https://kabuto.example.jp' }).post('/api/v1/login', { loginId: customer.loginId, password: customer.password });
       expect(response.status).toBe(200);
@@ -104,8 +99,6 @@ describe('HSTS behind https', () => {
       expect(response.headers.getSetCookie()[0]).toMatch(/Secure/);
       const foreign = await server.client({ origin: server.url }).post('/api/v1/login', { loginId: customer.loginId, password: customer.password });
       expect(foreign.status).toBe(403);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

@@ -1,24 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, latestCode, outbox, e164, signedInWithSms, signInWithPassword, type TestCustomer } from '../support/flows.js';
 import type { HttpClient } from '../support/http-client.js';
 
 const MINUTE = 60_000;
 
 describe('login challenges: send, verify, expire', () => {
-  let server: TestServer;
   let customer: TestCustomer;
   let browser: HttpClient;
   let challengeId: string;
 
+  const server = useTestServer();
   beforeEach(async () => {
-    server = await startTestServer();
     ({ customer } = await signedInWithSms(server));
     browser = server.client();
     const login = await signInWithPassword(browser, customer);
     challengeId = login.body.challenge.id;
   });
-  afterEach(() => server.close());
 
   const send = () => browser.post(`/api/v1/challenges/${challengeId}/sms`);
   const verify = (code: unknown) => browser.post(`/api/v1/challenges/${challengeId}/verify`, { method: 'sms', code });
@@ -164,11 +162,7 @@ describe('login challenges: send, verify, expire', () => {
 });
 
 describe('sms_unavailable', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer({ env: { KABUTO_MFA_REQUIRED: '1' } });
-  });
-  afterEach(() => server.close());
+  const server = useTestServer({ env: { KABUTO_MFA_REQUIRED: '1' } });
 
   it('answers 409 sms_unavailable when the customer has no mobile number', async () => {
     const customer = await createCustomer(server, { phone: '03-5555-1234' });

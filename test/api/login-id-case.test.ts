@@ -1,20 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Migrator } from 'kysely';
-import { freshDatabase, startTestServer, type TestServer } from '../support/harness.js';
+import { freshDatabase, useTestServers } from '../support/harness.js';
 import { migrateToLatest, openDatabase } from '../../src/store/database.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 
 // Issue 11 (also): login IDs that differ only by case must not both exist.
 
 describe('login IDs in another letter case', () => {
-  let server: TestServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const servers = useTestServers();
 
   it('refuses a login ID that exists in another letter case with 409 login_id_taken', async () => {
-    server = await startTestServer();
+    const server = await servers.start();
     const body = (loginId: string, n: number) => ({ loginId, name: 'テスト 顧客', email: `case${n}@example.jp`, password: `a perfectly fine passphrase ${n}`, tradingPassword: `trading-secret-${n}` });
     expect((await server.admin().post('/api/admin/v1/customers', body('Taro.Yamada', 1))).status).toBe(201);
     for (const [i, variant] of ['taro.yamada', 'TARO.YAMADA', 'Taro.Yamada'].entries()) {

@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
 
 // GET /api/v1/history/logins/summary: マイページ's 前回ログイン is the sign-in before this session's, and the
 // wrong passwords and locks since then are counted (both databases: the suite runs on each).
 
 describe('GET /api/v1/history/logins/summary', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   it('names the previous sign-in, not the current one, and the failures and lock in between', async () => {
     const customer = await createCustomer(server);

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, enableSms, outbox, signInWithPassword } from '../support/flows.js';
 
 describe('POST /api/v1/login', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   it('signs in with the password alone while 2FA is off, with an HttpOnly SameSite session cookie', async () => {
     const customer = await createCustomer(server);
@@ -130,11 +126,7 @@ describe('POST /api/v1/login', () => {
 });
 
 describe('POST /api/v1/logout and GET /api/v1/me', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   it('ends the session: 204, the cookie cleared, the old token refused', async () => {
     const customer = await createCustomer(server);

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, enableSms, latestCode, signInWithPassword } from '../support/flows.js';
 
 describe('logs', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    // The most verbose level: whatever Fastify or Kabuto would ever log is collected.
-    server = await startTestServer({ env: { KABUTO_LOG_LEVEL: 'trace' } });
-  });
-  afterAll(() => server.close());
+  // The most verbose level: whatever Fastify or Kabuto would ever log is collected.
+  const server = useTestServer({ env: { KABUTO_LOG_LEVEL: 'trace' } }, { per: 'suite' });
 
   it('never contain a password, a code or a session token, and carry a request id', async () => {
     const secrets: string[] = [];

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, enableSms, latestCode, signInWithPassword } from '../support/flows.js';
 
 describe('the seed flow: SMS two-factor sign-in, end to end', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   it('enables SMS with scope all, signs out, and signs in again with a code', async () => {
     const customer = await createCustomer(server);

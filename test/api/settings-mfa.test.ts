@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer, withTestServer } from '../support/harness.js';
 import { createCustomer, enableSms, e164, latestCode, outbox, passChallengeBySms, signedInWithSms, signInWithPassword } from '../support/flows.js';
 
 describe('二要素認証 settings', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   it('shows the method, scope, policy and SMS availability', async () => {
     const customer = await createCustomer(server);
@@ -123,11 +119,7 @@ describe('二要素認証 settings', () => {
 });
 
 describe('mandatory 2FA policy (KABUTO_MFA_REQUIRED=1)', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer({ env: { KABUTO_MFA_REQUIRED: '1' } });
-  });
-  afterEach(() => server.close());
+  const server = useTestServer({ env: { KABUTO_MFA_REQUIRED: '1' } });
 
   it('requires a code at every login and refuses 利用しない with 409 mfa_required_by_policy', async () => {
     const customer = await createCustomer(server);
@@ -145,23 +137,16 @@ describe('mandatory 2FA policy (KABUTO_MFA_REQUIRED=1)', () => {
   it('accepts an 8-character login password under the mandatory policy, not without it', async () => {
     const created = await server.admin().post('/api/admin/v1/customers', { name: 'x', email: 'short@example.jp', password: 'Kx8#pq2m', tradingPassword: 'trading-secret-1' });
     expect(created.status).toBe(201);
-    const strict = await startTestServer();
-    try {
+    await withTestServer({}, async (strict) => {
       const refused = await strict.admin().post('/api/admin/v1/customers', { name: 'x', email: 'short@example.jp', password: 'Kx8#pq2m', tradingPassword: 'trading-secret-1' });
       expect(refused.status).toBe(400);
       expect(refused.body).toMatchObject({ error: 'weak_password', reason: 'too_short' });
-    } finally {
-      await strict.close();
-    }
+    });
   });
 });
 
 describe('the SMS code names the purpose', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   it('says 二要素認証の設定変更 for the MFA settings step-up', async () => {
     const customer = await createCustomer(server);

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, outbox, passChallengeBySms, signedInWithSms, signInWithPassword } from '../support/flows.js';
 
 describe('password changes', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   it('refuses weak passwords with the reason: too short, too common, containing the login ID, too long, same as the trading password', async () => {
     const customer = await createCustomer(server);
@@ -88,11 +84,7 @@ describe('password changes', () => {
 });
 
 describe('登録情報の変更: PUT /api/v1/settings/profile', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   it('with scope all, needs a code bound to the new details; the old and new e-mail are told', async () => {
     const { customer, client } = await signedInWithSms(server);

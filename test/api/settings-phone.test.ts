@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, e164, latestCode, outbox, passChallengeBySms, signedInWithSms, signInWithPassword } from '../support/flows.js';
 
 describe('電話認証番号: PUT /api/v1/settings/phone', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   async function signedIn(phone?: string) {
     const customer = await createCustomer(server, { phone });

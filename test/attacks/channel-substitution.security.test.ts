@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, e164, latestCode, outbox, signInWithPassword } from '../support/flows.js';
 
 // Issue 11.14: a code goes out only by a channel the challenge offered, and verifies only as the
 // channel it was sent by.
 
 describe('attack: a code by a channel the challenge never offered', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer({ env: { KABUTO_MFA_REQUIRED: '1' } });
-  });
-  afterEach(() => server.close());
+  const server = useTestServer({ env: { KABUTO_MFA_REQUIRED: '1' } });
 
   it('places no voice call on a challenge that offered SMS to a mobile', async () => {
     const customer = await createCustomer(server);

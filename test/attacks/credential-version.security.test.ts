@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialect, startTestServer, type TestServer } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dialect, useTestServer } from '../support/harness.js';
 import { createCustomer, passChallengeBySms, signedInWithSms, signInWithPassword } from '../support/flows.js';
 
 // Issue 13.4: a password change (or an operator's factor reset) ends every session, including one
@@ -9,10 +9,9 @@ import { createCustomer, passChallengeBySms, signedInWithSms, signInWithPassword
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe(`credential version on sessions (${dialect})`, () => {
-  let server: TestServer;
   let verifyDelayMs = 150;
+  const server = useTestServer({}, { per: 'suite' });
   beforeAll(async () => {
-    server = await startTestServer();
     // A loaded server: every password check takes 150 ms longer after the hash is computed, so each
     // racing sign-in holds the old hash's verdict across the whole change (the window of the race).
     const real = server.kabuto.deps.hasher;
@@ -25,7 +24,6 @@ describe(`credential version on sessions (${dialect})`, () => {
       },
     };
   });
-  afterAll(() => server.close());
 
   it('12 sign-ins with the old password racing a password change: none stays alive after it', async () => {
     const customer = await createCustomer(server);

@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
 import type { HttpClient } from '../support/http-client.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 describe('attack: cross-site request forgery on every state-changing route', () => {
-  let server: TestServer;
   let victim: HttpClient;
+  const server = useTestServer({}, { per: 'suite' });
   beforeAll(async () => {
-    server = await startTestServer();
     const customer = await createCustomer(server);
     victim = server.client();
     await signInWithPassword(victim, customer);
   });
-  afterAll(() => server.close());
 
   const routes = () => server.app.routeTable.filter((r) => STATE_CHANGING.has(r.method) && r.url.startsWith('/api/v1/'));
   const path = (url: string) => url.replace(/:[A-Za-z]+/g, 'x');

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { type TestServer, useTestServers } from '../support/harness.js';
 import { createCustomer, outbox, signInWithPassword } from '../support/flows.js';
 
 // Issue 11.12: device tokens come only from the server (a value the client chose is never accepted
@@ -8,11 +8,10 @@ import { createCustomer, outbox, signInWithPassword } from '../support/flows.js'
 const notices = async (server: TestServer, email: string) => (await outbox(server, email)).filter((m) => m.subject?.includes('ログインのお知らせ'));
 
 describe('attack: choosing one’s own device cookie', () => {
-  let server: TestServer;
-  afterEach(() => server.close());
+  const servers = useTestServers();
 
   it('never registers a client-chosen kabuto_device value: it stays a new device, and the server issues its own', async () => {
-    server = await startTestServer();
+    const server = await servers.start();
     const customer = await createCustomer(server);
     const chosen = 'A'.repeat(43);
     const attacker = server.client();
@@ -33,7 +32,7 @@ describe('attack: choosing one’s own device cookie', () => {
   });
 
   it('a chosen device value does not exempt guesses from the account lock', async () => {
-    server = await startTestServer();
+    const server = await servers.start();
     const customer = await createCustomer(server);
     const attacker = server.client();
     attacker.cookies.set('kabuto_device', 'B'.repeat(43));
@@ -43,7 +42,7 @@ describe('attack: choosing one’s own device cookie', () => {
   });
 
   it('names the cookies __Host- over https, Secure, path /, no Domain; a plain session cookie is not read', async () => {
-    server = await startTestServer({ env: { KABUTO_PUBLIC_ORIGIN: 'https://kabuto.example.jp' } });
+    const server = await servers.start({ env: { KABUTO_PUBLIC_ORIGIN: 'https://kabuto.example.jp' } });
     const customer = await createCustomer(server);
     const browser = server.client();
     const login = await signInWithPassword(browser, customer);

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createArgon2Hasher } from '../../src/adapters/argon2-hasher.js';
 import { deriveSecrets } from '../../src/domain/kernel/crypto.js';
 import type { PasswordHasher } from '../../src/domain/kernel/ports.js';
-import { startTestServer, TEST_SECRET, type TestServer } from '../support/harness.js';
+import { TEST_SECRET, useTestServer } from '../support/harness.js';
 import { createCustomer } from '../support/flows.js';
 import type { HttpResponse } from '../support/http-client.js';
 
@@ -33,14 +33,12 @@ function comparable(response: HttpResponse) {
 }
 
 describe('attack: account enumeration at sign-in', () => {
-  let server: TestServer;
   let counter: { verifications: number };
-  beforeEach(async () => {
+  const server = useTestServer(() => {
     const counting = countingHasher();
     counter = counting.counter;
-    server = await startTestServer({ overrides: { hasher: counting.hasher } });
+    return { overrides: { hasher: counting.hasher } };
   });
-  afterEach(() => server.close());
 
   it('answers unknown ID, wrong password and locked account with the same status, body, headers and cookies, at the cost of one hash each', async () => {
     const customer = await createCustomer(server);

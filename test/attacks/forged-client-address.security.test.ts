@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { startTestServer, TEST_SECRET, type TestServer } from '../support/harness.js';
+import { TEST_SECRET, useTestServers } from '../support/harness.js';
 import { createCustomer } from '../support/flows.js';
 
 // Issue 11.8: behind a proxy that appends to X-Forwarded-For (nginx's $proxy_add_x_forwarded_for,
@@ -8,12 +8,11 @@ import { createCustomer } from '../support/flows.js';
 // hops KABUTO_TRUST_PROXY names are believed: a forged leftmost entry changes nothing.
 
 describe('attack: forging the client address behind a reverse proxy', () => {
-  let server: TestServer;
-  afterEach(() => server.close());
+  const servers = useTestServers();
 
   for (const trust of ['1', '127.0.0.1', '127.0.0.0/8,::1']) {
     it(`KABUTO_TRUST_PROXY=${trust}: a forged leftmost entry moves neither the throttle nor the login history`, async () => {
-      server = await startTestServer({ env: { KABUTO_TRUST_PROXY: trust } });
+      const server = await servers.start({ env: { KABUTO_TRUST_PROXY: trust } });
       const victim = await createCustomer(server);
       // What the proxy forwards: the client's forged header, then the client's real address appended.
       const through = (forged: string) => ({ 'x-forwarded-for': `${forged}, 203.0.113.50` });

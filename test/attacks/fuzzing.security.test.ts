@@ -1,19 +1,17 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
 import type { HttpClient } from '../support/http-client.js';
 
 describe('attack: fuzzing every route of the OpenAPI document', () => {
-  let server: TestServer;
   let signedIn: HttpClient;
+  const server = useTestServer({}, { per: 'suite' });
   beforeAll(async () => {
-    server = await startTestServer();
     const customer = await createCustomer(server, { cash: 100_000 } as never);
     signedIn = server.client();
     await signInWithPassword(signedIn, customer);
   });
-  afterAll(() => server.close());
 
   const segment = fc.oneof(fc.constant('x'), fc.string({ maxLength: 20 }).map(encodeURIComponent), fc.constant('%00'), fc.constant('..'));
   const body = fc.oneof(

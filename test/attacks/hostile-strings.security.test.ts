@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { signInWithPassword, type TestCustomer } from '../support/flows.js';
 
 const HOSTILE = [
@@ -14,11 +14,7 @@ const HOSTILE = [
 ];
 
 describe('attack: hostile strings in every text field', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   it('stores names, addresses and bank names as given (no 500, no injection) and returns them as JSON data', async () => {
     let n = 0;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer, withTestServer } from '../support/harness.js';
 import { createCustomer, e164, latestCode, outbox, signInWithPassword } from '../support/flows.js';
 import type { HttpClient } from '../support/http-client.js';
 import { BANK, newAuthenticator, registerPasskey, signInWithPasskey } from '../factors/support/factor-flows.js';
@@ -13,11 +13,7 @@ const JSDA = { KABUTO_MFA_REQUIRED: '1', KABUTO_PHISHING_RESISTANT: 'login,withd
 const types = (challenge: { methods: Array<{ type: string }> }) => challenge.methods.map((m) => m.type);
 
 describe('JSDA mode against a real-time phishing relay', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: JSDA });
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({ env: JSDA }, { per: 'suite' });
 
   /** The phishing site's side: whatever code the victim reads out of their SMS, the site types in. */
   async function relaySms(client: HttpClient, challengeId: string, phone: string) {
@@ -119,8 +115,7 @@ describe('JSDA mode against a real-time phishing relay', () => {
   });
 
   it('with 2FA off and no mandatory policy, a passkey past its cooling-off still guards every factor change (the trading password alone is refused)', async () => {
-    const lenient = await startTestServer({ env: { KABUTO_PHISHING_RESISTANT: 'withdrawal,bank_account' } });
-    try {
+    await withTestServer({ env: { KABUTO_PHISHING_RESISTANT: 'withdrawal,bank_account' } }, async (lenient) => {
       const customer = await createCustomer(lenient);
       const client = lenient.client();
       await signInWithPassword(client, customer);
@@ -134,8 +129,6 @@ describe('JSDA mode against a real-time phishing relay', () => {
         expect(next.body.error, path).toBe('step_up_required');
         expect(next.body.challenge.methods, path).toEqual([{ type: 'passkey' }]);
       }
-    } finally {
-      await lenient.close();
-    }
+    });
   });
 });

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
 import type { HttpClient } from '../support/http-client.js';
 
 describe('attack: a login flood far beyond the hashing capacity', () => {
-  let server: TestServer;
   let customer: HttpClient;
+  // One hashing thread and a queue of 8: the flood below is many times what it can take.
+  const server = useTestServer({ env: { KABUTO_TRUST_PROXY: '1' }, overrides: { hasherConcurrency: 1, hasherMaxQueue: 8 } }, { per: 'suite' });
   beforeAll(async () => {
-    // One hashing thread and a queue of 8: the flood below is many times what it can take.
-    server = await startTestServer({ env: { KABUTO_TRUST_PROXY: '1' }, overrides: { hasherConcurrency: 1, hasherMaxQueue: 8 } });
     const account = await createCustomer(server);
     customer = server.client();
     await signInWithPassword(customer, account);
   });
-  afterAll(() => server.close());
 
   it('sheds the excess at once with 503 and Retry-After, keeps memory flat, and signed-in customers keep being served', async () => {
     const heapBefore = process.memoryUsage().heapUsed;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, passChallengeBySms, signInWithPassword, type TestCustomer } from '../support/flows.js';
 import type { HttpClient } from '../support/http-client.js';
 import { BANK } from '../factors/support/factor-flows.js';
@@ -8,11 +8,7 @@ import { BANK } from '../factors/support/factor-flows.js';
 // customer) is treated as 2FA on with scope `all` in every step-up decision, not only at sign-in.
 
 describe('KABUTO_MFA_REQUIRED=1 reaches every step-up decision', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { KABUTO_MFA_REQUIRED: '1' } });
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({ env: { KABUTO_MFA_REQUIRED: '1' } }, { per: 'suite' });
 
   /** A new customer (method `none`), signed in with the code the policy asks for. */
   async function policyCustomer(): Promise<{ customer: TestCustomer; client: HttpClient }> {

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, latestCode, outbox, signedInWithSms, signInWithPassword } from '../support/flows.js';
 
 describe('attack: online guessing', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer({ env: { KABUTO_TRUST_PROXY: '1' } });
-  });
-  afterEach(() => server.close());
+  const server = useTestServer({ env: { KABUTO_TRUST_PROXY: '1' } });
 
 
   it('new challenges and resends never reset the per-account count: wrong codes across challenges lock the factor', async () => {

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 
 function openSocket(url: string): Promise<Socket> {
   const { hostname, port } = new URL(url);
@@ -11,11 +11,7 @@ function openSocket(url: string): Promise<Socket> {
 }
 
 describe('attack: request-level abuse', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer({ app: { requestTimeoutMs: 1500 } });
-  });
-  afterEach(() => server.close());
+  const server = useTestServer({ app: { requestTimeoutMs: 1500 } });
 
   it('refuses bodies over 64 KiB with 413', async () => {
     const response = await server.client().post('/api/v1/login', { loginId: 'a', password: 'p'.repeat(70 * 1024) });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PasswordHasher } from '../../src/domain/kernel/ports.js';
 import { OverloadedError } from '../../src/domain/kernel/errors.js';
-import { dialect, startTestServer, type TestServer } from '../support/harness.js';
+import { dialect, type TestServer, useTestServers } from '../support/harness.js';
 import { createCustomer, e164, outbox, signedInWithSms, signInWithPassword } from '../support/flows.js';
 import { startFakeProvider, type FakeProvider } from '../factors/support/fake-sms-provider.js';
 
@@ -33,17 +33,16 @@ function slowHasher(): PasswordHasher & { judged: number } {
 const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
 
 describe(`attack: parallel requests against every limit (${dialect})`, () => {
-  let server: TestServer;
+  const servers = useTestServers();
   let provider: FakeProvider | undefined;
   afterEach(async () => {
-    await server.close();
     await provider?.close();
     provider = undefined;
   });
 
   it('11.3: 60 wrong passwords at once from one address: exactly 20 are judged, the rest throttled', async () => {
     const hasher = slowHasher();
-    server = await startTestServer({ overrides: { hasher } });
+    const server = await servers.start({ overrides: { hasher } });
     const victims = await Promise.all([1, 2, 3].map(() => createCustomer(server)));
     const responses = await Promise.all(
       Array.from({ length: BURST }, (_, i) => server.client().post('/api/v1/login', { loginId: i % 4 === 3 ? `nobody${i}` : victims[i % 3]!.loginId, password: `wrong guess ${i}` })),
@@ -57,7 +56,7 @@ describe(`attack: parallel requests against every limit (${dialect})`, () => {
 
   it('11.3: 59 wrong passwords and the right one at once: at most 5 are judged, and the account locks unless the right one was among them', async () => {
     const hasher = slowHasher();
-    server = await startTestServer({ overrides: { hasher }, env: { KABUTO_TRUST_PROXY: '1' } });
+    const server = await servers.start({ overrides: { hasher }, env: { KABUTO_TRUST_PROXY: '1' } });
     const customer = await createCustomer(server);
     const judgedBefore = hasher.judged;
     // Each guess from its own address: the address throttle is not what stops them here.
@@ -85,7 +84,7 @@ describe(`attack: parallel requests against every limit (${dialect})`, () => {
   });
 
   it('11.3 with the real argon2: 24 wrong passwords and the right one at once judge at most 5', async () => {
-    server = await startTestServer({ env: { KABUTO_TRUST_PROXY: '1' } });
+    const server = await servers.start({ env: { KABUTO_TRUST_PROXY: '1' } });
     const customer = await createCustomer(server);
     const guesses = [...Array.from({ length: 24 }, (_, i) => `wrong guess ${i}`), customer.password];
     const responses = await Promise.all(
@@ -101,7 +100,7 @@ describe(`attack: parallel requests against every limit (${dialect})`, () => {
 
   it('11.3: a known device keeps its own budget of 5 under a lock, also when its guesses arrive at once', async () => {
     const hasher = slowHasher();
-    server = await startTestServer({ overrides: { hasher }, env: { KABUTO_TRUST_PROXY: '1' } });
+    const server = await servers.start({ overrides: { hasher }, env: { KABUTO_TRUST_PROXY: '1' } });
     const customer = await createCustomer(server);
     const owner = server.client();
     expect((await signInWithPassword(owner, customer)).status).toBe(200);
@@ -129,7 +128,7 @@ describe(`attack: parallel requests against every limit (${dialect})`, () => {
       verify: (hash, password) => (overloaded ? Promise.reject(new OverloadedError(1)) : hasher.verify(hash, password)),
       verifyDummy: (password) => (overloaded ? Promise.reject(new OverloadedError(1)) : hasher.verifyDummy(password)),
     };
-    server = await startTestServer({ overrides: { hasher: flaky } });
+    const server = await servers.start({ overrides: { hasher: flaky } });
     const customer = await createCustomer(server);
     overloaded = true;
     // One after another (at once, places in flight would rightly throttle and lock): none of them may stay taken.
@@ -152,7 +151,7 @@ describe(`attack: parallel requests against every limit (${dialect})`, () => {
   });
 
   it('11.4: 20 challenges × 5 wrong codes at once never pass the 24-hour budget of 50 guesses', async () => {
-    server = await startTestServer({ overrides: { hasher: slowHasher() } });
+    const server = await servers.start({ overrides: { hasher: slowHasher() } });
     const { customer } = await signedInWithSms(server);
     const attacker = server.client();
     const ids: string[] = [];
@@ -175,7 +174,7 @@ describe(`attack: parallel requests against every limit (${dialect})`, () => {
   });
 
   it('11.4: 60 wrong codes at once on one challenge: exactly 5 are judged', async () => {
-    server = await startTestServer({ overrides: { hasher: slowHasher() } });
+    const server = await servers.start({ overrides: { hasher: slowHasher() } });
     const { customer } = await signedInWithSms(server);
     const attacker = server.client();
     const id = (await signInWithPassword(attacker, customer)).body.challenge.id;
@@ -186,7 +185,7 @@ describe(`attack: parallel requests against every limit (${dialect})`, () => {
   });
 
   it('11.5: 60 sends at once for one customer never pass the hourly cap of 10', async () => {
-    server = await startTestServer({ overrides: { hasher: slowHasher() }, env: { KABUTO_MFA_REQUIRED: '1' } });
+    const server = await servers.start({ overrides: { hasher: slowHasher() }, env: { KABUTO_MFA_REQUIRED: '1' } });
     const customer = await createCustomer(server);
     const ids: string[] = [];
     const client = server.client();
@@ -198,7 +197,7 @@ describe(`attack: parallel requests against every limit (${dialect})`, () => {
   });
 
   it('11.5: 60 sends at once to one number from 60 customers never pass its hourly cap of 10', async () => {
-    server = await startTestServer({ overrides: { hasher: slowHasher() }, env: { KABUTO_MFA_REQUIRED: '1' } });
+    const server = await servers.start({ overrides: { hasher: slowHasher() }, env: { KABUTO_MFA_REQUIRED: '1' } });
     const phone = '090-6100-7200';
     const challenges: Array<{ client: ReturnType<TestServer['client']>; id: string }> = [];
     for (let i = 0; i < BURST; i++) {
@@ -214,7 +213,7 @@ describe(`attack: parallel requests against every limit (${dialect})`, () => {
   it('13.3: a provider that delivers but answers after the time-out cannot pass any cap, and every such send is counted', async () => {
     provider = await startFakeProvider();
     provider.mode = 'hang';
-    server = await startTestServer({
+    const server = await servers.start({
       overrides: { hasher: slowHasher() },
       env: {
         KABUTO_MFA_REQUIRED: '1',
@@ -238,12 +237,12 @@ describe(`attack: parallel requests against every limit (${dialect})`, () => {
     // Sent one after another on one challenge: the per-challenge cap of 5 holds too, with no resend wait.
     await server.close();
     provider.requests.length = 0;
-    server = await startTestServer({
+    const fresh = await servers.start({
       overrides: { hasher: slowHasher() },
       env: { KABUTO_MFA_REQUIRED: '1', KABUTO_SMS_API_URL: provider.url, KABUTO_SMS_ACCOUNT_SID: 'AC0123456789abcdef', KABUTO_SMS_AUTH_TOKEN: 'provider-auth-token-xyz', KABUTO_SMS_FROM: '+815012345678', KABUTO_SMS_TIMEOUT_MS: '200' },
     });
-    const other = await createCustomer(server);
-    const browser = server.client();
+    const other = await createCustomer(fresh);
+    const browser = fresh.client();
     const one = (await signInWithPassword(browser, other)).body.challenge.id;
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await browser.post(`/api/v1/challenges/${one}/sms`)).status);

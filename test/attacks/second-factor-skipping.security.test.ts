@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, enableSms, signedInWithSms, signInWithPassword } from '../support/flows.js';
 
 /** A concrete path for a route pattern: parameters filled with plausible values. */
@@ -8,11 +8,7 @@ function concretePath(url: string, challengeId: string, loginId: string): string
 }
 
 describe('attack: skipping the second factor with a phished password', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   it('the half-signed-in state of a login challenge opens no customer endpoint', async () => {
     const { customer } = await signedInWithSms(server);

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, latestCode, passChallengeBySms, signedInWithSms, signInWithPassword } from '../support/flows.js';
 
 describe('attack: session fixation, theft and replay', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   it('never promotes a cookie set before sign-in (fixation)', async () => {
     const customer = await createCustomer(server);

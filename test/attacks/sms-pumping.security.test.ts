@@ -1,17 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { noEvents, type DomainEvents } from '../../src/domain/kernel/context.js';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, outbox, signInWithPassword } from '../support/flows.js';
 
 describe('attack: SMS pumping (toll fraud) and SMS bombing', () => {
-  let server: TestServer;
   let alerts: string[];
-  beforeEach(async () => {
+  const server = useTestServer(() => {
     alerts = [];
     const events: DomainEvents = { ...noEvents, sendAlert: (kind) => alerts.push(kind) };
-    server = await startTestServer({ overrides: { events } });
+    return { overrides: { events } };
   });
-  afterEach(() => server.close());
 
   const warnings = () => server.logs.map((l) => JSON.parse(l)).filter((l) => l.level === 40 && l.alert === 'sms_cap');
 
@@ -64,11 +62,17 @@ describe('attack: SMS pumping (toll fraud) and SMS bombing', () => {
     expect(sms).toEqual([]);
   });
 
-  it('alerts the operator when the hourly total passes the threshold', async () => {
-    await server.close();
+});
+
+describe('attack: SMS pumping past the hourly alert threshold', () => {
+  let alerts: string[];
+  const server = useTestServer(() => {
     alerts = [];
     const events: DomainEvents = { ...noEvents, sendAlert: (kind) => alerts.push(kind) };
-    server = await startTestServer({ overrides: { events, policy: { sendAlertPerHour: 3 } } });
+    return { overrides: { events, policy: { sendAlertPerHour: 3 } } };
+  });
+
+  it('alerts the operator when the hourly total passes the threshold', async () => {
     for (let i = 0; i < 3; i++) {
       const customer = await createCustomer(server, { phone: undefined });
       const client = server.client();

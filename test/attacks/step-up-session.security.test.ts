@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialect, startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { dialect, useTestServer } from '../support/harness.js';
 import { createCustomer, passChallengeBySms, signedInWithSms, signInWithPassword, type TestCustomer } from '../support/flows.js';
 import type { HttpClient } from '../support/http-client.js';
 import { newAuthenticator, registerPasskey, withStepUp } from '../factors/support/factor-flows.js';
@@ -9,11 +9,7 @@ import { BANK, withdraw } from '../money/money-support.js';
 // phone, e-mail and factor changes end the customer's other sessions, as a password change does.
 
 describe(`step-ups belong to their session; contact and factor changes end the others (${dialect})`, () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   /** A second browser of the same customer, signed in with its own code. */
   async function secondSession(customer: TestCustomer): Promise<HttpClient> {

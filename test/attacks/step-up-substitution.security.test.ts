@@ -1,14 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { passChallengeBySms, signedInWithSms } from '../support/flows.js';
 import { available, moneyCustomer, withdraw } from '../money/money-support.js';
 
 describe('attack: substituting a verified step-up', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   const bank = (accountNumber: string) => ({ bankName: '三井住友銀行', branchName: '本店', accountNumber, holderName: 'カブト' });
 
@@ -62,11 +58,7 @@ describe('attack: substituting a verified step-up', () => {
 });
 
 describe('attack: substituting a verified withdrawal step-up', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => server.close());
+  const server = useTestServer();
 
   it('a withdrawal challenge serves no other customer, no other operation, and only once', async () => {
     const victim = await moneyCustomer(server, { cash: 500_000, mfa: true });

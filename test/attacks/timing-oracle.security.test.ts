@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer } from '../support/flows.js';
 import { figure, median, startFakeSmtp, type FakeSmtp } from '../faults/fake-smtp.js';
 import { startTcpProxy, type TcpProxy } from '../faults/tcp-proxy.js';
@@ -13,16 +13,14 @@ import { startTcpProxy, type TcpProxy } from '../faults/tcp-proxy.js';
 describe('attack: timing oracle through what a request sends', () => {
   let smtp: FakeSmtp;
   let proxy: TcpProxy;
-  let server: TestServer;
   beforeAll(async () => {
     smtp = await startFakeSmtp();
     proxy = await startTcpProxy({ host: '127.0.0.1', port: smtp.port });
     // A mail server that accepts connections and never answers: each send waits out the 3 s time-out.
     proxy.set('freeze');
-    server = await startTestServer({ env: { KABUTO_SMTP_URL: proxy.url('smtp'), KABUTO_SMTP_TIMEOUT_MS: '3000', KABUTO_TRUST_PROXY: '1' } });
   });
+  const server = useTestServer(() => ({ env: { KABUTO_SMTP_URL: proxy.url('smtp'), KABUTO_SMTP_TIMEOUT_MS: '3000', KABUTO_TRUST_PROXY: '1' } }), { per: 'suite' });
   afterAll(async () => {
-    await server.close();
     await proxy.close();
     await smtp.close();
   });

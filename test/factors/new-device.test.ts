@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { type TestServer, useTestServer } from '../support/harness.js';
 import { createCustomer, outbox, signInWithPassword } from '../support/flows.js';
 
 const notices = async (server: TestServer, email: string) => (await outbox(server, email)).filter((m) => m.subject?.includes('ログインのお知らせ'));
 
 describe('new-device sign-in', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ startAt: Date.UTC(2026, 3, 1, 3, 4, 0) });
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({ startAt: Date.UTC(2026, 3, 1, 3, 4, 0) }, { per: 'suite' });
 
   it('sends ログインのお知らせ with the time, address and browser for a device never seen before', async () => {
     const customer = await createCustomer(server);
@@ -64,11 +60,7 @@ describe('new-device sign-in', () => {
 });
 
 describe('KABUTO_NEW_DEVICE_STEP_UP=1', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { KABUTO_NEW_DEVICE_STEP_UP: '1' } });
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({ env: { KABUTO_NEW_DEVICE_STEP_UP: '1' } }, { per: 'suite' });
 
   it('needs a second factor from a new device even with 2FA off, and not from a known one', async () => {
     const customer = await createCustomer(server);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { renderNotice, type NoticeKind } from '../../src/domain/kernel/notices.js';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
 
 // Every notice kind, checked for completeness by the compiler.
@@ -71,7 +71,7 @@ describe('notices', () => {
 
 describe('notices by SMTP (nodemailer)', () => {
   let smtp: SMTPServer;
-  let server: TestServer;
+  let port = 0;
   const received: Received[] = [];
 
   beforeAll(async () => {
@@ -89,11 +89,10 @@ describe('notices by SMTP (nodemailer)', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const address = smtp.server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    server = await startTestServer({ env: { KABUTO_SMTP_URL: `smtp://127.0.0.1:${port}`, KABUTO_MAIL_FROM: 'security@kabuto.example.jp' } });
+    port = typeof address === 'object' && address ? address.port : 0;
   });
+  const server = useTestServer(() => ({ env: { KABUTO_SMTP_URL: `smtp://127.0.0.1:${port}`, KABUTO_MAIL_FROM: 'security@kabuto.example.jp' } }), { per: 'suite' });
   afterAll(async () => {
-    await server.close();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
   });
 
@@ -113,12 +112,8 @@ describe('notices by SMTP (nodemailer)', () => {
 });
 
 describe('a mail server that is down', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    // Port 9 (discard) on loopback: nothing listens, the connection is refused.
-    server = await startTestServer({ env: { KABUTO_SMTP_URL: 'smtp://127.0.0.1:9' } });
-  });
-  afterAll(() => server.close());
+  // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+  const server = useTestServer({ env: { KABUTO_SMTP_URL: 'smtp://127.0.0.1:9' } }, { per: 'suite' });
 
   it('never undoes the sign-in it reports; the notice waits in the outbox for a retry, the failure is logged', async () => {
     const customer = await createCustomer(server);

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, outbox, signInWithPassword, signedInWithSms } from '../support/flows.js';
 import { newAuthenticator, registerPasskey, signInWithPasskey, withStepUp } from './support/factor-flows.js';
 
 describe('passkeys', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   it('registers several named passkeys, lists them and removes one', async () => {
     const { customer, client } = await signedInWithSms(server);

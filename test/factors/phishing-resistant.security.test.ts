@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { type TestServer, useTestServer } from '../support/harness.js';
 import { createCustomer, latestCode, signInWithPassword, signedInWithSms } from '../support/flows.js';
 import { BANK, newAuthenticator, registerPasskey, signInWithPasskey } from './support/factor-flows.js';
 import type { HttpClient } from '../support/http-client.js';
@@ -14,11 +14,7 @@ async function afterCoolingOff(server: TestServer, client: HttpClient, authentic
 }
 
 describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { KABUTO_PHISHING_RESISTANT: 'login,withdrawal,bank_account' } });
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({ env: { KABUTO_PHISHING_RESISTANT: 'login,withdrawal,bank_account' } }, { per: 'suite' });
 
   it('refuses an SMS code for a withdrawal with phishing_resistant_required, and takes a passkey', async () => {
     const customer = await createCustomer(server, { cash: 300_000, bankAccount: BANK });

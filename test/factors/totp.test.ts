@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/domain/factors/totp.js';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, outbox, signInWithPassword, signedInWithSms } from '../support/flows.js';
 import { base32Decode, enrolTotp, setMfa, storedTotpSecret } from './support/factor-flows.js';
 
 describe('authenticator apps (TOTP)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ startAt: Date.UTC(2026, 0, 5, 0, 0, 10) });
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({ startAt: Date.UTC(2026, 0, 5, 0, 0, 10) }, { per: 'suite' });
 
   it('enrols with a QR code and the secret in text, confirmed by a first code', async () => {
     const customer = await createCustomer(server);

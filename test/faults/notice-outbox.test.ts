@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dialect, postgresUrl, startTestServer, TEST_SECRET, type TestServer } from '../support/harness.js';
+import { dialect, postgresUrl, TEST_SECRET, type TestServer, useTestServer, withTestServer } from '../support/harness.js';
 import { kabutoCli } from '../ops/ops-support.js';
 import { moneyCustomer, withdraw } from '../money/money-support.js';
 import { createCustomer, signInWithPassword, type TestCustomer } from '../support/flows.js';
@@ -29,11 +29,12 @@ async function databaseEnv(server: TestServer, file: string): Promise<Record<str
 describe('fault: the mail server', () => {
   let smtp: FakeSmtp;
   let proxy: TcpProxy;
-  let server: TestServer;
   beforeAll(async () => {
     smtp = await startFakeSmtp();
     proxy = await startTcpProxy({ host: '127.0.0.1', port: smtp.port });
-    server = await startTestServer({
+  });
+  const server = useTestServer(
+    () => ({
       env: {
         KABUTO_SMTP_URL: proxy.url('smtp'),
         // A hanging mail server fails an attempt after 3 s (the default is 10 s).
@@ -42,10 +43,10 @@ describe('fault: the mail server', () => {
         // Rounds only when a commit wakes the sender or the test drains: the clock is the test's.
         KABUTO_NOTICE_POLL_MS: '60000',
       },
-    });
-  });
+    }),
+    { per: 'suite' },
+  );
   afterAll(async () => {
-    await server.close();
     await proxy.close();
     await smtp.close();
   });
@@ -110,7 +111,6 @@ describe('fault: the mail server', () => {
 });
 
 describe('fault: a notice that keeps failing', () => {
-  let server: TestServer;
   let proxy: TcpProxy;
   let smtp: FakeSmtp;
   let file: string;
@@ -119,12 +119,14 @@ describe('fault: a notice that keeps failing', () => {
     proxy = await startTcpProxy({ host: '127.0.0.1', port: smtp.port });
     // A database the `kabuto notices` command can open too: a SQLite file, or the server's schema.
     file = join(mkdtempSync(join(tmpdir(), 'kabuto-notices-')), 'kabuto.db');
-    server = await startTestServer({
-      env: { ...(dialect === 'sqlite' ? { KABUTO_DATABASE_URL: file } : {}), KABUTO_SMTP_URL: proxy.url('smtp'), KABUTO_NOTICE_MAX_ATTEMPTS: '2', KABUTO_NOTICE_RETRY_MS: '1000', KABUTO_NOTICE_POLL_MS: '60000' },
-    });
   });
+  const server = useTestServer(
+    () => ({
+      env: { ...(dialect === 'sqlite' ? { KABUTO_DATABASE_URL: file } : {}), KABUTO_SMTP_URL: proxy.url('smtp'), KABUTO_NOTICE_MAX_ATTEMPTS: '2', KABUTO_NOTICE_RETRY_MS: '1000', KABUTO_NOTICE_POLL_MS: '60000' },
+    }),
+    { per: 'suite' },
+  );
   afterAll(async () => {
-    await server.close();
     await proxy.close();
     await smtp.close();
   });
@@ -160,8 +162,7 @@ describe('fault: a notice that keeps failing', () => {
 describe('one-time codes (issue 11.9)', () => {
   it('are sent inside the request and never stored in plain text in any table', async () => {
     const sent: string[] = [];
-    const server = await startTestServer({ env: { KABUTO_DEV_OUTBOX: '0' }, overrides: { sms: { sendSms: async (_to, body) => void sent.push(body) } } });
-    try {
+    await withTestServer({ env: { KABUTO_DEV_OUTBOX: '0' }, overrides: { sms: { sendSms: async (_to, body) => void sent.push(body) } } }, async (server) => {
       const customer = await createCustomer(server);
       const client = server.client();
       expect((await signInWithPassword(client, customer)).status).toBe(200);
@@ -187,8 +188,6 @@ describe('one-time codes (issue 11.9)', () => {
           }
         }
       }
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

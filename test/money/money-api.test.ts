@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { outbox } from '../support/flows.js';
 import { available, checkLedgerInvariants, moneyCustomer, newKey, order, withdraw } from './money-support.js';
 
 describe('money: account, instruments, orders, withdrawals, histories', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   it('lists about a dozen TSE instruments with integer prices, the same while the clock stands still', async () => {
     const first = await server.client().get('/api/v1/instruments');
