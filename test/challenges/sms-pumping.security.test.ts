@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { noEvents, type DomainEvents } from '../../src/domain/kernel/context.js';
 import { useTestServer } from '../support/harness.js';
-import { createCustomer, outbox, signInWithPassword } from '../support/flows.js';
+import { outbox, signedIn, signInWithPassword } from '../support/flows.js';
 
 describe('attack: SMS pumping (toll fraud) and SMS bombing', () => {
   let alerts: string[];
@@ -14,9 +14,7 @@ describe('attack: SMS pumping (toll fraud) and SMS bombing', () => {
   const warnings = () => server.logs.map((l) => JSON.parse(l)).filter((l) => l.level === 40 && l.alert === 'sms_cap');
 
   it('caps codes to many numbers of one prefix from one account at 10 an hour, and alerts the operator', async () => {
-    const customer = await createCustomer(server, { phone: undefined });
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server, { phone: undefined });
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
       const number = `090-5000-${String(1000 + i)}`;
@@ -38,9 +36,7 @@ describe('attack: SMS pumping (toll fraud) and SMS bombing', () => {
     const target = '090-6000-7000';
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
-      const customer = await createCustomer(server, { phone: undefined });
-      const client = server.client();
-      await signInWithPassword(client, customer);
+      const { customer, client } = await signedIn(server, { phone: undefined });
       const step = await client.put('/api/v1/settings/phone', { phone: target, tradingPassword: customer.tradingPassword });
       statuses.push((await client.post(`/api/v1/challenges/${step.body.challenge.id}/sms`)).status);
     }
@@ -50,9 +46,7 @@ describe('attack: SMS pumping (toll fraud) and SMS bombing', () => {
   });
 
   it('never sends to foreign numbers (international premium-rate ranges)', async () => {
-    const customer = await createCustomer(server, { phone: undefined });
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server, { phone: undefined });
     for (const foreign of ['+882 1234 5678', '+44 7700 900123', '+1 268 555 0100', '+7 999 123 4567']) {
       const response = await client.put('/api/v1/settings/phone', { phone: foreign, tradingPassword: customer.tradingPassword });
       expect(response.status, foreign).toBe(400);
@@ -74,9 +68,7 @@ describe('attack: SMS pumping past the hourly alert threshold', () => {
 
   it('alerts the operator when the hourly total passes the threshold', async () => {
     for (let i = 0; i < 3; i++) {
-      const customer = await createCustomer(server, { phone: undefined });
-      const client = server.client();
-      await signInWithPassword(client, customer);
+      const { customer, client } = await signedIn(server, { phone: undefined });
       const step = await client.put('/api/v1/settings/phone', { phone: `090-7100-${1000 + i}`, tradingPassword: customer.tradingPassword });
       await client.post(`/api/v1/challenges/${step.body.challenge.id}/sms`);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer, withTestServer } from '../support/harness.js';
-import { createCustomer, signInWithPassword } from '../support/flows.js';
+import { createCustomer, signedIn } from '../support/flows.js';
 
 describe('bad input gets a clear 4xx with the contract’s error body, never a 500, and nothing written', () => {
   const server = useTestServer();
@@ -59,9 +59,7 @@ describe('bad input gets a clear 4xx with the contract’s error body, never a 5
   });
 
   it('refuses wrong types in settings without changing anything', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const response = await client.put('/api/v1/settings/mfa', { method: 'sms', scope: ['all'], tradingPassword: customer.tradingPassword });
     expect(response.status).toBe(400);
     expect(response.body.field).toBe('scope');

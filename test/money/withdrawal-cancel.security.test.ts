@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dialect, useTestServer, withTestServer } from '../support/harness.js';
-import { createCustomer, outbox, signInWithPassword } from '../support/flows.js';
+import { outbox, signedIn, signInWithPassword } from '../support/flows.js';
 import { available, BANK, checkLedgerInvariants, moneyCustomer, withdraw } from './money-support.js';
 
 // Issue 11.2: a withdrawal held by the cooling-off debits the cash at once and used to complete by
@@ -68,9 +68,7 @@ describe(`POST /api/v1/withdrawals/{id}/cancel (${dialect})`, () => {
     expect(await available(client)).toBe(290_000);
 
     const held = await heldWithdrawal(50_000);
-    const stranger = await createCustomer(server);
-    const strangerClient = server.client();
-    await signInWithPassword(strangerClient, stranger);
+    const { customer: stranger, client: strangerClient } = await signedIn(server);
     const foreign = await strangerClient.post(`/api/v1/withdrawals/${held.withdrawal.id}/cancel`, { tradingPassword: stranger.tradingPassword });
     expect(foreign.status).toBe(404);
     expect((await client.post('/api/v1/withdrawals/unknown-id/cancel', { tradingPassword: customer.tradingPassword })).status).toBe(404);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/store/audit-verify.js';
-import { createCustomer, signInWithPassword } from '../support/flows.js';
+import { createCustomer, signedIn } from '../support/flows.js';
 import { kabutoCli, useSharedServer } from './ops-support.js';
 
 const { server, cliEnv } = useSharedServer();
@@ -10,9 +10,7 @@ const db = () => server.kabuto.database.db;
 
 describe('the audit trail', () => {
   it('is read per customer through the admin API, each entry chained by hash', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     await client.put('/api/v1/settings/password', { currentPassword: customer.password, newPassword: 'a brand new passphrase 42' });
     const trail = await server.admin().get(`/api/admin/v1/customers/${customer.loginId}/audit`);
     expect(trail.status).toBe(200);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../support/harness.js';
-import { createCustomer, latestCode, passChallengeBySms, signedInWithSms, signInWithPassword } from '../support/flows.js';
+import { createCustomer, latestCode, passChallengeBySms, signedIn, signedInWithSms, signInWithPassword } from '../support/flows.js';
 
 describe('attack: session fixation, theft and replay', () => {
   const server = useTestServer();
@@ -18,9 +18,7 @@ describe('attack: session fixation, theft and replay', () => {
   });
 
   it('rotates the token at each sign-in, ending the session the browser held', async () => {
-    const customer = await createCustomer(server);
-    const browser = server.client();
-    await signInWithPassword(browser, customer);
+    const { customer, client: browser } = await signedIn(server);
     const first = browser.sessionCookie!;
     await signInWithPassword(browser, customer);
     expect(browser.sessionCookie).not.toBe(first);
@@ -51,9 +49,7 @@ describe('attack: session fixation, theft and replay', () => {
   });
 
   it('a stored session id without its secret, or with another secret, is refused', async () => {
-    const customer = await createCustomer(server);
-    const browser = server.client();
-    await signInWithPassword(browser, customer);
+    const { client: browser } = await signedIn(server);
     const [id] = browser.sessionCookie!.split('.');
     for (const forged of [id!, `${id}.`, `${id}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, `${id}.x.y`]) {
       const attacker = server.client();
@@ -63,9 +59,7 @@ describe('attack: session fixation, theft and replay', () => {
   });
 
   it('idle and absolute expiry hold under a moving clock', async () => {
-    const customer = await createCustomer(server);
-    const browser = server.client();
-    await signInWithPassword(browser, customer);
+    const { client: browser } = await signedIn(server);
     server.clock.advance(30 * 60_000);
     expect((await browser.get('/api/v1/me')).status).toBe(401);
   });

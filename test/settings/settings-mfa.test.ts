@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer, withTestServer } from '../support/harness.js';
-import { createCustomer, enableSms, e164, latestCode, outbox, passChallengeBySms, signedInWithSms, signInWithPassword } from '../support/flows.js';
+import { createCustomer, e164, enableSms, latestCode, outbox, passChallengeBySms, signedIn, signedInWithSms, signInWithPassword } from '../support/flows.js';
 
 describe('二要素認証 settings', () => {
   const server = useTestServer();
 
   it('shows the method, scope, policy and SMS availability', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { client } = await signedIn(server);
     const settings = await client.get('/api/v1/settings/mfa');
     expect(settings.status).toBe(200);
     expect(settings.body).toMatchObject({ method: 'none', scope: 'all', requiredByPolicy: false, available: { sms: { available: true } } });
@@ -16,9 +14,7 @@ describe('二要素認証 settings', () => {
 
   it('greys SMS out for a landline and for no number, with the reason', async () => {
     for (const [phone, reason] of [['03-1234-9876', 'landline'], [undefined, 'no_phone']] as const) {
-      const customer = await createCustomer(server, { phone });
-      const client = server.client();
-      await signInWithPassword(client, customer);
+      const { customer, client } = await signedIn(server, { phone });
       expect((await client.get('/api/v1/settings/mfa')).body.available.sms).toEqual({ available: false, reason });
       const refused = await client.put('/api/v1/settings/mfa', { method: 'sms', scope: 'all', tradingPassword: customer.tradingPassword });
       expect(refused.status).toBe(409);
@@ -27,9 +23,7 @@ describe('二要素認証 settings', () => {
   });
 
   it('checks the trading password before sending any code: 401 with attemptsLeft, then 423 trading_locked', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     for (let left = 4; left >= 1; left--) {
       const wrong = await client.put('/api/v1/settings/mfa', { method: 'sms', scope: 'all', tradingPassword: 'not the trading password' });
       expect(wrong.status).toBe(401);
@@ -48,18 +42,14 @@ describe('二要素認証 settings', () => {
   });
 
   it('refuses a missing trading password with 400 invalid_request', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { client } = await signedIn(server);
     const response = await client.put('/api/v1/settings/mfa', { method: 'sms', scope: 'all' });
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ error: 'invalid_request', field: 'tradingPassword' });
   });
 
   it('turning SMS on proves the phone, notifies by e-mail and writes the security history', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     expect((await client.get('/api/v1/me')).body.phone.verified).toBe(false);
     await enableSms(server, client, customer, 'all');
     expect((await client.get('/api/v1/me')).body).toMatchObject({ phone: { verified: true }, mfa: { method: 'sms', scope: 'all' } });
@@ -69,9 +59,7 @@ describe('二要素認証 settings', () => {
   });
 
   it('binds the challenge to the settings it was issued for (403 challenge_mismatch)', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const first = await client.put('/api/v1/settings/mfa', { method: 'sms', scope: 'login', tradingPassword: customer.tradingPassword });
     expect(first.status).toBe(403);
     expect(first.body).toMatchObject({ error: 'step_up_required', challenge: { purpose: 'mfa_settings' } });
@@ -149,9 +137,7 @@ describe('the SMS code names the purpose', () => {
   const server = useTestServer();
 
   it('says 二要素認証の設定変更 for the MFA settings step-up', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const first = await client.put('/api/v1/settings/mfa', { method: 'sms', scope: 'all', tradingPassword: customer.tradingPassword });
     await client.post(`/api/v1/challenges/${first.body.challenge.id}/sms`);
     const [sms] = await outbox(server, e164(customer.phone!));

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../support/harness.js';
-import { createCustomer, outbox, passChallengeBySms, signedInWithSms, signInWithPassword } from '../support/flows.js';
+import { outbox, passChallengeBySms, signedIn, signedInWithSms, signInWithPassword } from '../support/flows.js';
 
 describe('password changes', () => {
   const server = useTestServer();
 
   it('refuses weak passwords with the reason: too short, too common, containing the login ID, too long, same as the trading password', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const cases: Array<[string, string]> = [
       ['short-pass', 'too_short'],
       ['passwordpassword', 'too_common'],
@@ -28,18 +26,14 @@ describe('password changes', () => {
   });
 
   it('refuses a wrong current password (401 invalid_password)', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { client } = await signedIn(server);
     const response = await client.put('/api/v1/settings/password', { currentPassword: 'not my password at all', newPassword: 'a fine new passphrase 42' });
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('invalid_password');
   });
 
   it('changes the login password: other sessions end, this one is rotated, the owner is told', async () => {
-    const customer = await createCustomer(server);
-    const other = server.client();
-    await signInWithPassword(other, customer);
+    const { customer, client: other } = await signedIn(server);
     const client = server.client();
     await signInWithPassword(client, customer);
     const before = client.sessionCookie;
@@ -74,9 +68,7 @@ describe('password changes', () => {
   });
 
   it('refuses a trading password equal to the login password', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const response = await client.put('/api/v1/settings/trading-password', { currentPassword: customer.tradingPassword, newPassword: customer.password });
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ error: 'weak_password', reason: 'same_as_other_password' });
@@ -110,9 +102,7 @@ describe('登録情報の変更: PUT /api/v1/settings/profile', () => {
   });
 
   it('refuses a malformed e-mail or bank account number with 400 naming the field', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const email = await client.put('/api/v1/settings/profile', { email: 'not-an-email', tradingPassword: customer.tradingPassword });
     expect(email.body).toMatchObject({ error: 'invalid_request', field: 'email' });
     const bank = await client.put('/api/v1/settings/profile', { bankAccount: { bankName: 'a', branchName: 'b', accountNumber: '12', holderName: 'c' }, tradingPassword: customer.tradingPassword });

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../support/harness.js';
-import { createCustomer, e164, latestCode, outbox, passChallengeBySms, signedInWithSms, signInWithPassword } from '../support/flows.js';
+import { e164, latestCode, outbox, passChallengeBySms, signedIn, signedInWithSms, signInWithPassword } from '../support/flows.js';
 
 describe('電話認証番号: PUT /api/v1/settings/phone', () => {
   const server = useTestServer();
 
-  async function signedIn(phone?: string) {
-    const customer = await createCustomer(server, { phone });
-    const client = server.client();
-    await signInWithPassword(client, customer);
-    return { customer, client };
-  }
-
   it('refuses an invalid number (400 phone_invalid) and a foreign one (400 phone_not_domestic)', async () => {
-    const { customer, client } = await signedIn();
+    const { customer, client } = await signedIn(server, { phone: undefined });
     for (const [phone, error] of [
       ['12345', 'phone_invalid'],
       ['not a number', 'phone_invalid'],
@@ -27,7 +20,7 @@ describe('電話認証番号: PUT /api/v1/settings/phone', () => {
   });
 
   it('registers a new mobile number with a code sent to that number (2FA off)', async () => {
-    const { customer, client } = await signedIn(undefined);
+    const { customer, client } = await signedIn(server, { phone: undefined });
     const first = await client.put('/api/v1/settings/phone', { phone: '+81 80 2222 3333', tradingPassword: customer.tradingPassword });
     expect(first.status).toBe(403);
     expect(first.body.challenge).toMatchObject({ purpose: 'phone_verification', methods: [{ type: 'sms', phoneLast4: '3333' }] });
@@ -71,7 +64,7 @@ describe('電話認証番号: PUT /api/v1/settings/phone', () => {
   });
 
   it('accepts a landline: SMS becomes unavailable (reason landline) and codes come by voice call', async () => {
-    const { customer, client } = await signedIn('090-3333-4444');
+    const { customer, client } = await signedIn(server, { phone: '090-3333-4444' });
     const first = await client.put('/api/v1/settings/phone', { phone: '06-6123-4567', tradingPassword: customer.tradingPassword });
     expect(first.body.challenge.methods).toEqual([{ type: 'voice', phoneLast4: '4567' }]);
     const sms = await client.post(`/api/v1/challenges/${first.body.challenge.id}/sms`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../support/harness.js';
-import { createCustomer, enableSms, outbox, signInWithPassword } from '../support/flows.js';
+import { createCustomer, enableSms, outbox, signedIn, signInWithPassword } from '../support/flows.js';
 
 describe('POST /api/v1/login', () => {
   const server = useTestServer();
@@ -19,9 +19,7 @@ describe('POST /api/v1/login', () => {
   });
 
   it('asks for the second factor once SMS is on, without opening a session', async () => {
-    const customer = await createCustomer(server);
-    const setup = server.client();
-    await signInWithPassword(setup, customer);
+    const { customer, client: setup } = await signedIn(server);
     await enableSms(server, setup, customer, 'login');
     const client = server.client();
     const response = await signInWithPassword(client, customer);
@@ -129,9 +127,7 @@ describe('POST /api/v1/logout and GET /api/v1/me', () => {
   const server = useTestServer();
 
   it('ends the session: 204, the cookie cleared, the old token refused', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { client } = await signedIn(server);
     const token = client.sessionCookie!;
     const out = await client.post('/api/v1/logout');
     expect(out.status).toBe(204);
@@ -151,9 +147,7 @@ describe('POST /api/v1/logout and GET /api/v1/me', () => {
   });
 
   it('expires a session after 30 idle minutes and after 12 hours in any case', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     server.clock.advance(29 * 60_000);
     expect((await client.get('/api/v1/me')).status).toBe(200);
     server.clock.advance(29 * 60_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../support/harness.js';
-import { createCustomer, latestCode, outbox, signedInWithSms, signInWithPassword } from '../support/flows.js';
+import { createCustomer, latestCode, outbox, signedIn, signedInWithSms, signInWithPassword } from '../support/flows.js';
 
 describe('attack: online guessing', () => {
   const server = useTestServer({ env: { KABUTO_TRUST_PROXY: '1' } });
@@ -70,9 +70,7 @@ describe('attack: online guessing', () => {
   });
 
   it('trading password guesses lock trading after 5, whatever the operation', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const attempts = [
       () => client.put('/api/v1/settings/mfa', { method: 'sms', scope: 'all', tradingPassword: 'guess-one-1' }),
       () => client.put('/api/v1/settings/phone', { phone: '090-1111-2222', tradingPassword: 'guess-two-2' }),
@@ -118,9 +116,7 @@ describe('attack: online guessing', () => {
   });
 
   it('a known device still guesses under the lock budget: five wrong passwords there lock it too', async () => {
-    const victim = await createCustomer(server);
-    const home = server.client();
-    await signInWithPassword(home, victim);
+    const { customer: victim, client: home } = await signedIn(server);
     for (let i = 0; i < 5; i++) await server.client().post('/api/v1/login', { loginId: victim.loginId, password: `deliberate wrong ${i}` });
     for (let i = 0; i < 5; i++) expect((await home.post('/api/v1/login', { loginId: victim.loginId, password: `home wrong ${i}x` })).status).toBe(401);
     // The device spent its own budget: now the lock holds it too, right password or not.
