@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestServer } from '../support/harness.js';
 import { createCustomer } from '../support/flows.js';
-import { figure, median, startFakeSmtp, type FakeSmtp } from '../faults/fake-smtp.js';
-import { startTcpProxy, type TcpProxy } from '../faults/tcp-proxy.js';
+import { figure, median, useMailBehindProxy } from '../faults/fake-smtp.js';
 
 // Issue 11.6: only an existing login ID sends a lock notice on its 5th wrong password. When that
 // notice was sent inside the request, a slow mail server made the 5th answer for a real ID seconds
@@ -11,19 +10,12 @@ import { startTcpProxy, type TcpProxy } from '../faults/tcp-proxy.js';
 // interleaved samples (the same machine load on both), never as absolute times.
 
 describe('attack: timing oracle through what a request sends', () => {
-  let smtp: FakeSmtp;
-  let proxy: TcpProxy;
-  beforeAll(async () => {
-    smtp = await startFakeSmtp();
-    proxy = await startTcpProxy({ host: '127.0.0.1', port: smtp.port });
+  const mail = useMailBehindProxy();
+  beforeAll(() => {
     // A mail server that accepts connections and never answers: each send waits out the 3 s time-out.
-    proxy.set('freeze');
+    mail.proxy.set('freeze');
   });
-  const server = useTestServer(() => ({ env: { KABUTO_SMTP_URL: proxy.url('smtp'), KABUTO_SMTP_TIMEOUT_MS: '3000', KABUTO_TRUST_PROXY: '1' } }), { per: 'suite' });
-  afterAll(async () => {
-    await proxy.close();
-    await smtp.close();
-  });
+  const server = useTestServer(() => ({ env: { KABUTO_SMTP_URL: mail.proxy.url('smtp'), KABUTO_SMTP_TIMEOUT_MS: '3000', KABUTO_TRUST_PROXY: '1' } }), { per: 'suite' });
 
   it('the 5th wrong password of an existing ID (lock, notice) answers as fast as for an unknown ID', async () => {
     const rounds = 3;
