@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
-import { createCustomer, outbox, signInWithPassword, signedInWithSms } from '../support/flows.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
+import { createCustomer, outbox, signedIn, signedInWithSms, signInWithPassword } from '../support/flows.js';
 import { newAuthenticator, registerPasskey, signInWithPasskey, withStepUp } from './support/factor-flows.js';
 
 describe('passkeys', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   it('registers several named passkeys, lists them and removes one', async () => {
     const { customer, client } = await signedInWithSms(server);
@@ -32,9 +28,7 @@ describe('passkeys', () => {
   });
 
   it('keeps the last passkey while it is the chosen method', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     await registerPasskey(server, client, customer, newAuthenticator(server));
     expect((await client.put('/api/v1/settings/mfa', { method: 'passkey', scope: 'all', tradingPassword: customer.tradingPassword })).status).toBe(200);
     const [only] = (await client.get('/api/v1/settings/passkeys')).body.passkeys;
@@ -44,9 +38,7 @@ describe('passkeys', () => {
   });
 
   it("an operator's MFA reset (lost phone) removes passkeys too", async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const authenticator = newAuthenticator(server);
     await registerPasskey(server, client, customer, authenticator);
     expect((await server.admin().post(`/api/admin/v1/customers/${customer.loginId}/mfa/reset`)).status).toBeLessThan(300);
@@ -65,9 +57,7 @@ describe('passkeys', () => {
   });
 
   it('signs in with a passkey alone (discoverable, user verification), both factors at once', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const authenticator = newAuthenticator(server);
     await registerPasskey(server, client, customer, authenticator);
 
@@ -75,17 +65,15 @@ describe('passkeys', () => {
     const options = await fresh.post('/api/v1/login/passkey-options');
     expect(options.body.userVerification).toBe('required');
     expect(options.body.allowCredentials ?? []).toEqual([]);
-    const signedIn = await fresh.post('/api/v1/login/passkey', { response: authenticator.assert(options.body) });
-    expect(signedIn.status, JSON.stringify(signedIn.body)).toBe(200);
-    expect(signedIn.body.status).toBe('signed_in');
-    expect(signedIn.body.customer.loginId).toBe(customer.loginId);
+    const passkeySignIn = await fresh.post('/api/v1/login/passkey', { response: authenticator.assert(options.body) });
+    expect(passkeySignIn.status, JSON.stringify(passkeySignIn.body)).toBe(200);
+    expect(passkeySignIn.body.status).toBe('signed_in');
+    expect(passkeySignIn.body.customer.loginId).toBe(customer.loginId);
     expect((await fresh.get('/api/v1/me')).status).toBe(200);
   });
 
   it('answers 401 invalid_credentials for an assertion that does not verify', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const authenticator = newAuthenticator(server);
     await registerPasskey(server, client, customer, authenticator);
 
@@ -122,9 +110,7 @@ describe('passkeys', () => {
   });
 
   it('refuses a cloned passkey whose signature counter went backwards, and records it', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const original = newAuthenticator(server);
     await registerPasskey(server, client, customer, original);
     const clone = original.clone();
@@ -141,9 +127,7 @@ describe('passkeys', () => {
   });
 
   it('accepts authenticators that keep no counter (always 0), as synced passkeys do', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const synced = newAuthenticator(server, { keepsCounter: false });
     await registerPasskey(server, client, customer, synced);
     expect((await signInWithPasskey(server.client(), synced)).status).toBe(200);
@@ -174,15 +158,13 @@ describe('passkeys', () => {
     expect(login.body.status).toBe('second_factor_required');
     const anonymous = server.client();
     const loginOptions = await anonymous.post(`/api/v1/challenges/${login.body.challenge.id}/passkey-options`);
-    const signedIn = await anonymous.post(`/api/v1/challenges/${login.body.challenge.id}/verify`, { method: 'passkey', response: authenticator.assert(loginOptions.body) });
-    expect(signedIn.status).toBe(200);
-    expect(signedIn.body.status).toBe('signed_in');
+    const passkeySignIn = await anonymous.post(`/api/v1/challenges/${login.body.challenge.id}/verify`, { method: 'passkey', response: authenticator.assert(loginOptions.body) });
+    expect(passkeySignIn.status).toBe(200);
+    expect(passkeySignIn.body.status).toBe('signed_in');
   });
 
   it('a wrong passkey answer to a challenge counts as a wrong attempt', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const authenticator = newAuthenticator(server);
     await registerPasskey(server, client, customer, authenticator);
     await client.put('/api/v1/settings/mfa', { method: 'passkey', scope: 'all', tradingPassword: customer.tradingPassword });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
-import { createCustomer, latestCode, signInWithPassword, signedInWithSms } from '../support/flows.js';
+import { describe, expect, it } from 'vitest';
+import { type TestServer, useTestServer } from '../support/harness.js';
+import { createCustomer, latestCode, signedIn, signedInWithSms, signInWithPassword } from '../support/flows.js';
 import { BANK, newAuthenticator, registerPasskey, signInWithPasskey } from './support/factor-flows.js';
 import type { HttpClient } from '../support/http-client.js';
 import type { SoftAuthenticator } from './support/soft-authenticator.js';
@@ -14,11 +14,7 @@ async function afterCoolingOff(server: TestServer, client: HttpClient, authentic
 }
 
 describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { KABUTO_PHISHING_RESISTANT: 'login,withdrawal,bank_account' } });
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({ env: { KABUTO_PHISHING_RESISTANT: 'login,withdrawal,bank_account' } }, { per: 'suite' });
 
   it('refuses an SMS code for a withdrawal with phishing_resistant_required, and takes a passkey', async () => {
     const customer = await createCustomer(server, { cash: 300_000, bankAccount: BANK });
@@ -64,9 +60,7 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
   });
 
   it("asks for the passkey even when the customer's own 2FA does not cover withdrawals or bank changes", async () => {
-    const customer = await createCustomer(server, { cash: 300_000, bankAccount: BANK });
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server, { cash: 300_000, bankAccount: BANK });
     const authenticator = newAuthenticator(server);
     await registerPasskey(server, client, customer, authenticator);
     await afterCoolingOff(server, client, authenticator);
@@ -113,9 +107,7 @@ describe('KABUTO_PHISHING_RESISTANT=login,withdrawal,bank_account (JSDA 2025)', 
   });
 
   it('even with 2FA off, a password alone does not sign in a customer who has a passkey', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     await registerPasskey(server, client, customer, newAuthenticator(server));
     const young = await signInWithPassword(server.client(), customer);
     expect(young.body.status).toBe('second_factor_required');

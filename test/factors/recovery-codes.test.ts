@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { outbox, signInWithPassword, signedInWithSms } from '../support/flows.js';
 import { withStepUp } from './support/factor-flows.js';
 
 describe('recovery codes', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   async function generate(s: Awaited<ReturnType<typeof signedInWithSms>>) {
     const result = await withStepUp(server, s.client, s.customer, (challengeId) =>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, e164, signInWithPassword, type TestCustomer } from '../support/flows.js';
 import { codeIn, startFakeProvider, type FakeProvider } from './support/fake-sms-provider.js';
 
@@ -8,10 +8,11 @@ const TOKEN = 'provider-auth-token-xyz';
 
 describe('SMS and voice through a Twilio-compatible provider', () => {
   let provider: FakeProvider;
-  let server: TestServer;
   beforeAll(async () => {
     provider = await startFakeProvider();
-    server = await startTestServer({
+  });
+  const server = useTestServer(
+    () => ({
       env: {
         KABUTO_SMS_API_URL: provider.url,
         KABUTO_SMS_ACCOUNT_SID: SID,
@@ -21,10 +22,10 @@ describe('SMS and voice through a Twilio-compatible provider', () => {
         // Every login needs a code: a landline customer gets theirs by voice.
         KABUTO_MFA_REQUIRED: '1',
       },
-    });
-  });
+    }),
+    { per: 'suite' },
+  );
   afterAll(async () => {
-    await server.close();
     await provider.close();
   });
 

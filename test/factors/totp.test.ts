@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/domain/factors/totp.js';
-import { startTestServer, type TestServer } from '../support/harness.js';
-import { createCustomer, outbox, signInWithPassword, signedInWithSms } from '../support/flows.js';
+import { useTestServer } from '../support/harness.js';
+import { outbox, signedIn, signedInWithSms, signInWithPassword } from '../support/flows.js';
 import { base32Decode, enrolTotp, setMfa, storedTotpSecret } from './support/factor-flows.js';
 
 describe('authenticator apps (TOTP)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ startAt: Date.UTC(2026, 0, 5, 0, 0, 10) });
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({ startAt: Date.UTC(2026, 0, 5, 0, 0, 10) }, { per: 'suite' });
 
   it('enrols with a QR code and the secret in text, confirmed by a first code', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const started = await client.post('/api/v1/settings/totp', { tradingPassword: customer.tradingPassword });
     expect(started.status).toBe(200);
     expect(started.body.secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -34,9 +28,7 @@ describe('authenticator apps (TOTP)', () => {
   });
 
   it('keeps the secret encrypted at rest', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const secret = await enrolTotp(server, client, customer);
     const stored = await storedTotpSecret(server, customer.loginId);
     expect(stored.sealed.startsWith('v1.')).toBe(true);
@@ -52,9 +44,7 @@ describe('authenticator apps (TOTP)', () => {
   });
 
   it('signs in with an app code, accepts a code once per time step, one step either side', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const secret = await enrolTotp(server, client, customer);
     await setMfa(server, client, customer, 'totp', 'login');
 
@@ -87,9 +77,7 @@ describe('authenticator apps (TOTP)', () => {
   });
 
   it('one code, two concurrent sign-ins: exactly one succeeds', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     const secret = await enrolTotp(server, client, customer);
     await setMfa(server, client, customer, 'totp', 'login');
     server.clock.advance(30_000);
@@ -100,9 +88,7 @@ describe('authenticator apps (TOTP)', () => {
   });
 
   it('counts wrong app codes like wrong SMS codes: five kill the challenge', async () => {
-    const customer = await createCustomer(server);
-    const client = server.client();
-    await signInWithPassword(client, customer);
+    const { customer, client } = await signedIn(server);
     await enrolTotp(server, client, customer);
     await setMfa(server, client, customer, 'totp', 'login');
     const login = await signInWithPassword(server.client(), customer);

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { describeOn, postgresUrl, startTestServer, TEST_SECRET, type TestServer } from '../support/harness.js';
+import { describeOn, postgresUrl, TEST_SECRET, useTestServer } from '../support/harness.js';
 import { freshProcessDatabase, type ProcessDatabase } from '../money/process-database.js';
 import { startProcessServer, type ProcessServer } from '../money/process-server.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
@@ -51,16 +51,14 @@ function ledgerConsistent(file: string): boolean {
 }
 
 describeOn('sqlite', 'fault: a backup under steady writes', () => {
-  let server: TestServer;
   let dir: string;
   let file: string;
   const env = () => ({ ...process.env, NODE_ENV: 'test', KABUTO_SECRET: TEST_SECRET, KABUTO_DATABASE_URL: file });
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kabuto-backup-'));
     file = join(dir, 'kabuto.db');
-    server = await startTestServer({ env: { KABUTO_DATABASE_URL: file } });
   });
-  afterAll(() => server.close());
+  const server = useTestServer(() => ({ env: { KABUTO_DATABASE_URL: file } }), { per: 'suite' });
 
   it('finishes while the server writes, restores to the same balances, and its audit chain verifies', async () => {
     // Some volume, so a copy takes many steps: a month of sign-in history.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { describeOn, postgresUrl, startTestServer, type TestServer } from '../support/harness.js';
+import { describeOn, postgresUrl, startTestServer, useTestServer } from '../support/harness.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
 import type { HttpClient } from '../support/http-client.js';
 import { figure } from './fake-smtp.js';
@@ -24,22 +24,24 @@ async function timed(client: HttpClient, path: string) {
 
 describeOn('postgres', 'fault: the link to PostgreSQL', () => {
   let proxy: TcpProxy;
-  let server: TestServer;
   let client: HttpClient;
+  const url = new URL(postgresUrl);
   beforeAll(async () => {
-    const target = new URL(postgresUrl);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    const url = new URL(postgresUrl);
-    url.port = String(proxy.port);
-    server = await startTestServer({
+    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+  });
+  const server = useTestServer(
+    () => ({
       env: {
-        KABUTO_DATABASE_URL: url.toString(),
+        KABUTO_DATABASE_URL: Object.assign(new URL(url), { port: String(proxy.port) }).toString(),
         KABUTO_DATABASE_POOL_SIZE: String(POOL),
         KABUTO_DATABASE_CONNECT_TIMEOUT_MS: '500',
         KABUTO_DATABASE_STATEMENT_TIMEOUT_MS: '500',
         KABUTO_READY_TIMEOUT_MS: '500',
       },
-    });
+    }),
+    { per: 'suite' },
+  );
+  beforeAll(async () => {
     const customer = await createCustomer(server);
     client = server.client();
     expect((await signInWithPassword(client, customer)).status).toBe(200);

@@ -1,4 +1,6 @@
 import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll } from 'vitest';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 // A mail server that records what it accepts: the other end of the notice outbox.
 
@@ -45,4 +47,32 @@ export function median(values: number[]): number {
 /** A figure the fault suite prints for the CI log (never asserted on time alone). */
 export function figure(text: string): void {
   process.stdout.write(`  [faults] ${text}\n`);
+}
+
+/**
+ * The fixture for tests of a mail server that misbehaves: a fake mail server behind a TCP proxy the
+ * test can freeze or drop, started before the block's server (point KABUTO_SMTP_URL at
+ * `mail.proxy.url('smtp')` in a function of options) and closed after it.
+ */
+export function useMailBehindProxy(): { readonly smtp: FakeSmtp; readonly proxy: TcpProxy } {
+  let smtp: FakeSmtp | undefined;
+  let proxy: TcpProxy | undefined;
+  beforeAll(async () => {
+    smtp = await startFakeSmtp();
+    proxy = await startTcpProxy({ host: '127.0.0.1', port: smtp.port });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await smtp?.close();
+  });
+  return {
+    get smtp() {
+      if (!smtp) throw new Error('useMailBehindProxy: the mail server runs only inside its block');
+      return smtp;
+    },
+    get proxy() {
+      if (!proxy) throw new Error('useMailBehindProxy: the proxy runs only inside its block');
+      return proxy;
+    },
+  };
 }

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { dialect, startTestServer, type TestServer } from '../support/harness.js';
+import { dialect, type TestServer, useTestServer } from '../support/harness.js';
 import { moneyCustomer } from '../money/money-support.js';
 import { createCustomer, outbox } from '../support/flows.js';
 
@@ -27,13 +27,7 @@ async function refuseNotices(server: TestServer, refuse: boolean): Promise<void>
 }
 
 describe('fault: a change and its notice commit together', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useTestServer({}, { per: 'suite' });
 
   it('a login lock does not stand without the owner’s lock notice', async () => {
     const customer = await createCustomer(server);

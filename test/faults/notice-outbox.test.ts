@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dialect, postgresUrl, startTestServer, TEST_SECRET, type TestServer } from '../support/harness.js';
+import { dialect, postgresUrl, TEST_SECRET, type TestServer, useTestServer, withTestServer } from '../support/harness.js';
 import { kabutoCli } from '../ops/ops-support.js';
 import { moneyCustomer, withdraw } from '../money/money-support.js';
 import { createCustomer, signInWithPassword, type TestCustomer } from '../support/flows.js';
-import { figure, startFakeSmtp, type FakeSmtp } from './fake-smtp.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { figure, useMailBehindProxy } from './fake-smtp.js';
 
 // Issue 13.1 / 11.6: notices go through the durable outbox. A mail server that is down delays them
 // and none is lost or sent twice; a mail server that hangs slows no request. Between Kabuto and the
@@ -27,31 +26,23 @@ async function databaseEnv(server: TestServer, file: string): Promise<Record<str
 }
 
 describe('fault: the mail server', () => {
-  let smtp: FakeSmtp;
-  let proxy: TcpProxy;
-  let server: TestServer;
-  beforeAll(async () => {
-    smtp = await startFakeSmtp();
-    proxy = await startTcpProxy({ host: '127.0.0.1', port: smtp.port });
-    server = await startTestServer({
+  const mail = useMailBehindProxy();
+  const server = useTestServer(
+    () => ({
       env: {
-        KABUTO_SMTP_URL: proxy.url('smtp'),
+        KABUTO_SMTP_URL: mail.proxy.url('smtp'),
         // A hanging mail server fails an attempt after 3 s (the default is 10 s).
         KABUTO_SMTP_TIMEOUT_MS: '3000',
         KABUTO_NOTICE_RETRY_MS: '5000',
         // Rounds only when a commit wakes the sender or the test drains: the clock is the test's.
         KABUTO_NOTICE_POLL_MS: '60000',
       },
-    });
-  });
-  afterAll(async () => {
-    await server.close();
-    await proxy.close();
-    await smtp.close();
-  });
+    }),
+    { per: 'suite' },
+  );
 
   it('is down for 60 seconds: every notice of the outage is sent once, after it', async () => {
-    proxy.set('drop');
+    mail.proxy.set('drop');
     const customers: TestCustomer[] = [];
     for (let i = 0; i < 4; i++) {
       const { customer, client } = await moneyCustomer(server); // a sign-in from a new device: one notice
@@ -67,24 +58,24 @@ describe('fault: the mail server', () => {
     const during = await queueRows(server);
     expect(during).toHaveLength(8);
     expect(during.every((r) => r.status === 'pending' && r.attempts >= 2)).toBe(true);
-    expect(smtp.received).toHaveLength(0);
+    expect(mail.smtp.received).toHaveLength(0);
     figure(`mail outage 60 s (injected clock): ${during.length} notices queued, ${during.reduce((n, r) => n + r.attempts, 0)} failed attempts with back-off, 0 sent, 0 lost`);
 
-    proxy.set('pass');
+    mail.proxy.set('pass');
     const back = server.clock.now();
     for (let i = 0; i < 20 && (await server.kabuto.deps.store.notices.counts()).pending > 0; i++) {
       server.clock.advance(15_000);
       await server.kabuto.notices.drain();
     }
-    for (const customer of customers) expect(smtp.to(customer.email).map((m) => /Subject: (.*)/.exec(m.raw)?.[1]).length).toBe(2);
-    expect(smtp.received).toHaveLength(8);
+    for (const customer of customers) expect(mail.smtp.to(customer.email).map((m) => /Subject: (.*)/.exec(m.raw)?.[1]).length).toBe(2);
+    expect(mail.smtp.received).toHaveLength(8);
     expect(await server.kabuto.deps.store.notices.counts()).toMatchObject({ pending: 0, sent: 8, dead: 0 });
-    figure(`after the outage: ${smtp.received.length}/8 notices sent, each once, within ${(server.clock.now() - back) / 1000} s of the mail server's return (back-off)`);
+    figure(`after the outage: ${mail.smtp.received.length}/8 notices sent, each once, within ${(server.clock.now() - back) / 1000} s of the mail server's return (back-off)`);
   });
 
   it('hangs (accepts, never answers): no request waits for it, and the notices go once it answers', async () => {
-    smtp.received.length = 0;
-    proxy.set('freeze');
+    mail.smtp.received.length = 0;
+    mail.proxy.set('freeze');
     const timings: number[] = [];
     const customers: TestCustomer[] = [];
     for (let i = 0; i < 8; i++) {
@@ -100,37 +91,31 @@ describe('fault: the mail server', () => {
     // Had a request waited for the mail server, it would have taken the whole SMTP time-out.
     expect(slowest).toBeLessThan(3000);
 
-    proxy.set('pass');
+    mail.proxy.set('pass');
     for (let i = 0; i < 20 && (await server.kabuto.deps.store.notices.counts()).pending > 0; i++) {
       server.clock.advance(15_000);
       await server.kabuto.notices.drain();
     }
-    for (const customer of customers) expect(smtp.to(customer.email)).toHaveLength(1);
+    for (const customer of customers) expect(mail.smtp.to(customer.email)).toHaveLength(1);
   });
 });
 
 describe('fault: a notice that keeps failing', () => {
-  let server: TestServer;
-  let proxy: TcpProxy;
-  let smtp: FakeSmtp;
+  const mail = useMailBehindProxy();
   let file: string;
-  beforeAll(async () => {
-    smtp = await startFakeSmtp();
-    proxy = await startTcpProxy({ host: '127.0.0.1', port: smtp.port });
+  beforeAll(() => {
     // A database the `kabuto notices` command can open too: a SQLite file, or the server's schema.
     file = join(mkdtempSync(join(tmpdir(), 'kabuto-notices-')), 'kabuto.db');
-    server = await startTestServer({
-      env: { ...(dialect === 'sqlite' ? { KABUTO_DATABASE_URL: file } : {}), KABUTO_SMTP_URL: proxy.url('smtp'), KABUTO_NOTICE_MAX_ATTEMPTS: '2', KABUTO_NOTICE_RETRY_MS: '1000', KABUTO_NOTICE_POLL_MS: '60000' },
-    });
   });
-  afterAll(async () => {
-    await server.close();
-    await proxy.close();
-    await smtp.close();
-  });
+  const server = useTestServer(
+    () => ({
+      env: { ...(dialect === 'sqlite' ? { KABUTO_DATABASE_URL: file } : {}), KABUTO_SMTP_URL: mail.proxy.url('smtp'), KABUTO_NOTICE_MAX_ATTEMPTS: '2', KABUTO_NOTICE_RETRY_MS: '1000', KABUTO_NOTICE_POLL_MS: '60000' },
+    }),
+    { per: 'suite' },
+  );
 
   it('is dead-lettered after its last attempt, with a metric and an ALERT line, and can be revived', async () => {
-    proxy.set('drop');
+    mail.proxy.set('drop');
     const customer = await createCustomer(server);
     expect((await signInWithPassword(server.client(), customer)).body.status).toBe('signed_in');
     await server.kabuto.notices.drain();
@@ -148,20 +133,19 @@ describe('fault: a notice that keeps failing', () => {
     // The operator's commands: `kabuto notices` fails while a notice is dead; `retry` revives it.
     const env = { ...process.env, NODE_ENV: 'test', KABUTO_SECRET: TEST_SECRET, ...(await databaseEnv(server, file)) };
     await expect(kabutoCli(env, 'notices')).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('dead: 1') });
-    proxy.set('pass');
+    mail.proxy.set('pass');
     expect((await kabutoCli(env, 'notices', 'retry')).stdout).toContain('1 notice(s) queued again');
     // Due "now" by the wall clock: the test's clock catches up.
     server.clock.set(Math.max(server.clock.now(), Date.now()) + 1);
     await server.kabuto.notices.drain();
-    expect(smtp.to(customer.email)).toHaveLength(1);
+    expect(mail.smtp.to(customer.email)).toHaveLength(1);
   });
 });
 
 describe('one-time codes (issue 11.9)', () => {
   it('are sent inside the request and never stored in plain text in any table', async () => {
     const sent: string[] = [];
-    const server = await startTestServer({ env: { KABUTO_DEV_OUTBOX: '0' }, overrides: { sms: { sendSms: async (_to, body) => void sent.push(body) } } });
-    try {
+    await withTestServer({ env: { KABUTO_DEV_OUTBOX: '0' }, overrides: { sms: { sendSms: async (_to, body) => void sent.push(body) } } }, async (server) => {
       const customer = await createCustomer(server);
       const client = server.client();
       expect((await signInWithPassword(client, customer)).status).toBe(200);
@@ -187,8 +171,6 @@ describe('one-time codes (issue 11.9)', () => {
           }
         }
       }
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

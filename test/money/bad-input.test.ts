@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { available, moneyCustomer, newKey, order, withdraw } from './money-support.js';
 
 // Every bad amount or quantity gets a clear 4xx with the contract's code, and moves nothing.
@@ -7,11 +7,7 @@ import { available, moneyCustomer, newKey, order, withdraw } from './money-suppo
 const BAD_NUMBERS: unknown[] = [-1, 0, -0.5, 1.5, 0.0001, '100', '', null, true, [100], { yen: 100 }, 2 ** 53 + 2, 1e300, 1e13];
 
 describe('bad input to money routes', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   it('refuses bad withdrawal amounts with 400 invalid_amount', async () => {
     const { client, customer } = await moneyCustomer(server, { cash: 100_000 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialect, startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { dialect, useTestServer } from '../support/harness.js';
 import { e164, outbox, passChallengeBySms } from '../support/flows.js';
 import { BANK, moneyCustomer, withdraw } from './money-support.js';
 
@@ -8,11 +8,7 @@ import { BANK, moneyCustomer, withdraw } from './money-support.js';
 // contact replaced within the cooling-off window hears of a held withdrawal.
 
 describe(`cooling-off: every contact replaced within the window is told (${dialect})`, () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   it('e-mail change, then bank change, then a withdrawal: the replaced address hears of it', async () => {
     const { customer, client } = await moneyCustomer(server, { cash: 500_000 });

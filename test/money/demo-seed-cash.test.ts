@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../src/demo-seed.js';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { useTestServer } from '../support/harness.js';
 
 describe('demo customers', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   it('start with their opening cash in the ledger, credited once however often the seed runs', async () => {
     await seedDemoCustomers(server.kabuto);

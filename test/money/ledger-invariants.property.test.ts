@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import type { HttpResponse } from '../support/http-client.js';
 import { checkLedgerInvariants, moneyCustomer, newKey } from './money-support.js';
 
@@ -26,11 +26,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe('ledger invariants under random interleavings (property)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   it('balance = sum of entries ≥ 0, holdings = net orders, and every 201 is exactly what moved', async () => {
     await fc.assert(

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { outbox } from '../support/flows.js';
-import { available, checkLedgerInvariants, moneyCustomer, newKey, order, withdraw } from './money-support.js';
+import { available, checkLedgerInvariants, moneyCustomer, order, withdraw } from './money-support.js';
 
 describe('money: account, instruments, orders, withdrawals, histories', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer();
+  // Whatever a test moved, the ledger adds up after it (balance = sum of entries, holdings = net orders).
+  afterEach(() => checkLedgerInvariants(server.kabuto.database.db));
 
   it('lists about a dozen TSE instruments with integer prices, the same while the clock stands still', async () => {
     const first = await server.client().get('/api/v1/instruments');
@@ -138,13 +136,5 @@ describe('money: account, instruments, orders, withdrawals, histories', () => {
     for (const path of ['/api/v1/account', '/api/v1/history/cash', '/api/v1/history/orders']) expect((await stranger.get(path)).status).toBe(401);
     expect((await stranger.post('/api/v1/withdrawals', { amount: 1 })).status).toBe(401);
     expect((await stranger.post('/api/v1/orders', { symbol: '7203' })).status).toBe(401);
-  });
-
-  it('keeps the ledger invariants after all of the above', async () => {
-    await checkLedgerInvariants(server.kabuto.database.db);
-  });
-
-  it('gives a fresh key per request helper', () => {
-    expect(newKey()).not.toBe(newKey());
   });
 });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialect, startTestServer, type TestServer } from '../support/harness.js';
-import { createCustomer, outbox, signInWithPassword } from '../support/flows.js';
+import { describe, expect, it } from 'vitest';
+import { dialect, useTestServer, withTestServer } from '../support/harness.js';
+import { outbox, signedIn, signInWithPassword } from '../support/flows.js';
 import { available, BANK, checkLedgerInvariants, moneyCustomer, withdraw } from './money-support.js';
 
 // Issue 11.2: a withdrawal held by the cooling-off debits the cash at once and used to complete by
@@ -8,11 +8,7 @@ import { available, BANK, checkLedgerInvariants, moneyCustomer, withdraw } from 
 // exactly once, however many cancels race, and the customer is told.
 
 describe(`POST /api/v1/withdrawals/{id}/cancel (${dialect})`, () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   async function heldWithdrawal(amount: number) {
     const { customer, client } = await moneyCustomer(server, { cash: 1_000_000 });
@@ -72,9 +68,7 @@ describe(`POST /api/v1/withdrawals/{id}/cancel (${dialect})`, () => {
     expect(await available(client)).toBe(290_000);
 
     const held = await heldWithdrawal(50_000);
-    const stranger = await createCustomer(server);
-    const strangerClient = server.client();
-    await signInWithPassword(strangerClient, stranger);
+    const { customer: stranger, client: strangerClient } = await signedIn(server);
     const foreign = await strangerClient.post(`/api/v1/withdrawals/${held.withdrawal.id}/cancel`, { tradingPassword: stranger.tradingPassword });
     expect(foreign.status).toBe(404);
     expect((await client.post('/api/v1/withdrawals/unknown-id/cancel', { tradingPassword: customer.tradingPassword })).status).toBe(404);
@@ -89,15 +83,12 @@ describe(`POST /api/v1/withdrawals/{id}/cancel (${dialect})`, () => {
 
 describe('the cancellation in the OpenAPI document', () => {
   it('documents POST /api/v1/withdrawals/{id}/cancel with its error codes', async () => {
-    const server = await startTestServer();
-    try {
+    await withTestServer({}, async (server) => {
       const document = (await server.client().get('/api/v1/openapi.json')).body;
       const operation = document.paths['/api/v1/withdrawals/{id}/cancel']?.post;
       expect(operation).toBeDefined();
       expect(operation.description).toContain('withdrawal_not_cancellable');
       expect(document.paths['/api/v1/withdrawals'].post.description).toContain('factor_cooling_off');
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { available, checkLedgerInvariants, moneyCustomer, newKey, order, withdraw } from './money-support.js';
 
 // Races a thief or a flaky network would run: more withdrawals than the balance covers, the same
 // request repeated at once. On SQLite and, with KABUTO_TEST_DIALECT=postgres, on PostgreSQL.
 
 describe('withdrawals under concurrency', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   it('lets exactly the affordable number of 50 parallel withdrawals through; the rest are insufficient_cash', async () => {
     const { client, customer } = await moneyCustomer(server, { cash: 1_000_000 });

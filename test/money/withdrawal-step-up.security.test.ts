@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { e164, outbox, passChallengeBySms, signInWithPassword } from '../support/flows.js';
 import { available, moneyCustomer, newKey, withdraw } from './money-support.js';
 
 // With MFA scope `all`, a withdrawal needs a challenge bound to its amount and destination, used once.
 
 describe('withdrawal step-up', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   it('issues a challenge naming the amount, and its SMS names it too', async () => {
     const { client, customer } = await moneyCustomer(server, { cash: 500_000, mfa: true });

@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { type TestServer, useTestServers } from '../support/harness.js';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const servers = useTestServers();
 
 const parsed = (s: TestServer) => s.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('logs', () => {
   it('are JSON lines, and every line written while serving a request carries its ID, as does the answer', async () => {
     // Every SMS fails: the domain logs an error from deep inside the request.
-    server = await startTestServer({ overrides: { sms: { sendSms: async () => Promise.reject(new Error('provider down')) } } });
+    const server = await servers.start({ overrides: { sms: { sendSms: async () => Promise.reject(new Error('provider down')) } } });
     const customer = await createCustomer(server);
     const client = server.client();
     expect((await signInWithPassword(client, customer)).status).toBe(200);
@@ -33,7 +29,7 @@ describe('logs', () => {
   });
 
   it('mask secrets in any logged object', async () => {
-    server = await startTestServer();
+    const server = await servers.start();
     server.app.log.info({ body: { password: 'hunter2-login', tradingPassword: 'hunter2-trading', newPassword: 'hunter2-new' }, headers: { token: 'hunter2-token' } }, 'probe');
     const probe = parsed(server).find((l) => l.msg === 'probe')!;
     expect(probe.body).toEqual({ password: '[redacted]', tradingPassword: '[redacted]', newPassword: '[redacted]' });
@@ -42,10 +38,9 @@ describe('logs', () => {
 
   it('take the reverse proxy’s X-Request-Id only when the proxy is trusted, and only a well-formed one', async () => {
     const forged = 'proxy-req-0123456789';
-    server = await startTestServer();
-    expect((await server.client().get('/healthz', { 'x-request-id': forged })).headers.get('x-request-id')).not.toBe(forged);
-    await server.close();
-    server = await startTestServer({ env: { KABUTO_TRUST_PROXY: '1' } });
+    const untrusting = await servers.start();
+    expect((await untrusting.client().get('/healthz', { 'x-request-id': forged })).headers.get('x-request-id')).not.toBe(forged);
+    const server = await servers.start({ env: { KABUTO_TRUST_PROXY: '1' } });
     expect((await server.client().get('/healthz', { 'x-request-id': forged })).headers.get('x-request-id')).toBe(forged);
     expect((await server.client().get('/healthz', { 'x-request-id': 'bad id\twith "quotes"' })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(parsed(server).some((l) => l.reqId === forged)).toBe(true);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { useTestServer } from '../support/harness.js';
 
 // The portal's files: pre-compressed copies chosen by Accept-Encoding, a year of caching for hashed
 // files and none for the page, and the page telling a browser without a session cookie that it has none.
@@ -31,7 +31,6 @@ function get(url: string, headers: Record<string, string> = {}): Promise<Raw> {
 describe('serving the built portal', () => {
   const root = mkdtempSync(join(tmpdir(), 'kabuto-web-'));
   const script = Buffer.from(`console.log(${JSON.stringify('x'.repeat(4000))});`);
-  let server: TestServer;
   beforeAll(async () => {
     mkdirSync(join(root, 'assets'));
     writeFileSync(join(root, 'index.html'), '<!doctype html><html lang="ja"><head><title>t</title><script type="module" src="/assets/index-AbC123_x.js"></script></head><body><div id="root"></div></body></html>');
@@ -39,10 +38,9 @@ describe('serving the built portal', () => {
     writeFileSync(join(root, 'assets/index-AbC123_x.js.br'), brotliCompressSync(script));
     writeFileSync(join(root, 'assets/index-AbC123_x.js.gz'), gzipSync(script));
     writeFileSync(join(root, 'favicon.txt'), 'not hashed');
-    server = await startTestServer({ env: { KABUTO_WEB_ROOT: root } });
   });
+  const server = useTestServer(() => ({ env: { KABUTO_WEB_ROOT: root } }), { per: 'suite' });
   afterAll(async () => {
-    await server.close();
     rmSync(root, { recursive: true, force: true });
   });
 

@@ -1,25 +1,16 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETENTION, pruneCutoffs } from '../../src/cli/prune.js';
 import { createPolicy } from '../../src/domain/kernel/policy.js';
 import { pruneExpired } from '../../src/store/retention.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
-import { describeOn, type TestServer } from '../support/harness.js';
-import { kabutoCli, startSharedServer } from './ops-support.js';
+import { describeOn } from '../support/harness.js';
+import { kabutoCli, useSharedServer } from './ops-support.js';
 
 const DAY = 24 * 3_600_000;
-let server: TestServer;
-let env: NodeJS.ProcessEnv;
-let dir: string;
-beforeAll(async () => {
-  ({ server, env, dir } = await startSharedServer());
-});
-afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { server, cliEnv, dir } = useSharedServer();
 
 const db = () => server.kabuto.database.db;
 const count = async (table: 'challenges' | 'sessions' | 'outbox' | 'throttleEvents') =>
@@ -87,17 +78,17 @@ describe('kabuto prune', () => {
   });
 
   it('runs from the command line', async () => {
-    const { stdout } = await kabutoCli(env, 'prune', '--batch', '100');
+    const { stdout } = await kabutoCli(await cliEnv(), 'prune', '--batch', '100');
     expect(stdout).toMatch(/^challenges: \d+ deleted\nsessions: \d+ deleted\noutbox: \d+ deleted\nthrottleEvents: \d+ deleted$/m);
-    await expect(kabutoCli(env, 'prune', '--event-hours', '1')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('at least 24') });
+    await expect(kabutoCli(await cliEnv(), 'prune', '--event-hours', '1')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('at least 24') });
   });
 });
 
 describeOn('sqlite', 'kabuto backup (SQLite)', () => {
   it('copies the live database to a new file, and never overwrites one', async () => {
     const customer = await createCustomer(server);
-    const file = join(dir, 'backup.db');
-    const { stdout } = await kabutoCli(env, 'backup', file);
+    const file = join(dir(), 'backup.db');
+    const { stdout } = await kabutoCli(await cliEnv(), 'backup', file);
     expect(stdout).toContain(`to ${file}`);
     const copy = new SQLite(file, { readonly: true });
     try {
@@ -105,14 +96,14 @@ describeOn('sqlite', 'kabuto backup (SQLite)', () => {
     } finally {
       copy.close();
     }
-    await expect(kabutoCli(env, 'backup', file)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('exists') });
+    await expect(kabutoCli(await cliEnv(), 'backup', file)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('exists') });
   });
 });
 
 describeOn('postgres', 'kabuto backup (PostgreSQL)', () => {
   it('points to pg_dump instead of pretending', async () => {
-    const file = join(dir, 'backup.db');
-    await expect(kabutoCli(env, 'backup', file)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('pg_dump') });
+    const file = join(dir(), 'backup.db');
+    await expect(kabutoCli(await cliEnv(), 'backup', file)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('pg_dump') });
     expect(existsSync(file)).toBe(false);
   });
 });

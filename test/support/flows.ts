@@ -89,6 +89,15 @@ export async function enableSms(server: TestServer, client: HttpClient, customer
   return done.body;
 }
 
+/** A new customer signed in by password in a browser of their own (2FA off unless the server demands it). */
+export async function signedIn(server: TestServer, input: Parameters<typeof createCustomer>[1] = {}) {
+  const customer = await createCustomer(server, input);
+  const client = server.client();
+  const response = await signInWithPassword(client, customer);
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return { customer, client };
+}
+
 /** Signed in, with SMS 2FA on (scope `all` unless told). */
 export async function signedInWithSms(server: TestServer, customer?: TestCustomer, scope: 'login' | 'all' = 'all') {
   const c = customer ?? (await createCustomer(server));

@@ -1,4 +1,4 @@
-import { describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -96,6 +96,92 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (leaked.length > 0) throw new Error(`${leaked.length} secret(s) of this test reached the server's log`);
     },
   };
+}
+
+/**
+ * The test server fixture: registers the start and the close around each test (`per: 'test'`, the
+ * default) or around the enclosing describe block or file (`per: 'suite'`), and returns a handle that
+ * reaches whichever server is current. One call replaces the let/beforeEach/afterEach preamble.
+ *
+ *   const server = useTestServer({ env: { KABUTO_TRUST_PROXY: '1' } });
+ *   it('…', async () => { const customer = await createCustomer(server); … });
+ *
+ * Options may be a function, evaluated at start time (for a port or a directory made in an earlier hook).
+ */
+export function useTestServer(options: TestServerOptions | (() => TestServerOptions) = {}, { per = 'test' }: { per?: 'test' | 'suite' } = {}): TestServer {
+  let current: TestServer | undefined;
+  const start = async () => {
+    current = await startTestServer(typeof options === 'function' ? options() : options);
+  };
+  const stop = async () => {
+    const server = current;
+    current = undefined;
+    await server?.close();
+  };
+  if (per === 'test') {
+    beforeEach(start);
+    afterEach(stop);
+  } else {
+    beforeAll(start);
+    afterAll(stop);
+  }
+  const live = (): TestServer => {
+    if (!current) throw new Error('useTestServer: the server runs only inside a test or a hook of its block');
+    return current;
+  };
+  return {
+    get url() {
+      return live().url;
+    },
+    get app() {
+      return live().app;
+    },
+    get kabuto() {
+      return live().kabuto;
+    },
+    get clock() {
+      return live().clock;
+    },
+    get logs() {
+      return live().logs;
+    },
+    client: (clientOptions) => live().client(clientOptions),
+    admin: () => live().admin(),
+    close: stop,
+  };
+}
+
+/**
+ * For blocks whose tests each need their own configuration: `await servers.start(options)` inside a
+ * test, and every server it started is closed after that test.
+ */
+export function useTestServers(): { start(options?: TestServerOptions): Promise<TestServer> } {
+  const started: TestServer[] = [];
+  afterEach(async () => {
+    const results = await Promise.allSettled(started.splice(0).map((server) => server.close()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
+  return {
+    async start(options = {}) {
+      const server = await startTestServer(options);
+      started.push(server);
+      return server;
+    },
+  };
+}
+
+/**
+ * A server of its own for one test (a configuration no other test in the block shares): started,
+ * handed to the body, and closed whatever the body does.
+ */
+export async function withTestServer<T>(options: TestServerOptions, body: (server: TestServer) => Promise<T>): Promise<T> {
+  const server = await startTestServer(options);
+  try {
+    return await body(server);
+  } finally {
+    await server.close();
+  }
 }
 
 /**
