@@ -1,7 +1,8 @@
 import { createManualClock, type ManualClock } from '../../src/adapters/clock.js';
-import { createSeededRandom } from '../../src/adapters/random.js';
+import { createHash } from 'node:crypto';
 import type { Deps } from '../../src/domain/kernel/context.js';
 import { createPolicy, type SecurityPolicy } from '../../src/domain/kernel/policy.js';
+import type { RandomSource } from '../../src/domain/kernel/ports.js';
 
 // Deps for unit tests of the domain's pure rules: a manual clock, seeded randomness, the default policy
 // (or the overrides given) and only the store parts a test hands in. Any other port a rule reaches for
@@ -11,6 +12,21 @@ type DeepPartialStore = { [K in keyof Deps['store']]?: Partial<Deps['store'][K]>
 
 export interface FakeDeps extends Deps {
   clock: ManualClock;
+}
+
+/** A deterministic RandomSource: the same seed gives the same bytes, so a unit test's run repeats. */
+export function createSeededRandom(seed: string): RandomSource {
+  let counter = 0;
+  const next = (n: number): Buffer => {
+    const chunks: Buffer[] = [];
+    for (let length = 0; length < n; ) {
+      const chunk = createHash('sha256').update(`${seed}:${counter++}`).digest();
+      chunks.push(chunk);
+      length += chunk.length;
+    }
+    return Buffer.concat(chunks).subarray(0, n);
+  };
+  return { bytes: next, int: (max) => next(6).readUIntBE(0, 6) % max };
 }
 
 function absent(name: string): never {
