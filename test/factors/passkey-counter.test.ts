@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
 import { newAuthenticator, registerPasskey, signInWithPasskey } from './support/factor-flows.js';
 import type { SoftAuthenticator } from './support/soft-authenticator.js';
@@ -9,11 +9,7 @@ import { counterRegressed } from '../../src/domain/factors/passkey-assertion.js'
 // assertion whose signature verified: a forged one proves nothing about the authenticator.
 
 describe('passkey signature counters', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   async function enrolled(): Promise<{ loginId: string; original: SoftAuthenticator }> {
     const customer = await createCustomer(server);

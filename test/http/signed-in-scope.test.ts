@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dialect, startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { dialect, useTestServer, type TestServer } from '../support/harness.js';
 import { createCustomer, latestCode, signInWithPassword } from '../support/flows.js';
 
 // Issue 12.2: the session and the customer are resolved once, by the signed-in scope's hook
 // (src/http/routes/index.ts, src/http/session.ts), for every customer route; nowhere else.
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
+const server = useTestServer({}, { per: 'suite' });
 
 /** Every /api/v1/ route as served, and whether the OpenAPI document says it needs a session. */
 async function servedRoutes(): Promise<Array<{ method: string; url: string; path: string; sessionOnly: boolean }>> {

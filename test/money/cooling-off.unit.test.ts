@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReplacedContact } from '../../src/domain/kernel/store.js';
 import type { AuditEntry, CustomerRecord } from '../../src/domain/kernel/types.js';
 import { contactsOfWindow, oldContactNotices, tellContactsOfNewPasskey } from '../../src/domain/money/withdrawal-cooling-off.js';
+import { heldUntil } from '../../src/domain/money/withdrawals.js';
 import { fakeDeps } from '../support/fake-ports.js';
 
 // The cooling-off's audience: whoever held a contact of the customer during the last 24 hours (the
@@ -114,5 +115,27 @@ describe('what the window is told', () => {
     ]);
     expect(queued[0]!.body).toContain('YubiKey');
     expect(queued[1]!.body).toContain('登録から24時間は出金・口座変更に使えません');
+  });
+});
+
+describe('a withdrawal is held within the window of a contact change (heldUntil)', () => {
+  const deps = fakeDeps();
+  const DAY = 24 * HOUR;
+
+  it('is not held without a change, nor once 24 hours have passed since it', () => {
+    expect(heldUntil(deps, customer(), NOW)).toBeNull();
+    expect(heldUntil(deps, customer({ contactChangedAt: NOW - DAY }), NOW)).toBeNull();
+    expect(heldUntil(deps, customer({ contactChangedAt: NOW - 2 * DAY }), NOW)).toBeNull();
+  });
+
+  it('is held for 24 hours from the request when the change is younger than 24 hours', () => {
+    expect(heldUntil(deps, customer({ contactChangedAt: NOW }), NOW)).toBe(NOW + DAY);
+    expect(heldUntil(deps, customer({ contactChangedAt: NOW - DAY + 1 }), NOW)).toBe(NOW + DAY);
+  });
+
+  it('follows the policy when an operator sets another window', () => {
+    const short = fakeDeps({ policy: { coolingOffMs: HOUR } });
+    expect(heldUntil(short, customer({ contactChangedAt: NOW - 30 * 60_000 }), NOW)).toBe(NOW + HOUR);
+    expect(heldUntil(short, customer({ contactChangedAt: NOW - 2 * HOUR }), NOW)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { useTestServer } from '../support/harness.js';
 import { moneyCustomer, newKey } from './money-support.js';
 
 // A used idempotency key answers its first result forever. What is stored is what happened (done,
@@ -9,11 +9,7 @@ import { moneyCustomer, newKey } from './money-support.js';
 // (renamed since) answers as it first did — a 400 with that code — never a 500.
 
 describe('idempotent replay of stored outcomes', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   const db = () => server.kabuto.database.db;
   const storedOutcome = async (key: string) => {

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { completeDocument, derivedOperationId } from '../../src/http/openapi.js';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { useTestServer } from '../support/harness.js';
 
 // The route list of docs/api.md (the API in prose, held by this repository), as METHOD and OpenAPI path.
 function documentedRoutes(markdown: string): string[] {
@@ -40,15 +40,13 @@ async function redoclyLint(document: unknown): Promise<{ ok: boolean; output: st
   }
 }
 
-let server: TestServer;
+const server = useTestServer({}, { per: 'suite' });
 let document: any;
 beforeAll(async () => {
-  server = await startTestServer();
   const response = await server.client().get('/api/v1/openapi.json');
   expect(response.status).toBe(200);
   document = response.body;
 });
-afterAll(() => server.close());
 
 const operations = () => Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
 

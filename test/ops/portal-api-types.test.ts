@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, latestCode, passChallengeBySms, signedInWithSms, signInWithPassword } from '../support/flows.js';
 import { BANK, newAuthenticator, withStepUp } from '../factors/support/factor-flows.js';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { useTestServer } from '../support/harness.js';
 import type { HttpClient } from '../support/http-client.js';
 
 // The portal's API types (web/src/api/schema.ts) are generated from the server's OpenAPI document by
@@ -63,7 +63,7 @@ function closed(schema: unknown): unknown {
 }
 
 describe('the documented success answers are the real ones', () => {
-  let server: TestServer;
+  const server = useTestServer({}, { per: 'suite' });
   let document: { paths: Record<string, Record<string, { responses: Record<string, { content?: { 'application/json'?: { schema: unknown } } }> }>>; components: Json };
   const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
 
@@ -83,10 +83,8 @@ describe('the documented success answers are the real ones', () => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer();
     document = (await server.client().get('/api/v1/openapi.json')).body;
   });
-  afterAll(() => server.close());
 
   it('a broken answer fails the same check (a missing field, an undocumented one)', () => {
     document.paths['/x'] = { get: { responses: { 200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Instrument' } } } } } } };

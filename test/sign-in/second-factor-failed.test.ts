@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/harness.js';
 import { latestCode, passChallengeBySms, signInWithPassword, signedInWithSms } from '../support/flows.js';
 
 // A wrong second factor at sign-in is written to ログイン履歴 as `second_factor_failed`, from the
 // address that passed the password, and counts among the failures マイページ shows.
 
 describe('second_factor_failed in the login history', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({}, { per: 'suite' });
 
   const wrongCodeFor = (code: string) => (code === '000000' ? '111111' : '000000');
 

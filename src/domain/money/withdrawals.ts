@@ -35,7 +35,7 @@ export function viewWithdrawal(w: Omit<WithdrawalRecord, 'seq'>, now: number): W
 }
 
 /** Within 24 hours of a change of phone, e-mail or bank account, a withdrawal is held for 24 hours. */
-function heldUntil(deps: Pick<Deps, 'policy'>, customer: CustomerRecord, now: number): number | null {
+export function heldUntil(deps: Pick<Deps, 'policy'>, customer: CustomerRecord, now: number): number | null {
   const changed = customer.contactChangedAt;
   return changed !== null && now - changed < deps.policy.coolingOffMs ? now + deps.policy.coolingOffMs : null;
 }
