@@ -5,7 +5,7 @@ import { COMMAND_INPUTS, ConfigError, VARIABLES, type Config, type Mode, type Va
 
 export { ConfigError };
 
-export type { Config, Mode };
+export type { Config };
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

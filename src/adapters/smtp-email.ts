@@ -11,7 +11,7 @@ export interface SmtpOptions {
 
 /**
  * Notices by SMTP. Plain text only, no links: a notice must never look like the phishing mail it
- * warns about. A failure throws; sendNotice logs it without undoing the change it reports.
+ * warns about. A failure throws; the outbox's worker logs it and tries again later (the change it reports has committed).
  */
 export function createSmtpEmail(options: SmtpOptions): EmailSender & { close(): void } {
   const timeout = options.timeoutMs ?? 10_000;

@@ -93,3 +93,23 @@ describe('the type-aware rules (ESLint)', () => {
     ]);
   });
 });
+
+describe('dead code (knip)', () => {
+  it('names an export nothing imports and a file nothing reaches, with the repository’s configuration', async () => {
+    const root = tree({
+      'src/server.ts': "import { used } from './domain/kernel/rules.js';\nexport const main = used;\n",
+      'src/domain/kernel/rules.ts': 'export const used = 1;\nexport function forgotten(): number {\n  return 2;\n}\n',
+      'src/domain/kernel/orphan.ts': 'export const orphan = 3;\n',
+    });
+    writeFileSync(join(root, 'knip.json'), JSON.stringify({ entry: ['src/server.ts'], project: ['src/**/*.ts'] }));
+    const bin = join(ROOT, 'node_modules', 'knip', 'bin', 'knip.js');
+    const result = await promisify(execFile)(process.execPath, [bin, '--no-progress', '--include', 'exports,files'], { cwd: root, timeout: 60_000 }).then(
+      (r) => ({ exitCode: 0, stdout: r.stdout }),
+      (e: { code: number; stdout: string }) => ({ exitCode: e.code, stdout: e.stdout }),
+    );
+    expect(result.exitCode).toBeGreaterThan(0);
+    expect(result.stdout).toMatch(/forgotten/);
+    expect(result.stdout).toMatch(/orphan\.ts/);
+    expect(result.stdout).not.toMatch(/\bused\b/);
+  });
+});

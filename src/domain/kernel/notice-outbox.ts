@@ -49,7 +49,7 @@ export interface NoticeQueueStore {
   pruneSent(before: number): Promise<number>;
 }
 
-/** Build a row for the queue: what `sendNotice` and the money transaction write. */
+/** Build a row for the queue: what `queueNotice` and the money transaction write. */
 export function newQueuedNotice(clock: Clock, random: RandomSource, notice: NewNotice): NewNotice & { id: string; createdAt: number } {
   const now = clock.now();
   return { ...notice, id: sortableId(now, random), createdAt: now };

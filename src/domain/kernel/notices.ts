@@ -122,19 +122,6 @@ export function noticeFor(deps: Pick<Deps, 'clock' | 'random' | 'firmName'>, to:
   return newQueuedNotice(deps.clock, deps.random, { channel: 'email', recipient: address, subject, body, kind });
 }
 
-/**
- * Queues a notice in the durable outbox. Inside `withinTransaction` it commits with the change it
- * reports (and a failure here undoes the change). Outside one, a failing database is logged, never
- * allowed to undo the change, which has already committed.
- */
-export async function sendNotice(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'firmName'>, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}): Promise<void> {
-  try {
-    await queueNotice(deps, to, kind, params);
-  } catch (error) {
-    deps.logger.error({ err: error, notice: kind }, 'notice could not be queued');
-  }
-}
-
 /** Queues a notice; throws when it cannot (inside a transaction: the change is rolled back with it). */
 export async function queueNotice(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'firmName'>, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}): Promise<void> {
   await deps.store.notices.enqueue(noticeFor(deps, to, kind, params));

@@ -14,9 +14,7 @@ export type CodeSent = Schemas['CodeSent'];
 export type LoginResult = Schemas['LoginResult'];
 export type Verified = Schemas['Verified'];
 export type MfaSettings = Schemas['MfaSettings'];
-export type Availability = MfaSettings['available']['sms'];
 /** An operation only a passkey may approve under the installation's phishing-resistant policy. */
-export type PasskeyOnlyOperation = NonNullable<MfaSettings['passkeyOnly']>[number];
 export type BankAccount = Schemas['BankAccount'];
 export type Profile = Schemas['Profile'];
 export type Holding = Schemas['Holding'];

@@ -10,4 +10,3 @@ export function resendWaitMs(sent: CodeSent): number {
   return Math.min(Math.max(wait, 0), LONGEST_PLAUSIBLE_WAIT_MS);
 }
 
-export type CodeChannel = 'sms' | 'voice';
