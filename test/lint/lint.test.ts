@@ -26,14 +26,19 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
+/** A node script in `cwd`: its exit code and what it printed (a lint tool's exit code is its error count). */
+function run(args: string[], cwd: string): Promise<{ exitCode: number; stdout: string }> {
+  return promisify(execFile)(process.execPath, args, { cwd, timeout: 60_000 }).then(
+    (r) => ({ exitCode: 0, stdout: r.stdout }),
+    (e: { code: number; stdout: string }) => ({ exitCode: e.code, stdout: e.stdout }),
+  );
+}
+
 async function cruise(root: string): Promise<{ exitCode: number; rules: string[] }> {
   const bin = join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
   // The same output as `npm run lint`: its exit code is the number of errors.
   const args = [bin, 'src', 'web', '--config', join(ROOT, '.dependency-cruiser.cjs')];
-  const result = await promisify(execFile)(process.execPath, args, { cwd: root, timeout: 60_000 }).then(
-    (r) => ({ exitCode: 0, stdout: r.stdout }),
-    (e: { code: number; stdout: string }) => ({ exitCode: e.code, stdout: e.stdout }),
-  );
+  const result = await run(args, root);
   const rules = [...result.stdout.matchAll(/^\s*error (\S+): /gm)].map((m) => m[1]!);
   return { exitCode: result.exitCode, rules: [...new Set(rules)].sort() };
 }
@@ -103,10 +108,7 @@ describe('dead code (knip)', () => {
     });
     writeFileSync(join(root, 'knip.json'), JSON.stringify({ entry: ['src/server.ts'], project: ['src/**/*.ts'] }));
     const bin = join(ROOT, 'node_modules', 'knip', 'bin', 'knip.js');
-    const result = await promisify(execFile)(process.execPath, [bin, '--no-progress', '--include', 'exports,files'], { cwd: root, timeout: 60_000 }).then(
-      (r) => ({ exitCode: 0, stdout: r.stdout }),
-      (e: { code: number; stdout: string }) => ({ exitCode: e.code, stdout: e.stdout }),
-    );
+    const result = await run([bin, '--no-progress', '--include', 'exports,files'], root);
     expect(result.exitCode).toBeGreaterThan(0);
     expect(result.stdout).toMatch(/forgotten/);
     expect(result.stdout).toMatch(/orphan\.ts/);
