@@ -17,7 +17,10 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
   const store: Store = {
     customers: createCustomerRepo(db),
     challenges: createChallengeRepo(db),
-    sessions: createSessionRepo(db, hooks.sessionCache && { cache: hooks.sessionCache, dialect: handle.dialect, committed: hooks.committedRevocations }),
+    sessions: createSessionRepo(
+      db,
+      hooks.sessionCache && { cache: hooks.sessionCache, dialect: handle.dialect, committed: hooks.committedRevocations, othersCommits: handle.othersCommits },
+    ),
     throttle: createThrottleRepo(db),
     reservations: createReservationRepo(db, handle.dialect),
     outbox: createOutboxRepo(db),

@@ -25,6 +25,12 @@ export interface SessionRepoCaching {
   dialect: Dialect;
   /** Set when the repository was built on a store transaction: what to forget again once it commits. */
   committed?: SessionRevocation[];
+  /**
+   * SQLite: a number that moves on when another process commits to the file. No one tells this process
+   * what another revoked (a rolling restart runs two on one file; one owns it otherwise): the cache is
+   * emptied whenever it moved.
+   */
+  othersCommits?: () => number;
 }
 
 /**
@@ -50,6 +56,7 @@ export function createSessionRepo(db: Kysely<Database>, caching?: SessionRepoCac
     return result;
   };
 
+  let othersSeen: number | undefined;
   const read = async (id: string): Promise<StoredSession | undefined> => {
     // One statement: the session and its customer's credential version, so resolution compares
     // the version the sign-in saw with the one the last credential change left.
@@ -76,6 +83,11 @@ export function createSessionRepo(db: Kysely<Database>, caching?: SessionRepoCac
     async findById(id) {
       // Inside a transaction the database answers: it sees the transaction's own writes.
       if (!caching || db.isTransaction) return read(id);
+      if (caching.othersCommits) {
+        const version = caching.othersCommits();
+        if (version !== othersSeen) caching.cache.clear();
+        othersSeen = version;
+      }
       const cached = caching.cache.get(id);
       if (cached) return cached;
       const mark = caching.cache.mark();

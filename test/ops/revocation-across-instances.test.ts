@@ -1,10 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.js';
 import { ADMIN_TOKEN, describeOn } from '../support/harness.js';
 import { freshSchema, SpreadClient, startServe, stopServe, type ServeProcess } from './processes.js';
 
 // Every instance keeps a session cache (copies live 2 s); a revocation on one instance must end the
-// session on every other within 1 s: PostgreSQL LISTEN/NOTIFY, sent with the committing write.
+// session on every other within 1 s: PostgreSQL LISTEN/NOTIFY, sent with the committing write. On
+// SQLite two processes share a file only during a rolling restart: the cache is emptied whenever the
+// other process committed (PRAGMA data_version), so the revocation holds at the next request.
 
 let processes: ServeProcess[] = [];
 let counter = 0;
@@ -78,5 +83,30 @@ describeOn('postgres', 'session revocation across three processes on one Postgre
     expect((await admin.post(`/api/admin/v1/customers/${customer.loginId}/mfa/reset`, {})).status).toBe(200);
     const delays = await refusedWithin(browser, since);
     for (const delay of delays) expect(delay).toBeLessThan(1_000);
+  });
+});
+
+describeOn('sqlite', 'session revocation across two processes on one SQLite file (a rolling restart)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kabuto-revoke-'));
+  beforeAll(async () => {
+    const database = { KABUTO_DATABASE_URL: join(dir, 'kabuto.db') };
+    processes = [await startServe(database)];
+    processes.push(await startServe(database));
+  }, 90_000);
+
+  afterAll(async () => {
+    expect(await Promise.all(processes.map((serve) => stopServe(serve)))).toEqual([0, 0]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sign out on A: the cookie cached on B is refused at its next request', async () => {
+    const customer = await openAccount();
+    const browser = new SpreadClient(processes.map((p) => p.url));
+    expect((await browser.request('POST', '/api/v1/login', { loginId: customer.loginId, password: customer.password }, 0)).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await browser.request('GET', '/api/v1/me', undefined, 1)).status).toBe(200);
+    const cookies = new Map(browser.cookies);
+    expect((await browser.request('POST', '/api/v1/logout', {}, 0)).status).toBe(204);
+    for (const [k, v] of cookies) browser.cookies.set(k, v);
+    expect((await browser.request('GET', '/api/v1/me', undefined, 1)).status).toBe(401);
   });
 });
