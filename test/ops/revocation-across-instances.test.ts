@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.js';
 import { ADMIN_TOKEN, describeOn } from '../support/harness.js';
-import { freshSchema, SpreadClient, startServe, stopServe, type ServeProcess } from './processes.js';
+import { openAccountOn, SpreadClient, startOnPostgres, startOnSqliteFile, stopAll, type ServeProcess } from './processes.js';
 
 // Every instance keeps a session cache (copies live 2 s); a revocation on one instance must end the
 // session on every other within 1 s: PostgreSQL LISTEN/NOTIFY, sent with the committing write. On
@@ -12,21 +9,8 @@ import { freshSchema, SpreadClient, startServe, stopServe, type ServeProcess } f
 // other process committed (PRAGMA data_version), so the revocation holds at the next request.
 
 let processes: ServeProcess[] = [];
-let counter = 0;
 
-async function openAccount() {
-  counter += 1;
-  const customer = {
-    loginId: `revoke${process.pid}x${counter}`,
-    password: `correct horse battery revoke ${counter}`,
-    tradingPassword: `trade-revoke-${counter}`,
-    phone: `080-${String(3000 + counter).padStart(4, '0')}-${String(process.pid % 10000).padStart(4, '0')}`,
-  };
-  const admin = new HttpClient(processes[0]!.url, { authorization: `Bearer ${ADMIN_TOKEN}` });
-  const created = await admin.post('/api/admin/v1/customers', { ...customer, name: '失効 テスト', email: `${customer.loginId}@example.jp` });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return customer;
-}
+const openAccount = () => openAccountOn(processes[0]!.url, 'revoke');
 
 /** Signed in on A; the session read (and cached) on B and C twice, the last just before the revocation. */
 async function signedInEverywhere() {
@@ -57,14 +41,10 @@ async function refusedWithin(browser: SpreadClient, since: number): Promise<numb
 
 describeOn('postgres', 'session revocation across three processes on one PostgreSQL database', () => {
   beforeAll(async () => {
-    const schema = await freshSchema();
-    processes = await Promise.all([startServe(schema), startServe(schema), startServe(schema)]);
+    processes = await startOnPostgres(3);
   }, 90_000);
 
-  afterAll(async () => {
-    const codes = await Promise.all(processes.map((serve) => stopServe(serve)));
-    expect(codes).toEqual([0, 0, 0]);
-  });
+  afterAll(() => stopAll(processes));
 
   it('sign out on A: the cookie is refused on B and C within 1 s', async () => {
     const { browser } = await signedInEverywhere();
@@ -87,17 +67,11 @@ describeOn('postgres', 'session revocation across three processes on one Postgre
 });
 
 describeOn('sqlite', 'session revocation across two processes on one SQLite file (a rolling restart)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kabuto-revoke-'));
   beforeAll(async () => {
-    const database = { KABUTO_DATABASE_URL: join(dir, 'kabuto.db') };
-    processes = [await startServe(database)];
-    processes.push(await startServe(database));
+    processes = await startOnSqliteFile();
   }, 90_000);
 
-  afterAll(async () => {
-    expect(await Promise.all(processes.map((serve) => stopServe(serve)))).toEqual([0, 0]);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopAll(processes));
 
   it('sign out on A: the cookie cached on B is refused at its next request', async () => {
     const customer = await openAccount();
