@@ -17,10 +17,7 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
   const store: Store = {
     customers: createCustomerRepo(db),
     challenges: createChallengeRepo(db),
-    sessions: createSessionRepo(
-      db,
-      hooks.sessionCache && { cache: hooks.sessionCache, dialect: handle.dialect, committed: hooks.committedRevocations, othersCommits: handle.othersCommits },
-    ),
+    sessions: createSessionRepo(db, { dialect: handle.dialect, cache: hooks.sessionCache, committed: hooks.committedRevocations, othersCommits: handle.othersCommits }),
     throttle: createThrottleRepo(db),
     reservations: createReservationRepo(db, handle.dialect),
     outbox: createOutboxRepo(db),

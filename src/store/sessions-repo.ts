@@ -20,9 +20,10 @@ export function parseRevocation(payload: string | undefined): SessionRevocation 
   return undefined;
 }
 
-export interface SessionRepoCaching {
-  cache: SessionCache;
+export interface SessionRepoOptions {
   dialect: Dialect;
+  /** The process's session cache: findById reads through it, and revocations are forgotten in it. */
+  cache?: SessionCache;
   /** Set when the repository was built on a store transaction: what to forget again once it commits. */
   committed?: SessionRevocation[];
   /**
@@ -34,25 +35,26 @@ export interface SessionRepoCaching {
 }
 
 /**
- * The sessions table. With `caching`, this is the ONE place a session is revoked for the cache: every
- * write that ends sessions or moves a customer's credential version forgets them here, locally at
- * once (and again after the store transaction commits) and, on PostgreSQL, for every other instance
- * by `pg_notify` in the same transaction as the write (PostgreSQL delivers it at commit).
+ * The sessions table, and the ONE place a session is revoked for the caches: every write that ends
+ * sessions or moves a customer's credential version forgets them here, in this process's cache at
+ * once (and again after the store transaction commits) and, on PostgreSQL, for every instance by
+ * `pg_notify` in the same transaction as the write (PostgreSQL delivers it at commit). The notice is
+ * sent by every store, cached or not (a command-line process tells the servers too).
  */
-export function createSessionRepo(db: Kysely<Database>, caching?: SessionRepoCaching): SessionStore {
+export function createSessionRepo(db: Kysely<Database>, options: SessionRepoOptions): SessionStore {
+  const { cache } = options;
   // Forgets what the write revoked, now and (when the write opens its own transaction) again after the
   // commit: a read racing the transaction may have cached the row it was deleting.
   const revoked = async (executor: Kysely<Database>, revocation: SessionRevocation, after: SessionRevocation[]) => {
-    if (!caching) return;
-    forget(caching.cache, revocation);
-    (caching.committed ?? after).push(revocation);
-    if (caching.dialect === 'postgres') await sql`select pg_notify(${REVOCATION_CHANNEL}, ${revocationPayload(revocation)})`.execute(executor);
+    if (cache) forget(cache, revocation);
+    (options.committed ?? after).push(revocation);
+    if (options.dialect === 'postgres') await sql`select pg_notify(${REVOCATION_CHANNEL}, ${revocationPayload(revocation)})`.execute(executor);
   };
   // On PostgreSQL the notice commits with the write (a failed notice undoes the write); on SQLite no one else listens.
   const revoking = async <T>(transactional: boolean, work: (executor: Kysely<Database>, after: SessionRevocation[]) => Promise<T>): Promise<T> => {
     const after: SessionRevocation[] = [];
-    const result = await (transactional || caching?.dialect === 'postgres' ? inTransaction(db, (trx) => work(trx, after)) : work(db, after));
-    if (caching) for (const revocation of after) forget(caching.cache, revocation);
+    const result = await (transactional || options.dialect === 'postgres' ? inTransaction(db, (trx) => work(trx, after)) : work(db, after));
+    if (cache) for (const revocation of after) forget(cache, revocation);
     return result;
   };
 
@@ -82,22 +84,22 @@ export function createSessionRepo(db: Kysely<Database>, caching?: SessionRepoCac
     },
     async findById(id) {
       // Inside a transaction the database answers: it sees the transaction's own writes.
-      if (!caching || db.isTransaction) return read(id);
-      if (caching.othersCommits) {
-        const version = caching.othersCommits();
-        if (version !== othersSeen) caching.cache.clear();
+      if (!cache || db.isTransaction) return read(id);
+      if (options.othersCommits) {
+        const version = options.othersCommits();
+        if (version !== othersSeen) cache.clear();
         othersSeen = version;
       }
-      const cached = caching.cache.get(id);
+      const cached = cache.get(id);
       if (cached) return cached;
-      const mark = caching.cache.mark();
+      const mark = cache.mark();
       const found = await read(id);
-      if (found) caching.cache.set(id, found, mark);
+      if (found) cache.set(id, found, mark);
       return found;
     },
     async touch(id, now) {
       await db.updateTable('sessions').set({ lastSeenAt: now }).where('id', '=', id).execute();
-      caching?.cache.touched(id, now);
+      cache?.touched(id, now);
     },
     async delete(id) {
       await revoking(false, async (executor, after) => {
