@@ -17,6 +17,8 @@ import type { CustomerRecord } from './domain/kernel/types.js';
 import { createAppLogger, type AppLogger } from './http/log.js';
 import { isPostgresUrl, MIGRATION_TIMEOUTS, migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
 import { createStore } from './store/index.js';
+import { listenForRevocations } from './store/revocation-listener.js';
+import { createSessionCache } from './adapters/session-cache.js';
 import { Gauge } from 'prom-client';
 import { createNoticeDelivery, DEFAULT_DELIVERY, type NoticeDelivery } from './domain/kernel/notice-outbox.js';
 
@@ -86,7 +88,10 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
   // A committed notice wakes this instance's sender at once; the timer catches the rest (retries,
   // notices other instances queued, a wake-up that found the transaction not yet committed).
   let wake = () => {};
-  const store = createStore(database, { afterCommit: () => wake() });
+  // Sessions read through a process-local cache; on PostgreSQL it serves nothing until this instance
+  // hears every instance's revocations (LISTEN/NOTIFY, below), on SQLite one process owns the file.
+  const sessionCache = createSessionCache({ suspended: database.dialect === 'postgres' });
+  const store = createStore(database, { afterCommit: () => wake(), sessionCache });
   const secrets = deriveSecrets(config.secret);
   const clock = overrides.clock ?? systemClock;
   const random = overrides.random ?? cryptoRandom;
@@ -168,6 +173,8 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
   };
   const timer = setInterval(tick, config.noticePollMs);
   timer.unref();
+  const revocations =
+    database.dialect === 'postgres' ? listenForRevocations(config.databaseUrl, sessionCache, { connectTimeoutMs: config.databaseConnectTimeoutMs, logger: deps.logger }) : undefined;
   return {
     config,
     deps,
@@ -190,6 +197,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     async close() {
       stopped = true;
       clearInterval(timer);
+      await revocations?.close();
       // A round in flight finishes (bounded by the SMTP time-outs); what it did not claim waits in the queue.
       await notices.settled();
       smtp?.close();

@@ -14,6 +14,8 @@ export interface DatabaseHandle {
   dialect: Dialect;
   /** PostgreSQL: the pool's connections (open, idle, requests waiting for one). */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /** SQLite: moves on whenever another connection (another process) commits to the file (`PRAGMA data_version`). */
+  othersCommits?(): number;
   close(): Promise<void>;
 }
 
@@ -71,7 +73,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', othersCommits: () => Number(sqlite.pragma('data_version', { simple: true })), close: () => db.destroy() };
 }
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Store } from '../domain/kernel/store.js';
+import { forget, type SessionCache, type SessionRevocation } from '../domain/kernel/session-cache.js';
 import { createAuditRepo } from './audit-repo.js';
 import { createChallengeRepo } from './challenges-repo.js';
 import { createCustomerRepo } from './customers-repo.js';
@@ -16,7 +17,7 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
   const store: Store = {
     customers: createCustomerRepo(db),
     challenges: createChallengeRepo(db),
-    sessions: createSessionRepo(db),
+    sessions: createSessionRepo(db, { dialect: handle.dialect, cache: hooks.sessionCache, committed: hooks.committedRevocations, othersCommits: handle.othersCommits }),
     throttle: createThrottleRepo(db),
     reservations: createReservationRepo(db, handle.dialect),
     outbox: createOutboxRepo(db),
@@ -31,7 +32,12 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
     async transaction(work) {
       // Already inside one (a repo opened it): join it.
       if (db.isTransaction) return work(store);
-      const result = await db.transaction().execute((trx) => work(createStore({ ...handle, db: trx }, {})));
+      const committed: SessionRevocation[] = [];
+      const result = await db
+        .transaction()
+        .execute((trx) => work(createStore({ ...handle, db: trx }, { sessionCache: hooks.sessionCache, committedRevocations: committed })));
+      // A read that raced the transaction may have cached what it revoked: forget it again now.
+      if (hooks.sessionCache) for (const revocation of committed) forget(hooks.sessionCache, revocation);
       hooks.afterCommit?.();
       return result;
     },
@@ -63,4 +69,8 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
 export interface StoreHooks {
   /** Called after a transaction commits or a notice is queued outside one (wakes the notice sender). */
   afterCommit?: () => void;
+  /** The process's session cache: the sessions repository reads through it and forgets what it revokes. */
+  sessionCache?: SessionCache;
+  /** Inside a transaction: where the sessions repository lists what it revoked (forgotten again after commit). */
+  committedRevocations?: SessionRevocation[];
 }

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
 import { HttpClient, type HttpResponse } from '../support/http-client.js';
-import { postgresUrl } from '../support/harness.js';
+import { ADMIN_TOKEN, postgresUrl } from '../support/harness.js';
 import { spawnServe, stopServe, type ServeProcess } from '../support/serve-process.js';
 
 // Real `kabuto serve` processes on one PostgreSQL schema, and a client that spreads one browser's
@@ -45,4 +49,49 @@ export class SpreadClient {
     for (const [k, v] of client.cookies) this.cookies.set(k, v);
     return { ...response, process: index };
   }
+}
+
+/** `count` processes on a fresh PostgreSQL schema, started together as an orchestrator would (their migrations race). */
+export async function startOnPostgres(count: number): Promise<ServeProcess[]> {
+  const schema = await freshSchema();
+  return Promise.all(Array.from({ length: count }, () => startServe(schema)));
+}
+
+const sqliteDirs = new WeakMap<ServeProcess[], string>();
+
+/**
+ * Two processes on one SQLite file in a fresh directory, one after the other as a rolling restart starts
+ * them (the second finds the schema migrated).
+ */
+export async function startOnSqliteFile(): Promise<ServeProcess[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'kabuto-rolling-'));
+  const database = { KABUTO_DATABASE_URL: join(dir, 'kabuto.db') };
+  const first = await startServe(database);
+  const processes = [first, await startServe(database)];
+  sqliteDirs.set(processes, dir);
+  return processes;
+}
+
+/** Stops every process (each must exit 0) and removes their SQLite file's directory. */
+export async function stopAll(processes: ServeProcess[]): Promise<void> {
+  expect(await Promise.all(processes.map((serve) => stopServe(serve)))).toEqual(processes.map(() => 0));
+  const dir = sqliteDirs.get(processes);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+let accounts = 0;
+
+/** A customer opened through the admin API of the process at `url`; `prefix` keeps suites' login IDs apart. */
+export async function openAccountOn(url: string, prefix: string, extra: Record<string, unknown> = {}) {
+  accounts += 1;
+  const customer = {
+    loginId: `${prefix}${process.pid}x${accounts}`,
+    password: `correct horse battery ${prefix} ${accounts}`,
+    tradingPassword: `trade-${prefix}-${accounts}`,
+    phone: `080-${String(2000 + accounts).padStart(4, '0')}-${String(process.pid % 10000).padStart(4, '0')}`,
+  };
+  const admin = new HttpClient(url, { authorization: `Bearer ${ADMIN_TOKEN}` });
+  const created = await admin.post('/api/admin/v1/customers', { ...customer, name: '多重 プロセス', email: `${customer.loginId}@example.jp`, ...extra });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return customer;
 }

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.js';
-import { ADMIN_TOKEN, describeOn } from '../support/harness.js';
-import { freshSchema, SpreadClient, startServe, stopServe, type ServeProcess } from './processes.js';
+import { describeOn } from '../support/harness.js';
+import { openAccountOn, SpreadClient, startOnPostgres, startOnSqliteFile, stopAll, type ServeProcess } from './processes.js';
 
 // Three stateless `kabuto serve` processes on one PostgreSQL database: everything that must hold
 // across processes (attempt limits, locks, sessions, idempotency) lives in the database.
@@ -19,17 +16,8 @@ function e164(national: string): string {
 
 async function openAccount(extra: Record<string, unknown> = {}) {
   counter += 1;
-  const customer = {
-    loginId: `multi${process.pid}x${counter}`,
-    password: `correct horse battery multi ${counter}`,
-    tradingPassword: `trade-multi-${counter}`,
-    phone: `080-${String(2000 + counter).padStart(4, '0')}-${String(process.pid % 10000).padStart(4, '0')}`,
-  };
   // Opened through a process of its own choosing: any instance serves the admin API.
-  const admin = new HttpClient(processes[counter % processes.length]!.url, { authorization: `Bearer ${ADMIN_TOKEN}` });
-  const created = await admin.post('/api/admin/v1/customers', { ...customer, name: '多重 プロセス', email: `${customer.loginId}@example.jp`, ...extra });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return customer;
+  return openAccountOn(processes[counter % processes.length]!.url, 'multi', extra);
 }
 
 async function latestCode(phone: string, on: number): Promise<string> {
@@ -41,15 +29,11 @@ async function latestCode(phone: string, on: number): Promise<string> {
 
 describeOn('postgres', 'three processes on one PostgreSQL database', () => {
   beforeAll(async () => {
-    const schema = await freshSchema();
     // Started together, as an orchestrator would: their migrations race and must settle.
-    processes = await Promise.all([startServe(schema), startServe(schema), startServe(schema)]);
+    processes = await startOnPostgres(3);
   }, 90_000);
 
-  afterAll(async () => {
-    const codes = await Promise.all(processes.map((serve) => stopServe(serve)));
-    expect(codes).toEqual([0, 0, 0]);
-  });
+  afterAll(() => stopAll(processes));
 
   it('keeps a session across processes, and ends it everywhere at sign-out', async () => {
     const customer = await openAccount();
@@ -119,18 +103,12 @@ describeOn('postgres', 'three processes on one PostgreSQL database', () => {
 // On SQLite, several processes on one file is what a rolling restart does for a moment (the old and
 // the new server both up): nothing either keeps in memory may be needed by the other.
 describeOn('sqlite', 'two processes on one SQLite file (a rolling restart)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kabuto-rolling-'));
   beforeAll(async () => {
-    const database = { KABUTO_DATABASE_URL: join(dir, 'kabuto.db') };
     // One after the other, as a restart does: the second finds the schema migrated.
-    processes = [await startServe(database)];
-    processes.push(await startServe(database));
+    processes = await startOnSqliteFile();
   }, 90_000);
 
-  afterAll(async () => {
-    expect(await Promise.all(processes.map((serve) => stopServe(serve)))).toEqual([0, 0]);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopAll(processes));
 
   it('keeps the session and the attempt count when the next request reaches the other process', async () => {
     const customer = await openAccount();
