@@ -20,16 +20,8 @@ export interface NoticeQueueTable {
 
 export type NoticeTables = { noticeQueue: NoticeQueueTable };
 
-interface ClaimedRow {
-  id: string;
-  channel: string;
-  recipient: string;
-  subject: string | null;
-  body: string;
-  kind: string;
-  attempts: number | string;
-  createdAt: number | string;
-}
+/** A claimed row as the driver returns it: PostgreSQL's bigints may come back as strings. */
+type ClaimedRow = Pick<NoticeQueueTable, 'id' | 'channel' | 'recipient' | 'subject' | 'body' | 'kind'> & { attempts: number | string; createdAt: number | string };
 
 /** Queue a notice inside the caller's transaction (a withdrawal queues its notice with the debit). */
 export async function insertNotice(db: Kysely<any>, notice: NewNotice & { id: string; createdAt: number }): Promise<void> {
