@@ -19,6 +19,7 @@ import { isPostgresUrl, MIGRATION_TIMEOUTS, migrateToLatest, openDatabase, type 
 import { createStore } from './store/index.js';
 import { listenForRevocations } from './store/revocation-listener.js';
 import { createSessionCache } from './adapters/session-cache.js';
+import { loadIpPlaces } from './adapters/ip-places.js';
 import { Gauge } from 'prom-client';
 import { createNoticeDelivery, DEFAULT_DELIVERY, type NoticeDelivery } from './domain/kernel/notice-outbox.js';
 
@@ -75,6 +76,8 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
       await migrations.close().catch(() => {});
     }
   }
+  // Loaded once per process (shared by every instance a test process builds), before the database opens.
+  const places = overrides.places ?? (await loadIpPlaces());
   const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, schema, connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: config.databaseStatementTimeoutMs });
   if (database.dialect === 'sqlite') {
     try {
@@ -121,6 +124,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     email: overrides.email ?? smtp ?? outbox,
     logger: overrides.logger ?? log,
     events: overrides.events ?? metrics.events,
+    places,
     firmName: overrides.firmName ?? config.firmName,
     secrets,
     policy: createPolicy({ mfaRequired: config.mfaRequired, phishingResistant: config.phishingResistant, newDeviceStepUp: config.newDeviceStepUp, ...overrides.policy }),

@@ -7,6 +7,7 @@ export const ERROR_TABLE: Record<ErrorCode, { status: number; ja: string; en: st
   unsupported_media_type: { status: 415, ja: 'Content-Type は application/json にしてください。', en: 'Content-Type must be application/json.' },
   csrf_rejected: { status: 403, ja: '他のサイトからのリクエストは受け付けられません。', en: 'Cross-site requests are refused.' },
   unauthenticated: { status: 401, ja: 'ログインしてください。', en: 'Please sign in.' },
+  forbidden: { status: 403, ja: 'この操作を行う権限がありません。', en: 'You may not do this.' },
   invalid_credentials: { status: 401, ja: 'ログインIDまたはパスワードが正しくありません。', en: 'The login ID or password is incorrect.' },
   too_many_attempts: { status: 429, ja: '試行回数が上限に達しました。しばらくしてからやり直してください。', en: 'Too many attempts. Please try again later.' },
   not_found: { status: 404, ja: '見つかりません。', en: 'Not found.' },

@@ -1,5 +1,5 @@
 import type { SecurityPolicy } from './policy.js';
-import type { Clock, EmailSender, Logger, PasswordHasher, RandomSource, SmsSender, VoiceSender } from './ports.js';
+import type { Clock, EmailSender, IpPlaces, Logger, PasswordHasher, RandomSource, SmsSender, VoiceSender } from './ports.js';
 import type { Store } from './store.js';
 import type { Secrets } from './crypto.js';
 
@@ -41,5 +41,7 @@ export interface Deps {
   policy: SecurityPolicy;
   secrets: Secrets;
   events: DomainEvents;
+  /** Offline address → country, city, network (for the sessions list, notices and the risk engine). */
+  places: IpPlaces;
   firmName: string;
 }

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'csrf_rejected',
   'unauthenticated',
+  'forbidden',
   'invalid_credentials',
   'too_many_attempts',
   'not_found',
@@ -71,6 +72,7 @@ interface DetailsByCode {
   unsupported_media_type: NoDetails;
   csrf_rejected: NoDetails;
   unauthenticated: NoDetails;
+  forbidden: NoDetails;
   invalid_credentials: NoDetails;
   too_many_attempts: RetryAfter;
   not_found: NoDetails;

@@ -45,3 +45,20 @@ export interface Logger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
+
+/** Roughly where an address is and whose network it belongs to, from offline data: never a network call. */
+export interface IpPlace {
+  /** ISO 3166-1 alpha-2; absent where unknown (private and reserved ranges, or not in the data). */
+  country?: string;
+  city?: string;
+  latitude?: number;
+  longitude?: number;
+  /** The autonomous system announcing the address, and its owner's name as registered. */
+  asn?: number;
+  network?: string;
+}
+
+export interface IpPlaces {
+  /** Synchronous and in memory: cheap enough for every sign-in. An unparsable address is unknown ({}). */
+  lookup(ip: string): IpPlace;
+}

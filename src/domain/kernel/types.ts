@@ -185,3 +185,7 @@ export function loginDataOf(challenge: Pick<ChallengeRecord, 'purpose' | 'data'>
   if (challenge.purpose !== 'login' || typeof credentialVersion !== 'number') return undefined;
   return { address: address ?? '', userAgent: userAgent ?? '', reason: reason ?? '', credentialVersion };
 }
+
+/** What an operator (or an automation's service token) may do in the back office: each admin route names the roles it admits. */
+export const OPERATOR_ROLES = ['viewer', 'support', 'supervisor', 'security'] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kabuto } from '../../../kabuto.js';
 import { depositCash, viewEntry } from '../../../domain/money/ledger.js';
 import type { CustomerRecord } from '../../../domain/kernel/types.js';
+import { adminActor } from '../../admin-scope.js';
 import { created } from '../../answer.js';
 import { sendFailure } from '../../failures.js';
 import { amountSchema, body, text } from '../../schemas.js';
@@ -14,13 +15,13 @@ export function adminDepositRoute(admin: FastifyInstance, kabuto: Kabuto, custom
   const params = { type: 'object', properties: { loginId: text(64, 1) }, required: ['loginId'] };
   admin.post<{ Params: { loginId: string }; Body: { amount: number } }>(
     '/api/admin/v1/customers/:loginId/deposits',
-    { attachValidation: true, schema: { params, body: body({ amount: amountSchema }, ['amount']) } },
+    { config: { roles: ['support'] }, attachValidation: true, schema: { params, body: body({ amount: amountSchema }, ['amount']) } },
     async (request, reply) => {
       const invalid = validationFailure(request, { amount: 'invalid_amount' });
       if (invalid) return sendFailure(request, reply, invalid);
       const customer = await customerOf(request, reply);
       if (!customer) return reply;
-      return created(request, reply, await depositCash(kabuto.deps, customer.id, request.body.amount, 'deposit', 'admin'), viewEntry);
+      return created(request, reply, await depositCash(kabuto.deps, customer.id, request.body.amount, 'deposit', adminActor(request)), viewEntry);
     },
   );
 }

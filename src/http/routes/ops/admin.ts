@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kabuto } from '../../../kabuto.js';
-import { constantTimeEqual } from '../../../domain/kernel/crypto.js';
 import { auditTrail } from '../../../domain/customers/audit-trail.js';
 import { createCustomer, resetMfa, unlockCustomer, type NewCustomer } from '../../../domain/customers/customers.js';
 import { findCustomer } from '../../../domain/customers/lookup.js';
 import { fail } from '../../../domain/kernel/errors.js';
+import { adminActor, adminScope } from '../../admin-scope.js';
 import { created } from '../../answer.js';
 import { sendFailure } from '../../failures.js';
 import { pageOf, pageQuery, sequenceCursor, type PageQuery } from '../../pages.js';
@@ -13,30 +13,20 @@ import { adminDepositRoute } from './admin-deposits.js';
 
 const loginIdParams = { type: 'object', properties: { loginId: text(64, 1) }, required: ['loginId'] };
 
-/** The back office's API, enabled only with KABUTO_ADMIN_TOKEN. */
+/** The back office's customer API (behind adminScope). */
 export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
-  const { deps, config } = kabuto;
-  const token = config.adminToken;
-  if (!token) return;
-
-  const authorise = async (request: FastifyRequest, reply: FastifyReply) => {
-    const header = request.headers.authorization ?? '';
-    const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
-    // Compared through HMACs of equal length: neither content nor length leaks through timing.
-    if (!constantTimeEqual(presented, token)) return sendFailure(request, reply, fail('unauthenticated'));
-  };
+  const { deps } = kabuto;
   const customerOf = async (request: FastifyRequest<{ Params: { loginId: string } }>, reply: FastifyReply) => {
     const customer = await findCustomer(deps, request.params.loginId);
     if (!customer) sendFailure(request, reply, fail('not_found'));
     return customer;
   };
 
-  app.register(async (admin) => {
-    admin.addHook('onRequest', authorise);
-
+  adminScope(app, kabuto, (admin) => {
     admin.post<{ Body: NewCustomer & { cash?: number } }>(
       '/api/admin/v1/customers',
       {
+        config: { roles: ['support'] },
         schema: {
           body: body(
             {
@@ -63,17 +53,17 @@ export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       },
     );
 
-    admin.post<{ Params: { loginId: string } }>('/api/admin/v1/customers/:loginId/unlock', { schema: { params: loginIdParams, body: body({}) } }, async (request, reply) => {
+    admin.post<{ Params: { loginId: string } }>('/api/admin/v1/customers/:loginId/unlock', { config: { roles: ['support'] }, schema: { params: loginIdParams, body: body({}) } }, async (request, reply) => {
       const customer = await customerOf(request, reply);
       if (!customer) return reply;
-      await unlockCustomer(deps, customer, 'admin');
+      await unlockCustomer(deps, customer, adminActor(request));
       return { status: 'unlocked' };
     });
 
-    admin.post<{ Params: { loginId: string } }>('/api/admin/v1/customers/:loginId/mfa/reset', { schema: { params: loginIdParams, body: body({}) } }, async (request, reply) => {
+    admin.post<{ Params: { loginId: string } }>('/api/admin/v1/customers/:loginId/mfa/reset', { config: { roles: ['support'] }, schema: { params: loginIdParams, body: body({}) } }, async (request, reply) => {
       const customer = await customerOf(request, reply);
       if (!customer) return reply;
-      await resetMfa(deps, customer, 'admin');
+      await resetMfa(deps, customer, adminActor(request));
       return { status: 'reset' };
     });
 
@@ -81,7 +71,7 @@ export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
 
     admin.get<{ Params: { loginId: string }; Querystring: PageQuery }>(
       '/api/admin/v1/customers/:loginId/audit',
-      { schema: { params: loginIdParams, querystring: pageQuery } },
+      { config: { roles: ['viewer', 'support', 'supervisor', 'security'] }, schema: { params: loginIdParams, querystring: pageQuery } },
       async (request, reply) => {
         const customer = await customerOf(request, reply);
         if (!customer) return reply;
