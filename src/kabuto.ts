@@ -19,7 +19,7 @@ import { isPostgresUrl, MIGRATION_TIMEOUTS, migrateToLatest, openDatabase, type 
 import { createStore } from './store/index.js';
 import { listenForRevocations } from './store/revocation-listener.js';
 import { createSessionCache } from './adapters/session-cache.js';
-import { loadIpPlaces } from './adapters/ip-places.js';
+import { ipPlaces } from './adapters/ip-places.js';
 import { Gauge } from 'prom-client';
 import { createNoticeDelivery, DEFAULT_DELIVERY, type NoticeDelivery } from './domain/kernel/notice-outbox.js';
 
@@ -40,6 +40,8 @@ export interface Kabuto {
   /** What the development senders wrote (served at /api/dev/outbox when enabled). */
   devOutbox: Pick<OutboxStore, 'list'>;
   hasherStats(): HasherStats;
+  /** Loads what the first requests would otherwise wait for (the offline IP data): the server calls it before it listens. */
+  warm(): void;
   /** Prometheus registry and counters of this instance (served at /metrics). */
   metrics: Metrics;
   /** Set on SIGTERM: /readyz answers 503 so the load balancer stops sending requests here. */
@@ -76,8 +78,6 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
       await migrations.close().catch(() => {});
     }
   }
-  // Loaded once per process (shared by every instance a test process builds), before the database opens.
-  const places = overrides.places ?? (await loadIpPlaces());
   const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, schema, connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: config.databaseStatementTimeoutMs });
   if (database.dialect === 'sqlite') {
     try {
@@ -124,7 +124,8 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     email: overrides.email ?? smtp ?? outbox,
     logger: overrides.logger ?? log,
     events: overrides.events ?? metrics.events,
-    places,
+    // Loaded once per process, at the first lookup (the server warms it before it listens).
+    places: overrides.places ?? ipPlaces,
     firmName: overrides.firmName ?? config.firmName,
     secrets,
     policy: createPolicy({ mfaRequired: config.mfaRequired, phishingResistant: config.phishingResistant, newDeviceStepUp: config.newDeviceStepUp, ...overrides.policy }),
@@ -188,6 +189,9 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     ping: () => store.ping(),
     devOutbox: { list: (recipient, limit) => store.outbox.list(recipient, limit) },
     hasherStats: () => hasher.stats(),
+    warm: () => {
+      if (!overrides.places) ipPlaces.warm();
+    },
     metrics,
     notices,
     lifecycle: { draining: false },

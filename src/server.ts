@@ -38,6 +38,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   const app = await buildApp(kabuto);
   try {
     if (config.seedDemo) await seedDemoCustomers(kabuto);
+    kabuto.warm();
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app.close().catch(() => {});

