@@ -143,7 +143,7 @@ describe('the event feed delivered to webhooks', () => {
 describe('a dead endpoint', () => {
   const server = useTestServer(() => ({
     startAt: Date.now(),
-    env: { KABUTO_WEBHOOK_RETRY_MS: '1000', KABUTO_WEBHOOK_POLL_MS: '60000', KABUTO_WEBHOOK_TIMEOUT_MS: '1000', KABUTO_WEBHOOK_MAX_ATTEMPTS: '3' },
+    env: { KABUTO_WEBHOOK_RETRY_MS: '1000', KABUTO_WEBHOOK_POLL_MS: '60000', KABUTO_WEBHOOK_TIMEOUT_MS: '5000', KABUTO_WEBHOOK_MAX_ATTEMPTS: '3' },
   }));
 
   it('holds up no other, is dead-lettered after its attempts, and is retried by hand', async () => {
@@ -153,11 +153,17 @@ describe('a dead endpoint', () => {
     await register(server, alive);
     dead.mode = 'hang';
     const { customer } = await signedIn(server);
-    // One round: the hanging endpoint waits for its time-out while the other is served.
-    const round = server.kabuto.feed.delivery.deliverDue();
-    await vi.waitFor(() => expect(alive.accepted.size).toBeGreaterThanOrEqual(3), { timeout: 900, interval: 10 });
+    // One round: the hanging endpoint waits for its time-out (5 s) while the other is served in full.
+    let roundOver = false;
+    const round = server.kabuto.feed.delivery.deliverDue().finally(() => (roundOver = true));
+    await vi.waitFor(() => expect(dead.requests.length).toBe(1), { timeout: 4_000, interval: 10 });
+    await vi.waitFor(() => expect(alive.accepted.size).toBeGreaterThanOrEqual(3), { timeout: 4_000, interval: 10 });
+    expect(roundOver).toBe(false);
     expect(dead.requests.length).toBe(1);
+    // The receiver drops the hanging connection: the attempt fails at once (no need to wait for the time-out).
+    await dead.down();
     await round;
+    await dead.up();
     expect((await server.admin().get(`/api/admin/v1/webhooks/${deadEndpoint.endpoint.id}/deliveries?status=pending`)).body.deliveries.length).toBeGreaterThanOrEqual(3);
 
     dead.mode = 'fail';
