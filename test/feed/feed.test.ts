@@ -46,7 +46,7 @@ describe('the feed read by cursor (GET /api/admin/v1/events)', () => {
   it('pages through every event with no gap, while 50 sign-ins write at the same time', async () => {
     const customers = await Promise.all(Array.from({ length: 5 }, () => createCustomer(server)));
     const pages: string[][] = [];
-    const seen: Array<{ id: string; cursor: string }> = [];
+    const seen: Array<{ id: string; cursor: string; type: string }> = [];
     let cursor = '0';
     const readPage = async () => {
       const page = await server.admin().get(`/api/admin/v1/events?after=${cursor}&limit=7`);
@@ -63,12 +63,14 @@ describe('the feed read by cursor (GET /api/admin/v1/events)', () => {
     const reader = (async () => {
       while (writing) await readPage();
     })();
-    await Promise.all(
+    const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) => {
         const customer = customers[i % customers.length]!;
         return server.client().post('/api/v1/login', { loginId: customer.loginId, password: i % 3 === 0 ? 'not the password' : customer.password });
       }),
     );
+    const signIns = answers.filter((a) => a.status === 200).length;
+    expect(signIns).toBeGreaterThan(0);
     writing = false;
     await reader;
     while (await readPage());
@@ -77,7 +79,7 @@ describe('the feed read by cursor (GET /api/admin/v1/events)', () => {
     const { rows } = await sql<{ seq: number }>`select seq from audit_log where action in (${sql.join([...FEED_ACTIONS])}) order by seq`.execute(server.kabuto.database.db);
     expect(seen.map((e) => Number(e.cursor))).toEqual(rows.map((r) => Number(r.seq)));
     expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
-    expect(seen.length).toBeGreaterThanOrEqual(30);
+    expect(seen.filter((e) => e.type === 'customer.signed_in')).toHaveLength(signIns);
     // Read again in one go: the same events, the same ids.
     const whole = await server.admin().get('/api/admin/v1/events?limit=1000');
     expect(whole.body.events.map((e: { id: string }) => e.id)).toEqual(seen.map((e) => e.id));
@@ -243,12 +245,16 @@ describeOn('postgres', 'two instances on one PostgreSQL database', () => {
     try {
       await Promise.all(Array.from({ length: 6 }, () => signedIn(server)));
       const instances = [server.kabuto.feed.delivery, second.feed.delivery];
-      for (let i = 0; i < 60 && (await server.kabuto.feed.store.counts()).pending > 0; i++) {
-        await Promise.all(instances.flatMap((d) => [d.deliverDue(), d.deliverDue()]));
+      // Both instances run rounds at once, again and again, until neither finds anything to do.
+      for (let i = 0; i < 60; i++) {
+        const work = await Promise.all(instances.flatMap((d) => [d.deliverDue(), d.deliverDue()]));
+        if (work.every((n) => n === 0) && (await server.kabuto.feed.store.counts()).pending === 0) break;
       }
       const { body } = await server.admin().get('/api/admin/v1/events?limit=1000');
       for (const rec of [r, other]) {
-        expect([...rec.accepted.keys()].sort()).toEqual(body.events.map((e: { id: string }) => e.id).sort());
+        // Every customer event (the endpoints' own registrations aside: each starts at its own).
+        const customerEvents = (list: Array<{ id: string; type: string }>) => list.filter((e) => e.type !== 'webhook.changed').map((e) => e.id).sort();
+        expect(customerEvents([...rec.accepted.values()].map((d) => d.payload))).toEqual(customerEvents(body.events));
         expect(rec.duplicates).toEqual([]);
         expect(rec.concurrent).toEqual([]);
         expect(rec.requests.length).toBe(rec.accepted.size);
