@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { vi } from 'vitest';
 import { sql } from 'kysely';
-import { EVENT_TYPES } from '../../src/domain/feed/event-types.js';
 import { type TestServer, useTestServer } from '../support/harness.js';
-import { createCustomer, enableSms, latestCode, signedIn, type TestCustomer } from '../support/flows.js';
+import { signedIn, type TestCustomer } from '../support/flows.js';
 import type { HttpClient } from '../support/http-client.js';
-import { type Receiver, startReceiver, verifies } from './receiver.js';
+import { type Receiver, startReceiver } from './receiver.js';
 
 // Issue 18.4: the signed event feed. Security events reach registered webhooks signed with the Standard
 // Webhooks scheme, from a durable queue, with back-off while the receiver is down, each once (by its id);
