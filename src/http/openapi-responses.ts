@@ -147,7 +147,7 @@ export const SUCCESS_RESPONSES: Record<string, [status: number, description: str
   'GET /api/v1/history/logins': [200, 'Sign-ins, newest first', arrayOf(ref('LoginEvent'))],
   'GET /api/v1/history/logins/summary': [200, 'The previous sign-in and the failures and locks since', ref('LoginSummary')],
   'GET /api/v1/history/security': [200, 'Security events, newest first', arrayOf(ref('SecurityEvent'))],
-  'GET /api/admin/v1/events': [200, 'Events after the cursor, oldest first, and the cursor to read on from', object({ events: arrayOf(ref('FeedEvent')), next: string })],
+  'GET /api/admin/v1/events': [200, 'Events after the cursor, oldest first, and the next cursor', object({ events: arrayOf(ref('FeedEvent')), next: string })],
   'POST /api/admin/v1/webhooks': [201, 'The endpoint and its signing secret (shown once)', object({ endpoint: ref('WebhookEndpoint'), secret: string })],
   'GET /api/admin/v1/webhooks': [200, 'The endpoints (never their secrets)', object({ endpoints: arrayOf(ref('WebhookEndpoint')) })],
   'POST /api/admin/v1/webhooks/{id}/disable': [200, 'The endpoint', ref('WebhookEndpoint')],
