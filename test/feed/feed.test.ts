@@ -86,6 +86,20 @@ describe('the feed read by cursor (GET /api/admin/v1/events)', () => {
     expect(pages.length).toBeGreaterThan(8);
   });
 
+  it('a refused sign-in is an event whether the login ID exists or not; the ID typed is never in it', async () => {
+    const customer = await createCustomer(server);
+    expect((await server.client().post('/api/v1/login', { loginId: customer.loginId, password: 'not the password' })).status).toBe(401);
+    expect((await server.client().post('/api/v1/login', { loginId: 'nobody-by-this-name', password: 'not the password' })).status).toBe(401);
+    const { body } = await server.admin().get('/api/admin/v1/events?limit=1000');
+    const failed = body.events.filter((e: { type: string }) => e.type === 'customer.sign_in_failed');
+    expect(failed.map((e: { data: { customer: string | null; result: string } }) => [e.data.customer === null, e.data.result])).toEqual([
+      [false, 'invalid_credentials'],
+      [true, 'invalid_credentials'],
+    ]);
+    expect(JSON.stringify(body)).not.toContain('nobody-by-this-name');
+    expect(JSON.stringify(body)).not.toContain(customer.loginId);
+  });
+
   it('is for security operators only; a bad cursor is a 400', async () => {
     expect((await server.client().get('/api/admin/v1/events')).status).toBe(401);
     expect((await server.admin().get('/api/admin/v1/events?after=-1')).status).toBe(400);

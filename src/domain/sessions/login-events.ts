@@ -5,8 +5,8 @@ import { withinTransaction } from '../kernel/notices.js';
 import type { LoginEvent } from '../kernel/types.js';
 
 // ログイン履歴: one row per sign-in step, written by the password check, the passkey sign-in and the
-// login challenge's second factor (a wrong code is `second_factor_failed`). A known customer's sign-in
-// and failed sign-in are audited with the row (one transaction): the event feed reads them from the chain.
+// login challenge's second factor (a wrong code is `second_factor_failed`). A sign-in and a refused
+// sign-in are audited with the row (one transaction): the event feed reads them from the chain.
 
 export interface Client {
   address: string;
@@ -32,7 +32,9 @@ export async function logEvent(
     userAgent: client.userAgent.slice(0, 256),
     result,
   };
-  const action = customerId === null ? undefined : AUDITED[result];
+  // A refused sign-in is audited whether or not the login ID exists (customer null, the ID typed not kept):
+  // the same work either way, so the answer's time does not tell a real ID from an unknown one.
+  const action = customerId === null && result !== 'invalid_credentials' ? undefined : AUDITED[result];
   if (!action) return deps.store.loginEvents.add(event);
   await withinTransaction(deps, async (deps) => {
     await deps.store.loginEvents.add(event);
