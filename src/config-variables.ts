@@ -52,6 +52,11 @@ export interface Config {
   readonly noticePollMs: number;
   readonly noticeMaxAttempts: number;
   readonly noticeRetryMs: number;
+  /** The event feed's webhook deliveries: poll interval, attempts before dead-letter, first retry delay, one POST's time-out. */
+  readonly webhookPollMs: number;
+  readonly webhookMaxAttempts: number;
+  readonly webhookRetryMs: number;
+  readonly webhookTimeoutMs: number;
   /** PostgreSQL: connect (and pool wait) time-out, statement time-out. */
   readonly databaseConnectTimeoutMs: number;
   readonly databaseStatementTimeoutMs: number;
@@ -355,6 +360,30 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
     defaultText: '5000',
     description: 'first retry delay of a notice that failed; doubled on each failure up to 15 minutes (10 attempts ≈ 1 hour)',
     parse: (raw) => integer(raw, 5_000, 10, 3_600_000, 'milliseconds'),
+  },
+  webhookPollMs: {
+    name: 'KABUTO_WEBHOOK_POLL_MS',
+    defaultText: '1000',
+    description: 'how often each instance delivers the event feed to registered webhooks (docs/events.md)',
+    parse: (raw) => integer(raw, 1_000, 10, 60_000, 'milliseconds'),
+  },
+  webhookMaxAttempts: {
+    name: 'KABUTO_WEBHOOK_MAX_ATTEMPTS',
+    defaultText: '12',
+    description: 'delivery attempts of one event to one webhook before it is dead-lettered (`kabuto webhooks retry` sends it again)',
+    parse: (raw) => integer(raw, 12, 1, 100, 'a number of attempts'),
+  },
+  webhookRetryMs: {
+    name: 'KABUTO_WEBHOOK_RETRY_MS',
+    defaultText: '5000',
+    description: 'first retry delay of a webhook delivery that failed; doubled on each failure up to 1 hour (12 attempts ≈ 5 hours)',
+    parse: (raw) => integer(raw, 5_000, 10, 3_600_000, 'milliseconds'),
+  },
+  webhookTimeoutMs: {
+    name: 'KABUTO_WEBHOOK_TIMEOUT_MS',
+    defaultText: '10000',
+    description: 'time-out of one webhook POST (connection, answer): past it the attempt failed and is retried',
+    parse: (raw) => integer(raw, 10_000, 100, 60_000, 'milliseconds'),
   },
   databaseConnectTimeoutMs: {
     name: 'KABUTO_DATABASE_CONNECT_TIMEOUT_MS',

@@ -22,6 +22,13 @@ import { createSessionCache } from './adapters/session-cache.js';
 import { ipPlaces } from './adapters/ip-places.js';
 import { Gauge } from 'prom-client';
 import { createNoticeDelivery, DEFAULT_DELIVERY, type NoticeDelivery } from './domain/kernel/notice-outbox.js';
+import { createFeedDelivery, DEFAULT_FEED_POLICY, type FeedDelivery } from './domain/feed/delivery.js';
+import type { EndpointDeps } from './domain/feed/endpoints.js';
+import type { FeedStore } from './domain/feed/feed-store.js';
+import { createFeedRepo } from './store/feed-repo.js';
+import { createWebhookSender } from './adapters/webhook-sender.js';
+import type { Kysely } from 'kysely';
+import type { Database } from './store/schema.js';
 
 /**
  * The composed application: configuration, database, domain dependencies, the log and the price feed.
@@ -48,6 +55,8 @@ export interface Kabuto {
   lifecycle: { draining: boolean };
   /** The sender of the durable notice outbox (running on a timer in every instance). */
   notices: NoticeDelivery;
+  /** The signed event feed: its store, the endpoints' dependencies and the webhook delivery worker (every instance). */
+  feed: KabutoFeed;
   /** Extension points for features composed later (the ledger credits opening cash). */
   hooks: KabutoHooks;
   close(): Promise<void>;
@@ -178,6 +187,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
   };
   const timer = setInterval(tick, config.noticePollMs);
   timer.unref();
+  const feed = createFeed(config, deps, database.db, metrics);
   const revocations =
     database.dialect === 'postgres' ? listenForRevocations(config.databaseUrl, sessionCache, { connectTimeoutMs: config.databaseConnectTimeoutMs, logger: deps.logger }) : undefined;
   return {
@@ -194,6 +204,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     },
     metrics,
     notices,
+    feed,
     lifecycle: { draining: false },
     hooks: {
       // Opening cash from the firm's records (admin API, demo seed): a ledger entry like any other.
@@ -208,8 +219,72 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
       await revocations?.close();
       // A round in flight finishes (bounded by the SMTP time-outs); what it did not claim waits in the queue.
       await notices.settled();
+      await feed.close();
       smtp?.close();
       return database.close();
+    },
+  };
+}
+
+export interface KabutoFeed {
+  store: FeedStore;
+  /** What the endpoint functions (admin API, CLI) take. */
+  deps: EndpointDeps;
+  /** The webhook sender, on a timer in every instance. */
+  delivery: FeedDelivery;
+  close(): Promise<void>;
+}
+
+/** The signed event feed (src/domain/feed, docs/events.md): derived from the audit chain, delivered to webhooks. */
+function createFeed(config: Config, deps: Deps, db: Kysely<Database>, metrics: Metrics): KabutoFeed {
+  const store = createFeedRepo(db);
+  // Plain http:// endpoints only outside production.
+  const allowHttp = config.mode !== 'production';
+  const policy = { ...DEFAULT_FEED_POLICY, maxAttempts: config.webhookMaxAttempts, baseDelayMs: config.webhookRetryMs, timeoutMs: config.webhookTimeoutMs };
+  const delivery = createFeedDelivery({
+    feed: store,
+    sender: createWebhookSender({ timeoutMs: config.webhookTimeoutMs, allowHttp }),
+    clock: deps.clock,
+    random: deps.random,
+    logger: deps.logger,
+    secrets: deps.secrets,
+    events: metrics.webhooks,
+    policy,
+  });
+  new Gauge({
+    name: 'kabuto_webhooks_queued',
+    help: 'Webhook deliveries not yet made: pending (being retried) and dead (need an operator)',
+    labelNames: ['status'],
+    registers: [metrics.registry],
+    async collect() {
+      try {
+        const counts = await store.counts();
+        this.set({ status: 'pending' }, counts.pending);
+        this.set({ status: 'dead' }, counts.dead);
+      } catch {
+        // The database is down: /readyz says so.
+      }
+    },
+  });
+  let stopped = false;
+  let lastError = 0;
+  const timer = setInterval(() => {
+    if (stopped) return;
+    delivery.deliverDue().catch((error: unknown) => {
+      if (Date.now() - lastError > 60_000) deps.logger.warn({ err: error }, 'webhook sender: the feed cannot be read; retrying');
+      lastError = Date.now();
+    });
+  }, config.webhookPollMs);
+  timer.unref();
+  return {
+    store,
+    deps: { ...deps, feed: store, settings: { allowHttp } },
+    delivery,
+    async close() {
+      stopped = true;
+      clearInterval(timer);
+      // Rounds in flight finish (bounded by the POST time-out); what they did not send waits in the queue.
+      await delivery.settled();
     },
   };
 }

@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { HasherStats } from './argon2-hasher.js';
 import type { DomainEvents } from '../domain/kernel/context.js';
 import type { DeliveryEvents } from '../domain/kernel/notice-outbox.js';
+import type { FeedEvents } from '../domain/feed/feed-store.js';
 
 // Prometheus metrics, one Registry per Kabuto: tests build several apps in one process, and a global
 // registry would count their events together (or refuse the second registration).
@@ -14,6 +15,8 @@ export interface Metrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   /** The notice outbox's deliveries (sent, failed attempts, dead-lettered). */
   notices: DeliveryEvents;
+  /** The event feed's webhook deliveries, by endpoint id (docs/events.md). */
+  webhooks: FeedEvents;
 }
 
 export function createMetrics(hasherStats: () => HasherStats): Metrics {
@@ -31,6 +34,9 @@ export function createMetrics(hasherStats: () => HasherStats): Metrics {
   // By channel, never by kind: a per-kind count (lock notices) would tell real login IDs apart.
   const noticesSent = counter('kabuto_notices_sent_total', 'Notices delivered from the outbox, by channel', ['channel']);
   const noticeFailures = counter('kabuto_notice_send_failures_total', 'Failed notice delivery attempts (retried with back-off), by channel', ['channel']);
+  const webhooksDelivered = counter('kabuto_webhooks_delivered_total', 'Events delivered to a webhook (2xx), by endpoint', ['endpoint']);
+  const webhookFailures = counter('kabuto_webhook_failures_total', 'Failed webhook delivery attempts (retried with back-off), by endpoint', ['endpoint']);
+  const webhooksDead = counter('kabuto_webhooks_dead_total', 'Webhook deliveries dead-lettered after their last attempt failed (alert on any), by endpoint', ['endpoint']);
   const noticesDead = counter('kabuto_notices_dead_total', 'Notices dead-lettered after their last attempt failed (alert on any), by channel', ['channel']);
 
   new Gauge({
@@ -77,6 +83,11 @@ export function createMetrics(hasherStats: () => HasherStats): Metrics {
       sent: (channel) => noticesSent.inc({ channel }),
       failed: (channel) => noticeFailures.inc({ channel }),
       dead: (channel) => noticesDead.inc({ channel }),
+    },
+    webhooks: {
+      delivered: (endpoint) => webhooksDelivered.inc({ endpoint }),
+      failed: (endpoint) => webhookFailures.inc({ endpoint }),
+      dead: (endpoint) => webhooksDead.inc({ endpoint }),
     },
     observeRequest(method, route, status, seconds) {
       latency.observe({ method, route, status_code: String(status) }, seconds);

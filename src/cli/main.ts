@@ -8,6 +8,7 @@ import { commands as auditCommands } from './audit.js';
 import { commands as pruneCommands } from './prune.js';
 import { commands as backupCommands } from './backup.js';
 import { commands as noticeCommands } from './notices.js';
+import { commands as webhookCommands } from './webhooks.js';
 
 import type { Command } from './command.js';
 
@@ -25,7 +26,7 @@ const serve: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands, ...configCommands, ...auditCommands, ...pruneCommands, ...backupCommands, ...noticeCommands };
+export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands, ...configCommands, ...auditCommands, ...pruneCommands, ...backupCommands, ...noticeCommands, ...webhookCommands };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

@@ -57,6 +57,21 @@ export const RESPONSE_COMPONENTS: Record<string, Schema> = {
     // Absent from an answer of a server older than the field.
     ['passkeyOnly'],
   ),
+  FeedEvent: object({
+    id: { type: 'string', description: 'Stable id: the receiver deduplicates by it (`webhook-id`)' },
+    cursor: string,
+    type: { type: 'string', description: 'docs/events.md lists the types' },
+    timestamp: dateTime,
+    data: { type: 'object', description: '`customer` (an opaque id), `actor`, and the type’s fields (docs/events.md)' },
+  }),
+  WebhookEndpoint: object({
+    id: string,
+    url: string,
+    events: arrayOf(string),
+    status: { type: 'string', enum: ['active', 'disabled'] },
+    createdAt: dateTime,
+    previousSecretUntil: nullable(dateTime),
+  }),
   BankAccount: object({ bankName: string, branchName: string, accountNumber: string, holderName: string, last4: string }, ['last4']),
   Profile: object({ name: string, email: string, address: nullable(string), bankAccount: nullable(ref('BankAccount')) }),
   Holding: object({ symbol: string, name: string, quantity: integer, price: integer, value: integer }),
@@ -132,6 +147,32 @@ export const SUCCESS_RESPONSES: Record<string, [status: number, description: str
   'GET /api/v1/history/logins': [200, 'Sign-ins, newest first', arrayOf(ref('LoginEvent'))],
   'GET /api/v1/history/logins/summary': [200, 'The previous sign-in and the failures and locks since', ref('LoginSummary')],
   'GET /api/v1/history/security': [200, 'Security events, newest first', arrayOf(ref('SecurityEvent'))],
+  'GET /api/admin/v1/events': [200, 'Events after the cursor, oldest first, and the next cursor', object({ events: arrayOf(ref('FeedEvent')), next: string })],
+  'POST /api/admin/v1/webhooks': [201, 'The endpoint and its signing secret (shown once)', object({ endpoint: ref('WebhookEndpoint'), secret: string })],
+  'GET /api/admin/v1/webhooks': [200, 'The endpoints (never their secrets)', object({ endpoints: arrayOf(ref('WebhookEndpoint')) })],
+  'POST /api/admin/v1/webhooks/{id}/disable': [200, 'The endpoint', ref('WebhookEndpoint')],
+  'POST /api/admin/v1/webhooks/{id}/enable': [200, 'The endpoint', ref('WebhookEndpoint')],
+  'POST /api/admin/v1/webhooks/{id}/rotate-secret': [200, 'The endpoint and its new secret (shown once)', object({ endpoint: ref('WebhookEndpoint'), secret: string })],
+  'POST /api/admin/v1/webhooks/{id}/retry': [200, 'Dead-lettered deliveries due again', object({ requeued: integer })],
+  'DELETE /api/admin/v1/webhooks/{id}': [200, 'Removed', object({ status: { const: 'deleted' } })],
+  'GET /api/admin/v1/webhooks/{id}/deliveries': [
+    200,
+    'Deliveries, newest first',
+    object({
+      deliveries: arrayOf(
+        object({
+          eventId: string,
+          cursor: string,
+          type: string,
+          status: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
+          attempts: integer,
+          nextAttemptAt: nullable(dateTime),
+          lastError: nullable(string),
+          deliveredAt: nullable(dateTime),
+        }),
+      ),
+    }),
+  ],
 };
 
 /** The placeholder @fastify/swagger writes for a route without a response schema. */

@@ -61,6 +61,15 @@ const OPERATIONS: Record<string, [summary: string, operationId: string]> = {
   'POST /api/admin/v1/customers/{loginId}/mfa/reset': ['Reset a customer’s second factors (lost phone)', 'adminResetMfa'],
   'POST /api/admin/v1/customers/{loginId}/deposits': ['Credit a deposit', 'adminDeposit'],
   'GET /api/admin/v1/customers/{loginId}/audit': ['A customer’s audit trail', 'adminGetAudit'],
+  'GET /api/admin/v1/events': ['The security event feed, by cursor (SIEM collection)', 'adminListEvents'],
+  'POST /api/admin/v1/webhooks': ['Register a webhook endpoint for the event feed', 'adminAddWebhook'],
+  'GET /api/admin/v1/webhooks': ['List the webhook endpoints', 'adminListWebhooks'],
+  'POST /api/admin/v1/webhooks/{id}/disable': ['Stop delivering to a webhook endpoint', 'adminDisableWebhook'],
+  'POST /api/admin/v1/webhooks/{id}/enable': ['Deliver to a disabled webhook endpoint again', 'adminEnableWebhook'],
+  'POST /api/admin/v1/webhooks/{id}/rotate-secret': ['Give a webhook endpoint a new signing secret', 'adminRotateWebhookSecret'],
+  'POST /api/admin/v1/webhooks/{id}/retry': ['Deliver a webhook endpoint’s dead-lettered events again', 'adminRetryWebhook'],
+  'DELETE /api/admin/v1/webhooks/{id}': ['Remove a webhook endpoint', 'adminDeleteWebhook'],
+  'GET /api/admin/v1/webhooks/{id}/deliveries': ['A webhook endpoint’s deliveries', 'adminListWebhookDeliveries'],
   'GET /api/dev/outbox': ['Development outbox: messages sent', 'devListOutbox'],
 };
 
@@ -131,7 +140,7 @@ function completeOperation(method: string, path: string, op: Operation): void {
     answers['415'] = errorAnswer(415, ['unsupported_media_type']);
   }
   if (challenge) answers['404'] = errorAnswer(404, ['challenge_not_found']);
-  if (admin && path.includes('{loginId}')) answers['404'] = errorAnswer(404, ['not_found']);
+  if (admin && (path.includes('{loginId}') || path.startsWith('/api/admin/v1/webhooks/{id}'))) answers['404'] = errorAnswer(404, ['not_found']);
   if (Object.keys(answers).length === 0) answers['4XX'] = errorAnswer(400, []);
   op.responses = { ...answers, ...documentSuccess(`${method.toUpperCase()} ${path}`, op.responses ?? {}) };
 }

@@ -46,7 +46,7 @@ describe('admin API', () => {
     const { customer } = await signedInWithSms(server);
     const trail = await server.admin().get(`/api/admin/v1/customers/${customer.loginId}/audit`);
     expect(trail.status).toBe(200);
-    expect(trail.body.map((e: { action: string }) => e.action)).toEqual(['mfa_changed', 'customer_created']);
+    expect(trail.body.map((e: { action: string }) => e.action)).toEqual(['mfa_changed', 'step_up_approved', 'signed_in', 'customer_created']);
     expect(trail.body[0].hash).toMatch(/^[0-9a-f]{64}$/);
     expect((await server.admin().get('/api/admin/v1/customers/nobody/audit')).status).toBe(404);
   });

@@ -1,6 +1,8 @@
 import type { Deps } from '../kernel/context.js';
 import { createChallenge, hashContent, viewChallenge, type NewChallenge } from './create.js';
 import { fail, type Failure } from '../kernel/errors.js';
+import { recordAudit } from '../kernel/audit.js';
+import { withinTransaction } from '../kernel/notices.js';
 import type { SecurityPolicy } from '../kernel/policy.js';
 import type { ChallengeRecord, CustomerRecord, Purpose, SessionRecord } from '../kernel/types.js';
 
@@ -24,13 +26,19 @@ export interface StepUpRequest {
  */
 export async function passStepUp(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'voice' | 'policy' | 'secrets' | 'events'>, request: StepUpRequest): Promise<true | Failure> {
   if (request.challengeId !== undefined) {
+    const challengeId = request.challengeId;
+    // The approval is audited with its consumption (the event feed's `step_up.approved`).
     const consumed =
-      (await challengeOfSession(deps, request.challengeId, request.session)) &&
-      (await deps.store.challenges.consume(request.challengeId, {
-        customerId: request.customer.id,
-        purpose: request.purpose,
-        contentHash: hashContent(deps, request.purpose, request.content),
-        now: deps.clock.now(),
+      (await challengeOfSession(deps, challengeId, request.session)) &&
+      (await withinTransaction(deps, async (deps) => {
+        const spent = await deps.store.challenges.consume(challengeId, {
+          customerId: request.customer.id,
+          purpose: request.purpose,
+          contentHash: hashContent(deps, request.purpose, request.content),
+          now: deps.clock.now(),
+        });
+        if (spent) await recordAudit(deps, request.customer.id, 'step_up_approved', { purpose: request.purpose });
+        return spent;
       }));
     deps.events.stepUp(request.purpose, consumed ? 'passed' : 'mismatch');
     return consumed ? true : fail('challenge_mismatch');

@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../kernel/context.js';
 import { newId } from '../kernel/crypto.js';
+import { recordAudit } from '../kernel/audit.js';
+import { withinTransaction } from '../kernel/notices.js';
 import type { SessionRecord } from '../kernel/types.js';
 
 // A session token is `id.secret`; only a hash of the secret is stored, so a copy of the database
@@ -78,6 +80,14 @@ export async function resolveSession(deps: Pick<Deps, 'store' | 'clock' | 'polic
 
 export async function endSession(deps: Pick<Deps, 'store'>, sessionId: string): Promise<void> {
   await deps.store.sessions.delete(sessionId);
+}
+
+/** ログアウト: the session ends, audited with it (the event feed's `session.ended`). */
+export async function signOut(deps: Pick<Deps, 'store' | 'clock'>, session: SessionRecord): Promise<void> {
+  await withinTransaction(deps, async (deps) => {
+    await deps.store.sessions.delete(session.id);
+    await recordAudit(deps, session.customerId, 'signed_out', { reason: 'sign_out' });
+  });
 }
 
 /**

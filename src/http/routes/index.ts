@@ -7,6 +7,7 @@ import { instrumentRoutes } from './money/instruments.js';
 import { moneyRoutes } from './money/money.js';
 import { adminRoutes } from './ops/admin.js';
 import { devRoutes } from './ops/dev.js';
+import { feedRoutes } from './feed/webhooks.js';
 import { healthRoutes } from './ops/health.js';
 import { meRoutes } from './sessions/me.js';
 import { factorRoutes } from './settings/factors.js';
@@ -20,7 +21,7 @@ import { passkeyLoginRoutes } from './sign-in/passkey-login.js';
 type Routes = (app: FastifyInstance, kabuto: Kabuto) => void;
 
 /** Routes anyone may call. Those that read a session when there is one (sign-in, sign-out, challenges) use sessionOf. */
-const OPEN: Routes[] = [healthRoutes, loginRoutes, passkeyLoginRoutes, challengeRoutes, instrumentRoutes, adminRoutes, devRoutes];
+const OPEN: Routes[] = [healthRoutes, loginRoutes, passkeyLoginRoutes, challengeRoutes, instrumentRoutes, adminRoutes, feedRoutes, devRoutes];
 
 /** The customer's routes: registered inside the signed-in scope, 401 `unauthenticated` without a live session. */
 const SIGNED_IN: Routes[] = [meRoutes, settingsRoutes, factorRoutes, moneyRoutes, historyRoutes];

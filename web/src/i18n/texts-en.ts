@@ -262,6 +262,10 @@ export const en: Texts = {
     unlocked: 'Unlocked',
     password_changed: 'Login password changed',
     trading_password_changed: 'Trading password changed',
+    signed_in: 'Signed in',
+    sign_in_failed: 'Sign-in refused',
+    signed_out: 'Signed out',
+    step_up_approved: 'Approved with a second factor',
   },
   actors: { customer: 'you', admin: 'us', 'demo-seed': 'demo' },
   cashKinds: {

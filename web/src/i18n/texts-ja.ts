@@ -262,6 +262,10 @@ export const ja = {
     unlocked: 'ロック解除',
     password_changed: 'ログインパスワードの変更',
     trading_password_changed: '取引パスワードの変更',
+    signed_in: 'ログイン',
+    sign_in_failed: 'ログイン失敗',
+    signed_out: 'ログアウト',
+    step_up_approved: '追加認証による承認',
   } as Record<string, string>,
   actors: { customer: 'お客様', admin: '当社', 'demo-seed': 'デモ' } as Record<string, string>,
   cashKinds: {

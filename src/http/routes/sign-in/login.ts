@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kabuto } from '../../../kabuto.js';
-import { endSession } from '../../../domain/sessions/sessions.js';
+import { signOut } from '../../../domain/sessions/sessions.js';
 import { signIn } from '../../../domain/sign-in/sign-in.js';
 import { answer } from '../../answer.js';
 import { clientWithDevice } from '../../device-cookie.js';
@@ -23,7 +23,7 @@ export function loginRoutes(app: FastifyInstance, kabuto: Kabuto): void {
 
   app.post('/api/v1/logout', { schema: { body: body({}) } }, async (request, reply) => {
     const session = await sessionOf(deps, request);
-    if (session) await endSession(deps, session.id);
+    if (session) await signOut(deps, session);
     clearSessionCookie(reply);
     return reply.code(204).send();
   });
