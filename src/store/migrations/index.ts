@@ -6,6 +6,7 @@ import * as reservations from './0004_reservations.js';
 import * as loginIdCase from './0005_login_id_case.js';
 import * as credentials from './0006_credentials_cooling_off.js';
 import * as noticeQueue from './0007_notice_queue.js';
+import * as risk from './0015_risk.js';
 
 // Listed here rather than read from the folder: the same code runs from TypeScript sources and bundles.
 const migrations: Readonly<Record<string, Migration>> = {
@@ -16,6 +17,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0005_login_id_case': loginIdCase,
   '0006_credentials_cooling_off': credentials,
   '0007_notice_queue': noticeQueue,
+  '0015_risk': risk,
 };
 
 export const migrationProvider: MigrationProvider = {

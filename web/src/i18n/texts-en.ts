@@ -249,6 +249,7 @@ export const en: Texts = {
     invalid_credentials: 'wrong password',
     locked: 'locked',
     second_factor_failed: 'wrong code',
+    risk_refused: 'refused (risk check)',
   },
   actions: {
     cash_deposited: 'Deposit', factor_locked: 'Second factor locked', withdrawal_requested: 'Withdrawal', 

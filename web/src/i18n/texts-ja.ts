@@ -249,6 +249,7 @@ export const ja = {
     invalid_credentials: 'パスワード誤り',
     locked: 'ロック中',
     second_factor_failed: '認証コード誤り',
+    risk_refused: 'ご本人確認のためお断り',
   } as Record<string, string>,
   actions: {
     cash_deposited: '入金', factor_locked: '二要素認証の停止', withdrawal_requested: '出金指示', 
