@@ -27,6 +27,9 @@ export interface NetworkGate {
 export async function enterNetworkGate(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'places' | 'policy' | 'events'>, client: Pick<Client, 'address'>): Promise<NetworkGate | undefined> {
   const policy = riskPolicyOf(deps.policy);
   const network = networkOf(deps, policy, client.address);
+  // An address the data does not place (private, loopback, reserved ranges: a firm's own network or a
+  // proxy not trusted) has no network to count against; the address throttle still holds it.
+  if (network.place.asn === undefined && network.place.country === undefined) return { network, place: undefined };
   const place = await reserve(deps, networkKey(network), policy.networkFailureLimit, policy.networkWindowMs);
   if (!place) {
     deps.events.riskDecision('signin.network_throttle', 'enforce', 'refuse');
@@ -49,6 +52,7 @@ export async function leaveNetworkGate(deps: Pick<Deps, 'store'>, gate: NetworkG
  * are alerted (log line, metric, audit entry), and nothing is locked.
  */
 export async function countNetworkFailure(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'logger' | 'events'>, gate: NetworkGate): Promise<void> {
+  if (gate.place === undefined) return;
   const policy = riskPolicyOf(deps.policy);
   const now = deps.clock.now();
   const failures = await deps.store.throttle.count(networkKey(gate.network), now - policy.networkWindowMs);
