@@ -81,9 +81,11 @@ export function createRiskRepo(base: Kysely<Database>): RiskStore {
       if (query.customerId !== undefined) q = q.where('customerId', '=', query.customerId);
       if (query.operation !== undefined) q = q.where('operation', '=', query.operation);
       // The rule that decided, or any rule that fired (observed ones included).
-      if (query.rule !== undefined) q = q.where('firedRules', 'like', `%,${query.rule.replace(/[%_\\]/g, '')},%`);
+      // (`_` in a rule id is LIKE's one-character wildcard: it may match a little more, filtered exactly below.)
+      if (query.rule !== undefined) q = q.where('firedRules', 'like', `%,${query.rule.replace(/[%\\]/g, '')},%`);
       if (query.before !== undefined) q = q.where('at', '<', query.before);
-      return (await q.execute()).map(toDecision);
+      const decisions = (await q.execute()).map(toDecision);
+      return query.rule === undefined ? decisions : decisions.filter((d) => d.fired.some((f) => f.rule === query.rule));
     },
     async findDecision(id) {
       const row = await db.selectFrom('riskDecisions').selectAll().where('id', '=', id).executeTakeFirst();

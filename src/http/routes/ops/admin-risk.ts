@@ -36,7 +36,7 @@ export function adminRiskRoutes(app: FastifyInstance, kabuto: Kabuto): void {
         const { loginId, rule, operation } = request.query;
         const customerId = await customerIdOf(loginId);
         if (customerId === undefined) return sendFailure(request, reply, fail('not_found'));
-        return listDecisions(deps, { ...(customerId ? { customerId } : {}), ...(rule ? { rule } : {}), ...(operation ? { operation } : {}), limit: request.query.limit });
+        return listDecisions(deps, { ...(customerId ? { customerId } : {}), ...(rule ? { rule } : {}), ...(operation ? { operation } : {}), limit: Number(request.query.limit ?? 50) });
       },
     );
 
@@ -50,7 +50,7 @@ export function adminRiskRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       async (request, reply) => {
         const customerId = await customerIdOf(request.query.loginId);
         if (customerId === undefined) return sendFailure(request, reply, fail('not_found'));
-        return listHolds(deps, { ...(request.query.status ? { status: request.query.status } : {}), ...(customerId ? { customerId } : {}), limit: request.query.limit });
+        return listHolds(deps, { ...(request.query.status ? { status: request.query.status } : {}), ...(customerId ? { customerId } : {}), limit: Number(request.query.limit ?? 50) });
       },
     );
 
