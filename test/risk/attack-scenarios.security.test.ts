@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { dialect, useTestServer, type TestServer } from '../support/harness.js';
+import { dialect, useTestServer } from '../support/harness.js';
 import { recordAudit } from '../../src/domain/kernel/audit.js';
 import {
   ADDRESSES,
@@ -180,4 +180,3 @@ describe(`risk: the 2025 takeover scenarios over HTTP (${dialect})`, () => {
   });
 });
 
-export type { TestServer };

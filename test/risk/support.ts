@@ -6,7 +6,6 @@ import { requestHash } from '../../src/domain/money/ledger-keys.js';
 import { executeOrder } from '../../src/domain/money/orders.js';
 import { sortableId } from '../../src/domain/kernel/crypto.js';
 import type { TestServer } from '../support/harness.js';
-import type { HttpClient } from '../support/http-client.js';
 import { createCustomer, latestCode, type TestCustomer } from '../support/flows.js';
 
 // Seeding for the risk scenarios: what happened before the scenario (a customer's sign-in history,
