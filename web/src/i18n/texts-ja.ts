@@ -376,6 +376,8 @@ export const ja = {
       method_unavailable: 'この認証方式は利用できません。',
       overloaded: 'ただいま混み合っています。しばらくしてからやり直してください。',
       not_found: 'この機能は現在ご利用いただけません。',
+      risk_refused: 'ご本人確認のため、お受けできませんでした。お心当たりがない場合は至急パスワードを変更し、当社までご連絡ください。',
+      hold_not_pending: 'この保留はすでに処理されています。',
     } as Record<string, string>,
   },
 };
