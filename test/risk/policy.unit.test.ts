@@ -4,7 +4,7 @@ import { ConfigError } from '../../src/config-variables.js';
 import { DEFAULT_RISK_POLICY, parseRiskPolicy } from '../../src/domain/risk/config.js';
 import { evaluate, signal } from '../../src/domain/risk/engine.js';
 import { distanceKm, isHosting, prefixOf } from '../../src/domain/risk/network.js';
-import { orderSignals, withdrawalSignals } from '../../src/domain/risk/movements.js';
+import { orderSignals, withdrawalSignals, type WithdrawalFacts } from '../../src/domain/risk/movements.js';
 
 // The declared configuration is validated as a whole (a wrong file stops the start, naming every
 // problem); the engine applies the strongest enforced outcome and only records observed ones.
@@ -69,8 +69,8 @@ describe('risk engine: rules, modes, signals', () => {
 
   it('withdrawals: changes shortly before, draining the cash, far outside habit', () => {
     const now = Date.UTC(2026, 0, 10);
-    const base = { amount: 100_000, available: 1_000_000, contactChangedAt: null, factorChangedAt: null, pastWithdrawals: 0, largestPastWithdrawal: 0 };
-    const names = (f: Partial<typeof base> & { contactChangedAt?: number | null; factorChangedAt?: number | null }) => withdrawalSignals(policy, { ...base, ...f }, now).map((s) => s.name);
+    const base: WithdrawalFacts = { amount: 100_000, available: 1_000_000, contactChangedAt: null, factorChangedAt: null, pastWithdrawals: 0, largestPastWithdrawal: 0 };
+    const names = (f: Partial<WithdrawalFacts>) => withdrawalSignals(policy, { ...base, ...f }, now).map((s) => s.name);
     expect(names({})).toEqual([]);
     expect(names({ contactChangedAt: now - 3_600_000, factorChangedAt: now - 7_200_000, amount: 950_000 })).toEqual(['recent_contact_change', 'recent_factor_change', 'drains_cash']);
     expect(names({ contactChangedAt: now - 100 * 3_600_000 })).toEqual([]);

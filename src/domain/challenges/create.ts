@@ -35,7 +35,7 @@ export async function createChallenge(deps: Pick<Deps, 'store' | 'clock' | 'rand
   const factors = input.target || input.data?.codesOnly ? [] : extraFactorsOf(summary);
   const phishingResistant =
     phishingResistanceRequired(deps.policy, input.purpose, input.content, summary.trustedPasskeys) ??
-    (input.passkeyWhereOne && input.purpose === 'login' && summary.trustedPasskeys > 0 ? ('login' as const) : undefined);
+    (input.passkeyWhereOne && input.purpose === 'login' && summary.maturePasskeys > 0 ? ('login' as const) : undefined);
   const challenge: ChallengeRecord = {
     id: newId(deps.random, 18),
     customerId: input.customer.id,
