@@ -74,7 +74,7 @@ describe('risk engine: rules, modes, signals', () => {
     expect(names({})).toEqual([]);
     expect(names({ contactChangedAt: now - 3_600_000, factorChangedAt: now - 7_200_000, amount: 950_000 })).toEqual(['recent_contact_change', 'recent_factor_change', 'drains_cash']);
     expect(names({ contactChangedAt: now - 100 * 3_600_000 })).toEqual([]);
-    const held = evaluate(policy, 'withdrawal', withdrawalSignals(policy, { ...base, contactChangedAt: now - 3_600_000, factorChangedAt: now - 3_600_000 }, now));
+    const held = evaluate(policy, 'withdrawal', withdrawalSignals(policy, { ...base, amount: 950_000, contactChangedAt: now - 3_600_000, factorChangedAt: now - 3_600_000 }, now));
     expect(held).toMatchObject({ outcome: 'hold', rule: 'withdrawal.change_then_withdraw' });
     const contactOnly = evaluate(policy, 'withdrawal', withdrawalSignals(policy, { ...base, contactChangedAt: now - 3_600_000 }, now));
     expect(contactOnly).toMatchObject({ outcome: 'allow', fired: [{ rule: 'withdrawal.recent_change', mode: 'observe' }] });

@@ -98,8 +98,8 @@ export const DEFAULT_RISK_POLICY: RiskPolicy = Object.freeze({
       'withdrawal',
       'hold',
       'enforce',
-      { anySignals: ['recent_contact_change', 'recent_factor_change'], minScore: 70 },
-      'A contact, factor or bank account changed shortly before the withdrawal, with more against it (another change, an unfamiliar network): score 70 or more.',
+      { anySignals: ['recent_contact_change', 'recent_factor_change'], minScore: 90 },
+      'A contact, factor or bank account changed shortly before the withdrawal, with more against it (a contact and a factor change and most of the cash; an unfamiliar network): score 90 or more.',
     ),
     rule(
       'withdrawal.recent_change',
