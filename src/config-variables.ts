@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { isPostgresUrl } from './store/database.js';
+import { parseRiskPolicy } from './domain/risk/config.js';
+import type { RiskPolicy } from './domain/kernel/risk-policy.js';
 
 
 /** The configuration, validated once and frozen (src/config.ts reads it from the environment). */
@@ -21,6 +23,8 @@ export interface Config {
   readonly mfaRequired: boolean;
   readonly phishingResistant: ReadonlySet<string>;
   readonly newDeviceStepUp: boolean;
+  /** The risk engine's policy from KABUTO_RISK_POLICY (validated); undefined: the default policy (docs/risk.md). */
+  readonly riskPolicy: RiskPolicy | undefined;
   readonly publicOrigin: string | undefined;
   /**
    * Which proxies' X-Forwarded-For entries are believed (Fastify's trustProxy): false, a hop count
@@ -213,6 +217,26 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
     defaultText: 'off',
     description: '`1`: a sign-in from a device never seen before needs a second factor, even when the customer’s 2FA would not ask (when they have one)',
     parse: (raw) => flag(raw, false),
+  },
+  riskPolicy: {
+    name: 'KABUTO_RISK_POLICY',
+    defaultText: 'the default policy (docs/risk.md)',
+    description:
+      'path to a JSON file of the risk engine’s rules and thresholds over the default policy (docs/risk.md): each rule `enforce` or `observe` (shadow mode), `"mode": "observe"` for all; validated at start, a wrong file stops it',
+    parse: (raw) => {
+      if (raw === undefined) return undefined;
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(raw, 'utf8'));
+      } catch (error) {
+        return invalid(`cannot read the JSON file "${raw}": ${error instanceof Error ? error.message : String(error)}`);
+      }
+      try {
+        return parseRiskPolicy(json);
+      } catch (error) {
+        return invalid(error instanceof Error ? error.message : String(error));
+      }
+    },
   },
   publicOrigin: {
     name: 'KABUTO_PUBLIC_ORIGIN',

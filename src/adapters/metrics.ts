@@ -30,6 +30,8 @@ export function createMetrics(hasherStats: () => HasherStats): Metrics {
   const locks = counter('kabuto_locks_total', 'Locks imposed (trading password, second factor)', ['kind']);
   const stepUps = counter('kabuto_step_ups_total', 'Step-up checks by purpose and outcome', ['purpose', 'outcome']);
   const sendAlerts = counter('kabuto_send_alerts_total', 'SMS volume alerts raised (possible SMS pumping)', ['kind']);
+  const riskDecisions = counter('kabuto_risk_decisions_total', 'Risk rules fired, by rule, mode (enforce, observe) and outcome (what it did or, observed, would have done); rule "none": nothing fired', ['rule', 'mode', 'outcome']);
+  const riskAlerts = counter('kabuto_risk_alerts_total', 'Risk alerts raised (credential stuffing from one network)', ['kind']);
   const withdrawals = counter('kabuto_withdrawals_total', 'Withdrawal requests by status', ['status']);
   // By channel, never by kind: a per-kind count (lock notices) would tell real login IDs apart.
   const noticesSent = counter('kabuto_notices_sent_total', 'Notices delivered from the outbox, by channel', ['channel']);
@@ -78,6 +80,8 @@ export function createMetrics(hasherStats: () => HasherStats): Metrics {
       stepUp: (purpose, outcome) => stepUps.inc({ purpose, outcome }),
       sendAlert: (kind) => sendAlerts.inc({ kind }),
       withdrawal: (status) => withdrawals.inc({ status }),
+      riskDecision: (rule, mode, outcome) => riskDecisions.inc({ rule, mode, outcome }),
+      riskAlert: (kind) => riskAlerts.inc({ kind }),
     },
     notices: {
       sent: (channel) => noticesSent.inc({ channel }),

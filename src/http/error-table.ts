@@ -45,5 +45,11 @@ export const ERROR_TABLE: Record<ErrorCode, { status: number; ja: string; en: st
   no_bank_account: { status: 409, ja: '出金先口座が登録されていません。', en: 'No bank account is registered.' },
   idempotency_key_reused: { status: 422, ja: 'この依頼番号は別の内容で使用済みです。', en: 'This idempotency key was used for other content.' },
   withdrawal_not_cancellable: { status: 409, ja: 'この出金はすでに完了しているため取り消せません。', en: 'This withdrawal has completed and can no longer be cancelled.' },
+  risk_refused: {
+    status: 403,
+    ja: 'ご本人確認のため、このお取引・ログインをお受けできませんでした。お心当たりがない場合は当社までご連絡ください。',
+    en: 'To protect your account, we could not accept this. If it was you, please contact us.',
+  },
+  hold_not_pending: { status: 409, ja: 'この保留はすでに処理されています。', en: 'This hold has already been resolved.' },
   login_id_taken: { status: 409, ja: 'このログインIDは使用されています。', en: 'This login ID is taken.' },
 };

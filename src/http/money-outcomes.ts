@@ -10,6 +10,10 @@ const PAST_REFUSAL = {
   en: 'This request was refused when it was first made.',
 };
 
+function isHeld(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'held';
+}
+
 /**
  * 201 with the movement's view, or the refusal's status from the error table. A refusal a key stored
  * under a code this version no longer has (renamed since) is answered as it first was: every refusal
@@ -17,6 +21,7 @@ const PAST_REFUSAL = {
  */
 export function answerMovement(request: FastifyRequest, reply: FastifyReply, outcome: MovementOutcome<unknown>): FastifyReply {
   if (isFailure(outcome)) return sendFailure(request, reply, outcome);
-  if (outcome.kind === 'done') return reply.code(201).send(outcome.body);
+  // Held by the risk engine: accepted, not carried out (it waits for the customer's passkey or an operator).
+  if (outcome.kind === 'done') return reply.code(isHeld(outcome.body) ? 202 : 201).send(outcome.body);
   return reply.code(400).send({ ...outcome.fields, error: outcome.code, message: PAST_REFUSAL[languageOf(request)], requestId: request.id });
 }

@@ -76,7 +76,16 @@ export const RESPONSE_COMPONENTS: Record<string, Schema> = {
   Profile: object({ name: string, email: string, address: nullable(string), bankAccount: nullable(ref('BankAccount')) }),
   Holding: object({ symbol: string, name: string, quantity: integer, price: integer, value: integer }),
   Account: object({ cash: object({ available: integer, pending: integer }), holdings: arrayOf(ref('Holding')), totalValue: integer }),
-  Instrument: object({ symbol: string, name: string, price: integer }),
+  Instrument: object(
+    {
+      symbol: string,
+      name: string,
+      price: integer,
+      market: { type: 'string', enum: ['TSE Prime', 'US OTC'] },
+      dailyTurnoverYen: { ...integer, description: 'Liquidity: a typical day’s turnover in yen (the risk engine calls one below its threshold illiquid)' },
+    },
+    ['market', 'dailyTurnoverYen'],
+  ),
   Order: object({
     id: string,
     symbol: string,
@@ -106,6 +115,11 @@ export const RESPONSE_COMPONENTS: Record<string, Schema> = {
   CashEntry: object({ id: integer, at: dateTime, type: string, amount: integer, balance: integer, reference: nullable(string) }),
   Passkey: object({ id: string, name: string, createdAt: dateTime, lastUsedAt: nullable(dateTime), backedUp: boolean, approvesMoneyFrom: dateTime }, ['approvesMoneyFrom']),
   TotpEnrolment: object({ secret: string, uri: string, qrCode: string }),
+  Held: object({
+    status: { type: 'string', enum: ['held', 'released', 'rejected'] },
+    hold: object({ id: string, kind: { type: 'string', enum: ['order', 'withdrawal'] }, heldAt: dateTime }),
+    reason: { ...object({ ja: string, en: string }), description: 'The plain reason (ご本人確認のため…); the rule and signals are for operators' },
+  }),
 };
 
 /** A WebAuthn options object (PublicKeyCredentialCreationOptionsJSON / RequestOptionsJSON), as @simplewebauthn makes it. */
@@ -142,6 +156,13 @@ export const SUCCESS_RESPONSES: Record<string, [status: number, description: str
   'GET /api/v1/account': [200, 'Cash and holdings', ref('Account')],
   'POST /api/v1/orders': [201, 'The executed order', ref('Order')],
   'POST /api/v1/withdrawals': [201, 'The withdrawal (`pending` when held)', ref('Withdrawal')],
+  'GET /api/v1/holds': [
+    200,
+    'Orders and withdrawals the risk engine held, newest first, with the plain reason',
+    arrayOf({ allOf: [ref('Held'), object({ what: string, whatEn: string })] }),
+  ],
+  'POST /api/v1/holds/{id}/passkey-options': [200, 'WebAuthn request options (passkeys past their cooling-off)', webAuthnOptions],
+  'POST /api/v1/holds/{id}/confirm': [200, 'Confirmed: the held request ran (its outcome in `result`)', { allOf: [ref('Held'), object({ result: { description: 'What the released request came to: `done` (its view) or `refused` (a code)' } })] }],
   'GET /api/v1/history/cash': [200, 'Cash entries, newest first', arrayOf(ref('CashEntry'))],
   'GET /api/v1/history/orders': [200, 'Orders, newest first', arrayOf(ref('Order'))],
   'GET /api/v1/history/logins': [200, 'Sign-ins, newest first', arrayOf(ref('LoginEvent'))],
@@ -175,6 +196,13 @@ export const SUCCESS_RESPONSES: Record<string, [status: number, description: str
   ],
 };
 
+/** Further success answers of an operation: the risk engine's 202 for a held order or withdrawal. */
+const HELD = { description: 'Held by the risk engine (docs/risk.md): nothing ran; it waits for the customer’s passkey (POST /api/v1/holds/{id}/confirm) or an operator', content: { 'application/json': { schema: ref('Held') } } };
+const MORE_RESPONSES: Record<string, Record<string, unknown>> = {
+  'POST /api/v1/orders': { 202: HELD },
+  'POST /api/v1/withdrawals': { 202: HELD },
+};
+
 /** The placeholder @fastify/swagger writes for a route without a response schema. */
 function undeclared(response: unknown): boolean {
   const schema = (response as { content?: Record<string, { schema?: Record<string, unknown> }> } | undefined)?.content?.['application/json']?.schema;
@@ -187,5 +215,5 @@ export function documentSuccess(key: string, responses: Record<string, unknown>)
   if (!documented || !undeclared(responses['200'])) return responses;
   const [status, description, schema] = documented;
   const { 200: _placeholder, ...rest } = responses;
-  return { [String(status)]: schema ? { description, content: { 'application/json': { schema } } } : { description }, ...rest };
+  return { [String(status)]: schema ? { description, content: { 'application/json': { schema } } } : { description }, ...MORE_RESPONSES[key], ...rest };
 }

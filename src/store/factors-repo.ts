@@ -133,6 +133,10 @@ export function createFactorRepo(base: Kysely<Database>): FactorStore {
       const row = await db.selectFrom('knownDevices').select('deviceHash').where('customerId', '=', customerId).where('deviceHash', '=', deviceHash).executeTakeFirst();
       return row !== undefined;
     },
+    async deviceLastSeen(customerId, deviceHash) {
+      const row = await db.selectFrom('knownDevices').select('lastSeenAt').where('customerId', '=', customerId).where('deviceHash', '=', deviceHash).executeTakeFirst();
+      return row === undefined ? undefined : Number(row.lastSeenAt);
+    },
     async rememberDevice(customerId, deviceHash, now) {
       await db
         .insertInto('knownDevices')

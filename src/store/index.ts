@@ -11,6 +11,7 @@ import { createSessionRepo } from './sessions-repo.js';
 import { createMoneyRepo } from './money-repo.js';
 import { createFactorRepo } from './factors-repo.js';
 import { createNoticeQueueRepo } from './notice-queue-repo.js';
+import { createRiskRepo } from './risk-repo.js';
 
 export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Store {
   const { db } = handle;
@@ -26,6 +27,7 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
     money: createMoneyRepo(db),
     factors: createFactorRepo(db),
     notices: createNoticeQueueRepo(db, handle.dialect),
+    risk: createRiskRepo(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -24,6 +24,10 @@ const KINDS = {
   totp_enrolled: true,
   passkey_added: true,
   passkey_removed: true,
+  risk_held: true,
+  risk_hold_released: true,
+  risk_hold_rejected: true,
+  risk_sign_in_refused: true,
 } satisfies Record<NoticeKind, true>;
 
 interface Received {

@@ -21,6 +21,8 @@ export interface NewChallenge {
   target?: { phone: string; type: PhoneType };
   /** What its purpose needs later (`codesOnly`, a login's client, a step-up's session lineage). */
   data?: Omit<ChallengeData, 'phoneType' | 'factors' | 'phishingResistant'>;
+  /** A login the risk engine stepped up: a passkey alone where the customer has one past its cooling-off. */
+  passkeyWhereOne?: boolean;
 }
 
 export async function createChallenge(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'secrets'>, input: NewChallenge): Promise<ChallengeRecord> {
@@ -31,7 +33,9 @@ export async function createChallenge(deps: Pick<Deps, 'store' | 'clock' | 'rand
   // checks what was offered, whatever is enrolled or removed meanwhile.
   const summary = await summariseFactors(deps, input.customer.id);
   const factors = input.target || input.data?.codesOnly ? [] : extraFactorsOf(summary);
-  const phishingResistant = phishingResistanceRequired(deps.policy, input.purpose, input.content, summary.trustedPasskeys);
+  const phishingResistant =
+    phishingResistanceRequired(deps.policy, input.purpose, input.content, summary.trustedPasskeys) ??
+    (input.passkeyWhereOne && input.purpose === 'login' && summary.maturePasskeys > 0 ? ('login' as const) : undefined);
   const challenge: ChallengeRecord = {
     id: newId(deps.random, 18),
     customerId: input.customer.id,

@@ -13,6 +13,8 @@ export interface FactorSummary {
    * with their own factors nor guards the factor changes that remove it); without it, all.
    */
   trustedPasskeys: number;
+  /** Passkeys past their cooling-off whatever the policy (the risk engine's step-up takes one alone). */
+  maturePasskeys: number;
   recoveryCodes: { remaining: number; total: number };
 }
 
@@ -23,8 +25,9 @@ export async function summariseFactors(deps: Pick<Deps, 'store' | 'clock' | 'pol
     deps.store.factors.countRecoveryCodes(customerId),
   ]);
   const now = deps.clock.now();
-  const trusted = policyGuardsFactors(deps.policy) ? passkeys.filter((p) => passkeyMatureAt(deps.policy, p) <= now).length : passkeys.length;
-  return { totp: Boolean(totp?.secretEnc), passkeys: passkeys.length, trustedPasskeys: trusted, recoveryCodes };
+  const mature = passkeys.filter((p) => passkeyMatureAt(deps.policy, p) <= now).length;
+  const trusted = policyGuardsFactors(deps.policy) ? mature : passkeys.length;
+  return { totp: Boolean(totp?.secretEnc), passkeys: passkeys.length, trustedPasskeys: trusted, maturePasskeys: mature, recoveryCodes };
 }
 
 /** The factors a new challenge offers besides codes to the phone (fixed at its creation). */

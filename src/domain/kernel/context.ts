@@ -16,6 +16,10 @@ export interface DomainEvents {
   sendAlert(kind: string): void;
   /** A withdrawal request's outcome: `completed`, `pending` (cooling-off), or the refusal's code. */
   withdrawal(status: string): void;
+  /** A risk rule fired (`none` when nothing fired): its mode and what it decided (or would have, observed). */
+  riskDecision(rule: string, mode: string, outcome: string): void;
+  /** A risk alert raised (credential stuffing from one network). */
+  riskAlert(kind: string): void;
 }
 
 export const noEvents: DomainEvents = {
@@ -26,6 +30,8 @@ export const noEvents: DomainEvents = {
   stepUp() {},
   sendAlert() {},
   withdrawal() {},
+  riskDecision() {},
+  riskAlert() {},
 };
 
 /** Everything a domain function may use, passed in explicitly: no singletons, no module mocks. */

@@ -51,6 +51,9 @@ export const ERROR_CODES = [
   'no_bank_account',
   'idempotency_key_reused',
   'withdrawal_not_cancellable',
+  // risk
+  'risk_refused',
+  'hold_not_pending',
   // admin
   'login_id_taken',
 ] as const;
@@ -112,6 +115,9 @@ interface DetailsByCode {
   no_bank_account: NoDetails;
   idempotency_key_reused: NoDetails;
   withdrawal_not_cancellable: { withdrawal: WithdrawalView };
+  /** The plain reason only: the rule and the signals are for operators (admin API). */
+  risk_refused: NoDetails;
+  hold_not_pending: { status: string };
   login_id_taken: NoDetails;
 }
 

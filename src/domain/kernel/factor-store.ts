@@ -64,5 +64,7 @@ export interface FactorStore {
   deleteAllFactors(customerId: string): Promise<void>;
 
   isKnownDevice(customerId: string, deviceHash: string): Promise<boolean>;
+  /** When the customer last completed a sign-in with this device; undefined: never (the risk engine's device signal). */
+  deviceLastSeen(customerId: string, deviceHash: string): Promise<number | undefined>;
   rememberDevice(customerId: string, deviceHash: string, now: number): Promise<void>;
 }

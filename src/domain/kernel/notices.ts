@@ -23,7 +23,11 @@ export type NoticeKind =
   | 'recovery_codes_generated'
   | 'totp_enrolled'
   | 'passkey_added'
-  | 'passkey_removed';
+  | 'passkey_removed'
+  | 'risk_held'
+  | 'risk_hold_released'
+  | 'risk_hold_rejected'
+  | 'risk_sign_in_refused';
 
 type Params = Record<string, string | number>;
 type Render = (p: Params) => { ja: [string, string]; en: [string, string] };
@@ -104,6 +108,23 @@ const NOTICES: Record<NoticeKind, Render> = {
   passkey_removed: (p) => ({
     ja: ['パスキーを削除しました', `パスキー「${p.name}」が削除されました。お心当たりがない場合は至急ご連絡ください。`],
     en: ['Passkey removed', `The passkey "${p.name}" was removed. If this was not you, contact us at once.`],
+  }),
+  // The risk engine (src/domain/risk): the plain reason only, never the rule or the signals.
+  risk_held: (p) => ({
+    ja: ['ご本人確認のため、お取引を保留しました', `ご本人確認のため、${p.what}を保留しています。ご本人のお取引であれば、ログイン後にパスキーで確認するか、当社までご連絡ください。お心当たりがない場合は至急パスワードを変更し、当社までご連絡ください。`],
+    en: ['Held for your confirmation', `To confirm it is you, we are holding ${p.whatEn}. If it was you, confirm it with your passkey after signing in, or contact us. If it was not you, change your password and contact us at once.`],
+  }),
+  risk_hold_released: (p) => ({
+    ja: ['保留していたお取引を実行しました', `ご本人確認が取れたため、保留していた${p.what}を実行しました。`],
+    en: ['Held request carried out', `After confirming it was you, the held ${p.whatEn} was carried out.`],
+  }),
+  risk_hold_rejected: (p) => ({
+    ja: ['保留していたお取引を取り消しました', `保留していた${p.what}は実行せずに取り消しました。ご不明な点は当社までご連絡ください。`],
+    en: ['Held request cancelled', `The held ${p.whatEn} was cancelled and not carried out. Please contact us with any questions.`],
+  }),
+  risk_sign_in_refused: (p) => ({
+    ja: ['ログインをお断りしました', `ご本人確認のため、${p.at} のログイン（IPアドレス: ${p.address}）をお断りしました。お心当たりがない場合は至急パスワードを変更してください。`],
+    en: ['Sign-in refused', `To protect your account, a sign-in at ${p.at} (address: ${p.address}) was refused. If this was not you, change your password at once.`],
   }),
 };
 

@@ -1,6 +1,8 @@
 // The security numbers of docs/security.md ("Security defaults"), in one frozen object. Operators may override
 // some through configuration; tests hold the defaults.
 
+import type { RiskPolicy } from './risk-policy.js';
+
 export interface SecurityPolicy {
   readonly mfaRequired: boolean;
   /** Operations that accept only a passkey (KABUTO_PHISHING_RESISTANT). */
@@ -27,6 +29,8 @@ export interface SecurityPolicy {
   readonly sessionIdleMs: number;
   readonly sessionAbsoluteMs: number;
   readonly coolingOffMs: number;
+  /** The risk engine's rules and thresholds (KABUTO_RISK_POLICY); undefined: the default policy of src/domain/risk/config.ts. */
+  readonly risk?: RiskPolicy;
 }
 
 const MINUTE = 60_000;

@@ -16,6 +16,7 @@ import type {
 import type { MoneyStore } from './money-store.js';
 import type { FactorStore } from './factor-store.js';
 import type { NoticeQueueStore } from './notice-outbox.js';
+import type { RiskStore } from './risk-store.js';
 
 export interface CustomerStore {
   findByLoginId(loginId: string): Promise<CustomerRecord | undefined>;
@@ -156,6 +157,8 @@ export interface Store {
   factors: FactorStore;
   /** The durable outbox of notices (notice-outbox.ts). */
   notices: NoticeQueueStore;
+  /** The risk engine's decisions and held orders and withdrawals (risk-store.ts). */
+  risk: RiskStore;
   ping(): Promise<void>;
   /**
    * Run `work` in one database transaction, against a store bound to it: a change, its audit entry

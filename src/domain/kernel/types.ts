@@ -156,7 +156,7 @@ export interface LoginEvent {
   at: number;
   address: string;
   userAgent: string;
-  result: 'signed_in' | 'second_factor_required' | 'invalid_credentials' | 'locked' | 'second_factor_failed';
+  result: 'signed_in' | 'second_factor_required' | 'invalid_credentials' | 'locked' | 'second_factor_failed' | 'risk_refused';
 }
 
 export interface OutboxMessage {

@@ -22,5 +22,5 @@ export async function viewAccount(deps: Pick<Deps, 'store' | 'clock'>, prices: P
 }
 
 export function viewInstruments(prices: PriceFeed) {
-  return INSTRUMENTS.map((i) => ({ symbol: i.symbol, name: i.name, price: prices.price(i.symbol) }));
+  return INSTRUMENTS.map((i) => ({ symbol: i.symbol, name: i.name, price: prices.price(i.symbol), market: i.market, dailyTurnoverYen: i.dailyTurnoverYen }));
 }

@@ -8,6 +8,8 @@ import type { OrderRecord, Side } from '../kernel/money-store.js';
 import { noticeFor } from '../kernel/notices.js';
 import { checkTradingPassword } from '../factors/trading-password.js';
 import type { CustomerRecord } from '../kernel/types.js';
+import { recordDecision } from '../risk/engine.js';
+import { checkOrderRisk, heldAgain, holdMovement, type HeldView, type RiskClient } from './risk-checks.js';
 
 export interface OrderRequest {
   symbol: string;
@@ -38,7 +40,14 @@ export type OrderView = ReturnType<typeof viewOrder>;
  * not a second factor: no code is asked for orders). Cash or shares are checked by the conditional
  * UPDATE that moves them, in one transaction with the ledger entry and the idempotency key.
  */
-export async function placeOrder(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'hasher' | 'policy' | 'secrets' | 'events' | 'firmName'>, prices: PriceFeed, customer: CustomerRecord, request: OrderRequest): Promise<MovementOutcome<OrderView>> {
+type OrderDeps = Pick<Deps, 'store' | 'clock' | 'random' | 'hasher' | 'policy' | 'secrets' | 'events' | 'firmName' | 'places'>;
+
+/**
+ * The risk engine looks at every order before it executes (src/domain/risk: a sell-off, a thinly traded
+ * instrument, an unfamiliar network): a held order waits for the customer's passkey or an operator
+ * (202 with the plain reason), a refused one is 403 risk_refused.
+ */
+export async function placeOrder(deps: OrderDeps, prices: PriceFeed, customer: CustomerRecord, request: OrderRequest, client: RiskClient): Promise<MovementOutcome<OrderView | HeldView>> {
   if (!isQuantity(request.quantity)) return fail('invalid_quantity');
   const instrument = findInstrument(request.symbol);
   if (!instrument) return fail('unknown_symbol', { symbol: request.symbol });
@@ -48,11 +57,31 @@ export async function placeOrder(deps: Pick<Deps, 'store' | 'clock' | 'random' |
   const hash = requestHash(deps, 'order', { symbol: request.symbol, side: request.side, quantity: request.quantity });
   const previous = await deps.store.money.findKey(customer.id, request.idempotencyKey);
   if (previous) return replay<OrderView>(previous, hash);
+  const held = await deps.store.risk.findHoldByKey(customer.id, request.idempotencyKey);
+  if (held) return heldAgain(held, hash);
 
-  const price = prices.price(instrument.symbol);
-  const amount = price * request.quantity;
+  const amount = prices.price(instrument.symbol) * request.quantity;
   // Within 2^53 by the quantity cap; beyond any cash a customer can hold, so refused plainly.
   if (amount > MAX_AMOUNT) return fail('invalid_quantity', { reason: 'order value too large' });
+  const order = { symbol: instrument.symbol, side: request.side, quantity: request.quantity };
+  const risk = await checkOrderRisk(deps, prices, customer, client, { ...order, amount, dailyTurnoverYen: instrument.dailyTurnoverYen });
+  if (risk.outcome === 'hold') return holdMovement(deps, customer, risk, { kind: 'order', request: { ...order, requestHash: hash }, idempotencyKey: request.idempotencyKey });
+  await recordDecision(deps, risk);
+  if (risk.outcome === 'refuse') return fail('risk_refused');
+  return executeOrder(deps, prices, customer, { ...order, idempotencyKey: request.idempotencyKey }, hash);
+}
+
+/** The trade itself, at the current price: a placed order past its checks, or a held one released. */
+export async function executeOrder(
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'firmName'>,
+  prices: PriceFeed,
+  customer: CustomerRecord,
+  request: { symbol: string; side: Side; quantity: number; idempotencyKey: string },
+  hash: string,
+): Promise<MovementOutcome<OrderView>> {
+  const instrument = findInstrument(request.symbol)!;
+  const price = prices.price(instrument.symbol);
+  const amount = price * request.quantity;
   const now = deps.clock.now();
   const order = { id: newId(deps.random, 12), customerId: customer.id, symbol: instrument.symbol, side: request.side, quantity: request.quantity, price, amount, at: now };
   const view = viewOrder(order);

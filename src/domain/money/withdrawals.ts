@@ -12,6 +12,8 @@ import { contactsOfWindow, oldContactNotices } from './withdrawal-cooling-off.js
 import { policyDemandsStepUp, youngPasskeysOnly } from '../factors/phishing-resistance.js';
 import type { CustomerRecord, SessionRecord } from '../kernel/types.js';
 import { last4 } from '../kernel/phone-numbers.js';
+import { recordDecision } from '../risk/engine.js';
+import { checkWithdrawalRisk, heldAgain, holdMovement, type HeldView, type RiskClient } from './risk-checks.js';
 
 export interface WithdrawalRequest {
   amount: number;
@@ -46,14 +48,14 @@ export function heldUntil(deps: Pick<Deps, 'policy'>, customer: CustomerRecord, 
  * the balance. The idempotency key is claimed in that transaction too: a request refused with 401,
  * 403 or 429 has not used it.
  */
-export async function requestWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest): Promise<MovementOutcome<WithdrawalView>> {
-  const result = await attemptWithdrawal(deps, customer, session, request);
+export async function requestWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest, client: RiskClient): Promise<MovementOutcome<WithdrawalView | HeldView>> {
+  const result = await attemptWithdrawal(deps, customer, session, request, client);
   // Operators watch refusals by code (metrics); a made withdrawal reports its own status below.
   if (isFailure(result)) deps.events.withdrawal(result.code);
   return result;
 }
 
-async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest): Promise<MovementOutcome<WithdrawalView>> {
+async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: SessionRecord, request: WithdrawalRequest, client: RiskClient): Promise<MovementOutcome<WithdrawalView | HeldView>> {
   if (!isAmount(request.amount)) return fail('invalid_amount');
   const bank = customer.bankAccount;
   if (!bank) return fail('no_bank_account');
@@ -63,6 +65,8 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: 
   const hash = requestHash(deps, 'withdrawal', { amount: request.amount });
   const previous = await deps.store.money.findKey(customer.id, request.idempotencyKey);
   if (previous) return replay<WithdrawalView>(previous, hash);
+  const held = await deps.store.risk.findHoldByKey(customer.id, request.idempotencyKey);
+  if (held) return heldAgain(held, hash);
 
   // The destination is part of the approved content: a bank account changed after the code was
   // verified makes the challenge useless.
@@ -84,6 +88,24 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: 
     challenge = { id: request.challengeId, purpose: 'withdrawal', contentHash: hashContent(deps, 'withdrawal', content) };
   }
 
+  // The risk engine, after the step-up (a relayed code passes it; a held withdrawal does not spend the challenge).
+  const risk = await checkWithdrawalRisk(deps, customer, client, request.amount);
+  if (risk.outcome === 'hold') return holdMovement(deps, customer, risk, { kind: 'withdrawal', request: { amount: request.amount, bankAccount: bank, requestHash: hash }, idempotencyKey: request.idempotencyKey });
+  await recordDecision(deps, risk);
+  if (risk.outcome === 'refuse') return fail('risk_refused');
+  return executeWithdrawal(deps, customer, { amount: request.amount, idempotencyKey: request.idempotencyKey }, hash, challenge);
+}
+
+/** The debit itself: a withdrawal past its checks, or a held one released (no challenge then). */
+export async function executeWithdrawal(
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'firmName' | 'events'>,
+  customer: CustomerRecord,
+  request: { amount: number; idempotencyKey: string },
+  hash: string,
+  challenge: ChallengeMatch | undefined,
+): Promise<MovementOutcome<WithdrawalView>> {
+  const bank = customer.bankAccount;
+  if (!bank) return fail('no_bank_account');
   const now = deps.clock.now();
   const withdrawal = { id: newId(deps.random, 12), customerId: customer.id, amount: request.amount, bankAccount: bank, heldUntil: heldUntil(deps, customer, now), at: now };
   const view = viewWithdrawal(withdrawal, now);

@@ -50,6 +50,12 @@ export async function isKnownDevice(deps: Pick<Deps, 'store' | 'secrets'>, custo
   return valid !== undefined && deps.store.factors.isKnownDevice(customerId, deviceHash(deps, valid));
 }
 
+/** When this customer last completed a sign-in with the client's device; undefined: a device never seen (or no valid token). */
+export async function deviceLastSeen(deps: Pick<Deps, 'store' | 'secrets'>, customerId: string, token: string | undefined): Promise<number | undefined> {
+  const valid = validDeviceToken(deps, token);
+  return valid === undefined ? undefined : deps.store.factors.deviceLastSeen(customerId, deviceHash(deps, valid));
+}
+
 /**
  * After a completed sign-in: remember the device, and tell the customer when it is new. Returns the
  * token the browser keeps (its own, or a fresh one).

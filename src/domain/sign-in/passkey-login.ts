@@ -4,7 +4,8 @@ import { fail, type Failure } from '../kernel/errors.js';
 import { verifyPasskeyAssertion } from '../factors/passkey-assertion.js';
 import { WEBAUTHN_TIMEOUT_MS, type RelyingParty } from '../factors/passkey-ceremony.js';
 import { release, reserve } from '../kernel/reservations.js';
-import { completeSignIn, logEvent, type Client, type SignedIn } from './sign-in.js';
+import { completeSignIn, logEvent, refuseSignIn, type Client, type SignedIn } from './sign-in.js';
+import { assessSignIn, countNetworkFailure, enterNetworkGate, leaveNetworkGate } from '../risk/sign-in.js';
 
 /** パスキーでログイン, step 1: request options with no credential list (the passkey says whose it is). */
 export async function startPasskeyLogin(deps: Pick<Deps, 'store' | 'clock' | 'random'>, rp: RelyingParty): Promise<PublicKeyCredentialRequestOptionsJSON> {
@@ -24,12 +25,18 @@ export async function startPasskeyLogin(deps: Pick<Deps, 'store' | 'clock' | 'ra
  * device, and the PIN or biometric that unlocked it). Every refusal answers 401 invalid_credentials
  * and counts against the address like a wrong password.
  */
-export async function signInWithPasskey(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'secrets' | 'events' | 'firmName'>, rp: RelyingParty, response: unknown, client: Client): Promise<SignedIn | Failure> {
+export async function signInWithPasskey(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'secrets' | 'events' | 'firmName' | 'places'>, rp: RelyingParty, response: unknown, client: Client): Promise<SignedIn | Failure> {
   const now = deps.clock.now();
   const addressKey = `login-fail:addr:${client.address}`;
   // Reserved before the assertion is checked (like a password guess), given back on success.
   const addressPlace = await reserve(deps, addressKey, deps.policy.addressFailureLimit, deps.policy.addressWindowMs, now);
   if (!addressPlace) {
+    deps.events.signIn('throttled');
+    return fail('too_many_attempts', { retryAfter: Math.ceil(deps.policy.addressWindowMs / 1000) });
+  }
+  const gate = await enterNetworkGate(deps, client);
+  if (!gate) {
+    await release(deps, addressPlace);
     deps.events.signIn('throttled');
     return fail('too_many_attempts', { retryAfter: Math.ceil(deps.policy.addressWindowMs / 1000) });
   }
@@ -39,9 +46,14 @@ export async function signInWithPasskey(deps: Pick<Deps, 'store' | 'clock' | 'ra
   if (!customer || customer.factorLocked) {
     await logEvent(deps, customer?.id ?? null, customer?.loginId ?? '', client, 'invalid_credentials');
     deps.events.signIn('invalid_credentials');
+    await countNetworkFailure(deps, gate);
     deps.logger.info({ passkeyLogin: 'refused', reason: 'refused' in assertion ? assertion.refused : 'factor locked' }, 'passkey sign-in refused');
     return fail('invalid_credentials');
   }
   await release(deps, addressPlace);
+  await leaveNetworkGate(deps, gate);
+  // A passkey is the step-up the risk engine would ask for; only a refusal stops it.
+  const risk = await assessSignIn(deps, customer, client);
+  if (risk.outcome === 'refuse') return refuseSignIn(deps, customer, client);
   return completeSignIn(deps, customer, client);
 }

@@ -22,3 +22,15 @@ export async function secondFactorReason(deps: Pick<Deps, 'store' | 'clock' | 'v
   const phoneUsable = customer.phoneType === 'mobile' || (customer.phoneType === 'landline' && deps.voice !== null);
   return phoneUsable || extraFactorsOf(factors).length > 0 ? 'new_device' : undefined;
 }
+
+/**
+ * The risk engine asked for a second factor: any the customer has (a passkey alone where one is past its
+ * cooling-off: createChallenge's `passkeyWhereOne`), whatever their own setting. Undefined when they have
+ * none to prove: the sign-in is refused instead.
+ */
+export async function riskStepUpReason(deps: Pick<Deps, 'store' | 'clock' | 'policy' | 'voice'>, customer: CustomerRecord): Promise<string | undefined> {
+  if (customer.factorLocked) return undefined;
+  const phoneUsable = customer.phoneType === 'mobile' || (customer.phoneType === 'landline' && deps.voice !== null);
+  if (phoneUsable) return 'risk';
+  return extraFactorsOf(await summariseFactors(deps, customer.id)).length > 0 ? 'risk' : undefined;
+}

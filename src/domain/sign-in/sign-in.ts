@@ -6,10 +6,11 @@ import { loginLockDuration } from '../kernel/policy.js';
 import { recordAudit } from '../kernel/audit.js';
 import { createSession } from '../sessions/sessions.js';
 import { deviceKey, isKnownDevice, recordDeviceSignIn } from '../sessions/new-device.js';
-import { secondFactorReason } from './second-factor.js';
+import { riskStepUpReason, secondFactorReason } from './second-factor.js';
 import { release, reserve } from '../kernel/reservations.js';
 import type { CustomerRecord, LoginEvent } from '../kernel/types.js';
 import { logEvent, type Client } from '../sessions/login-events.js';
+import { assessSignIn, countNetworkFailure, enterNetworkGate, leaveNetworkGate, type NetworkGate } from '../risk/sign-in.js';
 
 export { logEvent, type Client };
 
@@ -41,6 +42,14 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
     return fail('too_many_attempts', { retryAfter: Math.ceil(addressWindowMs / 1000) });
   }
 
+  // Credential stuffing: the address's network has a budget of its own (risk engine); past it, slowed.
+  const gate = await enterNetworkGate(deps, client);
+  if (!gate) {
+    await release(deps, addressPlace);
+    deps.events.signIn('throttled');
+    return fail('too_many_attempts', { retryAfter: Math.ceil(addressWindowMs / 1000) });
+  }
+
   const customer = await deps.store.customers.findByLoginId(input.loginId);
   // Unknown ID and locked account spend the same work (the reservation's UPDATE, the hashing) as a
   // wrong password and answer the same: an attacker learns nothing about which IDs exist or are locked.
@@ -48,32 +57,38 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
   // A hash that never ran (the hashing queue full: 503) judged nothing: every place goes back.
   const giveBack = async () => {
     await release(deps, addressPlace);
+    await leaveNetworkGate(deps, gate);
     if (attempt?.kind === 'device') await release(deps, attempt.place);
     if (attempt?.kind === 'account') await deps.store.customers.giveBackLoginAttempt(customer!.id);
   };
   if (!customer || !attempt) {
     await judged(deps.hasher.verifyDummy(input.password), giveBack);
-    await failSignIn(deps, customer, input.loginId, client, customer ? 'locked' : 'invalid_credentials');
+    await failSignIn(deps, customer, input.loginId, client, customer ? 'locked' : 'invalid_credentials', gate);
     return fail('invalid_credentials');
   }
   if (!(await judged(deps.hasher.verify(customer.passwordHash, input.password), giveBack))) {
     // The guess stays counted; the one that took the last place before the lock imposes it.
     if (attempt.kind === 'account' && attempt.failedLogins >= deps.policy.loginLockThreshold) await lockAccount(deps, customer, attempt.lockCount, now);
-    await failSignIn(deps, customer, input.loginId, client, 'invalid_credentials');
+    await failSignIn(deps, customer, input.loginId, client, 'invalid_credentials', gate);
     return fail('invalid_credentials');
   }
 
   await release(deps, addressPlace);
+  await leaveNetworkGate(deps, gate);
   if (attempt.kind === 'device') await release(deps, attempt.place);
   await deps.store.customers.resetLoginFailures(customer.id);
   if (deps.hasher.needsRehash(customer.passwordHash)) {
     await deps.store.customers.update(customer.id, { passwordHash: await deps.hasher.hash(input.password), updatedAt: now });
   }
 
-  const reason = await secondFactorReason(deps, customer, client.deviceToken);
+  // The risk engine's one call: refuse, or a second factor even where the customer's setting would not ask.
+  const risk = await assessSignIn(deps, customer, client);
+  const reason = risk.outcome === 'refuse' ? undefined : risk.outcome === 'step_up' ? await riskStepUpReason(deps, customer) : await secondFactorReason(deps, customer, client.deviceToken);
+  if (risk.outcome === 'refuse' || (risk.outcome === 'step_up' && !reason)) return refuseSignIn(deps, customer, client);
   if (reason) {
     const challenge = await createChallenge(deps, {
       customer,
+      passkeyWhereOne: risk.outcome === 'step_up',
       purpose: 'login',
       content: { loginId: customer.loginId },
       summary: defaultSummary('login'),
@@ -157,13 +172,29 @@ async function lockAccount(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logg
   deps.logger.warn({ alert: 'login_locked', customerId: customer.id }, 'sign-in locked after repeated wrong passwords');
 }
 
+/**
+ * The risk engine refused a right password (or passkey): nothing is locked; the owner hears of it
+ * (durable outbox) and reads it in ログイン履歴; the answer gives the plain reason only.
+ */
+export async function refuseSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'events' | 'firmName'>, customer: CustomerRecord, client: Client): Promise<Failure> {
+  const now = deps.clock.now();
+  await withinTransaction(deps, async (deps) => {
+    await logEvent(deps, customer.id, customer.loginId, client, 'risk_refused');
+    await queueNotice(deps, customer, 'risk_sign_in_refused', { at: formatJst(now), address: client.address });
+  });
+  deps.events.signIn('risk_refused');
+  return fail('risk_refused');
+}
+
 async function failSignIn(
-  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'events'>,
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'events' | 'policy' | 'logger'>,
   customer: CustomerRecord | undefined,
   loginId: string,
   client: Client,
   result: LoginEvent['result'],
+  gate: NetworkGate,
 ): Promise<void> {
+  await countNetworkFailure(deps, gate);
   // The address's place stays taken (reserved before the hash).
   // An unknown login ID is recorded without the ID: what an attacker types is not kept.
   await logEvent(deps, customer?.id ?? null, customer ? loginId : '', client, result);

@@ -7,6 +7,7 @@ import * as loginIdCase from './0005_login_id_case.js';
 import * as credentials from './0006_credentials_cooling_off.js';
 import * as noticeQueue from './0007_notice_queue.js';
 import * as eventFeed from './0025_event_feed.js';
+import * as risk from './0015_risk.js';
 
 // Listed here rather than read from the folder: the same code runs from TypeScript sources and bundles.
 const migrations: Readonly<Record<string, Migration>> = {
@@ -18,6 +19,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0006_credentials_cooling_off': credentials,
   '0007_notice_queue': noticeQueue,
   '0025_event_feed': eventFeed,
+  '0015_risk': risk,
 };
 
 export const migrationProvider: MigrationProvider = {

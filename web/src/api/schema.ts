@@ -172,6 +172,57 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/holds */
+        get: operations["getHolds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holds/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /api/v1/holds/{id}/confirm */
+        post: operations["postHoldsByIdConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holds/{id}/passkey-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /api/v1/holds/{id}/passkey-options */
+        post: operations["postHoldsByIdPasskeyOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/instruments": {
         parameters: {
             query?: never;
@@ -667,16 +718,21 @@ export type components = {
             message: string;
             requestId: string;
         };
-        FeedEvent: {
-            cursor: string;
-            /** @description `customer` (an opaque id), `actor`, and the type’s fields (docs/events.md) */
-            data: Record<string, unknown>;
-            /** @description Stable id: the receiver deduplicates by it (`webhook-id`) */
-            id: string;
-            /** Format: date-time */
-            timestamp: string;
-            /** @description docs/events.md lists the types */
-            type: string;
+        Held: {
+            hold: {
+                /** Format: date-time */
+                heldAt: string;
+                id: string;
+                /** @enum {string} */
+                kind: "order" | "withdrawal";
+            };
+            /** @description The plain reason (ご本人確認のため…); the rule and signals are for operators */
+            reason: {
+                en: string;
+                ja: string;
+            };
+            /** @enum {string} */
+            status: "held" | "released" | "rejected";
         };
         Holding: {
             name: string;
@@ -686,6 +742,10 @@ export type components = {
             value: number;
         };
         Instrument: {
+            /** @description Liquidity: a typical day’s turnover in yen (the risk engine calls one below its threshold illiquid) */
+            dailyTurnoverYen?: number;
+            /** @enum {string} */
+            market?: "TSE Prime" | "US OTC";
             name: string;
             price: number;
             symbol: string;
@@ -798,16 +858,6 @@ export type components = {
             recoveryCodesLeft?: number;
             /** @constant */
             status: "signed_in";
-        };
-        WebhookEndpoint: {
-            /** Format: date-time */
-            createdAt: string;
-            events: string[];
-            id: string;
-            previousSecretUntil: string | null;
-            /** @enum {string} */
-            status: "active" | "disabled";
-            url: string;
         };
         Withdrawal: {
             amount: number;
@@ -1437,6 +1487,208 @@ export interface operations {
             };
         };
     };
+    getHolds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Orders and withdrawals the risk engine held, newest first, with the plain reason */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": (components["schemas"]["Held"] & {
+                        what: string;
+                        whatEn: string;
+                    })[];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error: `{"error": code, "message", "requestId", ...fields}` (docs/api.md lists the codes) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+        };
+    };
+    postHoldsByIdConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    response: Record<string, unknown>;
+                };
+            };
+        };
+        responses: {
+            /** @description Confirmed: the held request ran (its outcome in `result`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Held"] & {
+                        /** @description What the released request came to: `done` (its view) or `refused` (a code) */
+                        result: unknown;
+                    };
+                };
+            };
+            /** @description `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `csrf_rejected` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error: `{"error": code, "message", "requestId", ...fields}` (docs/api.md lists the codes) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+        };
+    };
+    postHoldsByIdPasskeyOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            /** @description WebAuthn request options (passkeys past their cooling-off) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `csrf_rejected` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error: `{"error": code, "message", "requestId", ...fields}` (docs/api.md lists the codes) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+        };
+    };
     listInstruments: {
         parameters: {
             query?: never;
@@ -1855,6 +2107,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Held by the risk engine (docs/risk.md): nothing ran; it waits for the customer’s passkey (POST /api/v1/holds/{id}/confirm) or an operator */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Held"];
                 };
             };
             /** @description `invalid_request` */
@@ -3016,6 +3277,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Withdrawal"];
+                };
+            };
+            /** @description Held by the risk engine (docs/risk.md): nothing ran; it waits for the customer’s passkey (POST /api/v1/holds/{id}/confirm) or an operator */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Held"];
                 };
             };
             /** @description `invalid_request` */

@@ -249,6 +249,7 @@ export const en: Texts = {
     invalid_credentials: 'wrong password',
     locked: 'locked',
     second_factor_failed: 'wrong code',
+    risk_refused: 'refused (risk check)',
   },
   actions: {
     cash_deposited: 'Deposit', factor_locked: 'Second factor locked', withdrawal_requested: 'Withdrawal', 
@@ -379,6 +380,8 @@ export const en: Texts = {
       method_unavailable: 'This method is not available.',
       overloaded: 'The service is busy. Please try again shortly.',
       not_found: 'This feature is not available at the moment.',
+      risk_refused: 'To protect your account, we could not accept this. If it was not you, change your password and contact us at once.',
+      hold_not_pending: 'This hold has already been resolved.',
     },
   },
 };

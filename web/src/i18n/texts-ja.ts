@@ -249,6 +249,7 @@ export const ja = {
     invalid_credentials: 'パスワード誤り',
     locked: 'ロック中',
     second_factor_failed: '認証コード誤り',
+    risk_refused: 'ご本人確認のためお断り',
   } as Record<string, string>,
   actions: {
     cash_deposited: '入金', factor_locked: '二要素認証の停止', withdrawal_requested: '出金指示', 
@@ -379,6 +380,8 @@ export const ja = {
       method_unavailable: 'この認証方式は利用できません。',
       overloaded: 'ただいま混み合っています。しばらくしてからやり直してください。',
       not_found: 'この機能は現在ご利用いただけません。',
+      risk_refused: 'ご本人確認のため、お受けできませんでした。お心当たりがない場合は至急パスワードを変更し、当社までご連絡ください。',
+      hold_not_pending: 'この保留はすでに処理されています。',
     } as Record<string, string>,
   },
 };

@@ -31,7 +31,7 @@ export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     async (request, reply) => {
       const invalid = validationFailure(request, { quantity: 'invalid_quantity' });
       if (invalid) return sendFailure(request, reply, invalid);
-      return answerMovement(request, reply, await placeOrder(deps, prices, request.customer!, request.body));
+      return answerMovement(request, reply, await placeOrder(deps, prices, request.customer!, request.body, { address: request.ip }));
     },
   );
 
@@ -49,7 +49,7 @@ export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     async (request, reply) => {
       const invalid = validationFailure(request, { amount: 'invalid_amount' });
       if (invalid) return sendFailure(request, reply, invalid);
-      return answerMovement(request, reply, await requestWithdrawal(deps, request.customer!, request.session!, request.body));
+      return answerMovement(request, reply, await requestWithdrawal(deps, request.customer!, request.session!, request.body, { address: request.ip }));
     },
   );
 

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kabuto } from '../../../kabuto.js';
+import { findCustomer } from '../../../domain/customers/lookup.js';
+import { fail } from '../../../domain/kernel/errors.js';
+import type { HoldStatus, RiskOperation } from '../../../domain/kernel/risk-store.js';
+import { releaseHold, rejectHold } from '../../../domain/money/risk-holds.js';
+import { findDecision, listDecisions, listHolds, viewHoldForOperator, viewPolicy } from '../../../domain/risk/explain.js';
+import { adminActor, adminScope } from '../../admin-scope.js';
+import { answer } from '../../answer.js';
+import { sendFailure } from '../../failures.js';
+import { body, enumOf, idParams, text } from '../../schemas.js';
+
+const READERS = ['viewer', 'support', 'supervisor', 'security'] as const;
+const limit = { type: 'integer', minimum: 1, maximum: 200, default: 50 };
+const decisionQuery = {
+  type: 'object',
+  properties: { loginId: text(64, 1), rule: text(64, 1), operation: enumOf('sign_in', 'order', 'withdrawal'), limit },
+  additionalProperties: false,
+};
+const holdQuery = { type: 'object', properties: { status: enumOf('held', 'released', 'rejected'), loginId: text(64, 1), limit }, additionalProperties: false };
+const decisionParams = { type: 'object', properties: { id: text(64, 1) }, required: ['id'] };
+
+/**
+ * The risk engine's back office (docs/risk.md): every decision explained (by customer, by rule), the held
+ * orders and withdrawals, release and reject (the security role), and the policy in force.
+ */
+export function adminRiskRoutes(app: FastifyInstance, kabuto: Kabuto): void {
+  const { deps, prices } = kabuto;
+  const customerIdOf = async (loginId: string | undefined) => (loginId === undefined ? null : ((await findCustomer(deps, loginId))?.id ?? undefined));
+
+  adminScope(app, kabuto, (admin) => {
+    admin.get<{ Querystring: { loginId?: string; rule?: string; operation?: RiskOperation; limit: number } }>(
+      '/api/admin/v1/risk/decisions',
+      { config: { roles: [...READERS] }, schema: { querystring: decisionQuery } },
+      async (request, reply) => {
+        const { loginId, rule, operation } = request.query;
+        const customerId = await customerIdOf(loginId);
+        if (customerId === undefined) return sendFailure(request, reply, fail('not_found'));
+        return listDecisions(deps, { ...(customerId ? { customerId } : {}), ...(rule ? { rule } : {}), ...(operation ? { operation } : {}), limit: Number(request.query.limit ?? 50) });
+      },
+    );
+
+    admin.get<{ Params: { id: string } }>('/api/admin/v1/risk/decisions/:id', { config: { roles: [...READERS] }, schema: { params: decisionParams } }, async (request, reply) =>
+      answer(request, reply, (await findDecision(deps, request.params.id)) ?? fail('not_found')),
+    );
+
+    admin.get<{ Querystring: { status?: HoldStatus; loginId?: string; limit: number } }>(
+      '/api/admin/v1/risk/holds',
+      { config: { roles: [...READERS] }, schema: { querystring: holdQuery } },
+      async (request, reply) => {
+        const customerId = await customerIdOf(request.query.loginId);
+        if (customerId === undefined) return sendFailure(request, reply, fail('not_found'));
+        return listHolds(deps, { ...(request.query.status ? { status: request.query.status } : {}), ...(customerId ? { customerId } : {}), limit: Number(request.query.limit ?? 50) });
+      },
+    );
+
+    admin.post<{ Params: { id: string } }>('/api/admin/v1/risk/holds/:id/release', { config: { roles: ['security'] }, schema: { params: idParams, body: body({}) } }, async (request, reply) =>
+      answer(request, reply, await releaseHold(deps, prices, request.params.id, adminActor(request)), (hold) => viewHoldForOperator(hold, undefined)),
+    );
+
+    admin.post<{ Params: { id: string } }>('/api/admin/v1/risk/holds/:id/reject', { config: { roles: ['security'] }, schema: { params: idParams, body: body({}) } }, async (request, reply) =>
+      answer(request, reply, await rejectHold(deps, request.params.id, adminActor(request)), (hold) => viewHoldForOperator(hold, undefined)),
+    );
+
+    admin.get('/api/admin/v1/risk/policy', { config: { roles: [...READERS] } }, async () => viewPolicy(deps));
+  });
+}
