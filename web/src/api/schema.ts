@@ -718,6 +718,17 @@ export type components = {
             message: string;
             requestId: string;
         };
+        FeedEvent: {
+            cursor: string;
+            /** @description `customer` (an opaque id), `actor`, and the type’s fields (docs/events.md) */
+            data: Record<string, unknown>;
+            /** @description Stable id: the receiver deduplicates by it (`webhook-id`) */
+            id: string;
+            /** Format: date-time */
+            timestamp: string;
+            /** @description docs/events.md lists the types */
+            type: string;
+        };
         Held: {
             hold: {
                 /** Format: date-time */
@@ -858,6 +869,16 @@ export type components = {
             recoveryCodesLeft?: number;
             /** @constant */
             status: "signed_in";
+        };
+        WebhookEndpoint: {
+            /** Format: date-time */
+            createdAt: string;
+            events: string[];
+            id: string;
+            previousSecretUntil: string | null;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            url: string;
         };
         Withdrawal: {
             amount: number;
