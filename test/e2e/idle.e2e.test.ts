@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../support/flows.js';
 import { BANK } from '../factors/support/factor-flows.js';
 import { screenshot, startPortal, type Portal } from './support/portal.js';
-import { heading, signInWithPassword } from './support/steps.js';
+import { heading, signInWithPassword, trackRequests } from './support/steps.js';
 
 // The 30-minute idle limit: a warning two minutes before with 延長; past it, signing in again returns to
 // the page with what was typed — except the trading password. The browser's clock is Playwright's, the
@@ -19,12 +19,14 @@ describe('the idle warning and the way back', () => {
     const customer = await createCustomer(portal.server, { cash: 200_000, bankAccount: BANK });
     const { page, problems } = await portal.open();
     await page.clock.install();
+    const requests = trackRequests(page);
     await signInWithPassword(page, customer);
     await heading(page, 'マイページ');
     await page.getByRole('link', { name: '出金', exact: true }).click();
     await heading(page, '出金');
     await page.getByLabel('出金額（円）').fill('12345');
     await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
+    await requests.settled();
 
     // 27 minutes: nothing yet. 28 minutes: the warning, focused, with 延長.
     await page.clock.runFor(27 * 60_000);

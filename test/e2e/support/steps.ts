@@ -45,3 +45,30 @@ export async function signInWithSms(server: TestServer, page: Page, customer: Te
 export async function heading(page: Page, name: string): Promise<void> {
   await page.getByRole('heading', { name, exact: true }).waitFor();
 }
+
+/**
+ * Counts the page's requests from now on. `settled()` waits until none is in flight and what their answers set
+ * (the portal's last-activity time among it) has been set. Tests that move the browser's clock wait for it
+ * first: an answer arriving after the move would restart the idle count.
+ */
+export function trackRequests(page: Page): { settled(): Promise<void> } {
+  let inFlight = 0;
+  page.on('request', () => inFlight++);
+  page.on('requestfinished', () => inFlight--);
+  page.on('requestfailed', () => inFlight--);
+  return {
+    async settled() {
+      await expect.poll(() => inFlight, { timeout: 10_000 }).toBe(0);
+      // The answers' handlers run in the page: one round trip through its event loop after the last one (a message
+      // port, which the browser's fake clock leaves alone).
+      await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => resolve(null);
+            channel.port2.postMessage(null);
+          }),
+      );
+    },
+  };
+}
