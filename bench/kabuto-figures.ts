@@ -3,7 +3,8 @@ import { freshDatabase, type Dialect } from './databases.js';
 import { median, runFlow, runLoad, type FlowFigure, type LoadFigure, type Timing } from './load.js';
 import { benchChildArgs, freePort, runBenchChild, spawnServer, type Child } from './processes.js';
 import { failurePathMedians, getWithCookies, kabutoFlood, kabutoSignIn, kabutoTwoFactor, kabutoWithdrawals } from './scenarios.js';
-import { PASSWORD, seedKabuto, TRADING_PASSWORD } from './seed.js';
+import { PASSWORD, seedKabuto, TRADING_PASSWORD, type Seeded } from './seed.js';
+import { growPostgres, type Grown } from './growth.js';
 
 export interface Settings {
   timing: Timing;
@@ -18,6 +19,8 @@ export interface Settings {
   /** Sign-in runs of `roundSeconds`, each between two measurements of the bound. */
   signInRounds: number;
   roundSeconds: number;
+  /** PostgreSQL: the growth figure's customers and live sessions, added after the 100,000-session figures. */
+  growth: { customers: number; sessions: number };
 }
 
 export interface Bound {
@@ -35,6 +38,13 @@ export interface KabutoFigures {
   signIn: LoadFigure & { ratioToBound: number; rounds: Array<{ perSecond: number; boundPerSecond: number; ratio: number }> };
   /** The same sign-in load on Kabuto with its hasher stubbed out: Kabuto's own CPU per sign-in. */
   signInStubHash: LoadFigure;
+  /**
+   * The same sign-in load on Kabuto with ONE hashing thread, against the bound on one thread: the
+   * rate ratio when the hash does not share its core with the event loop, the database and autocannon.
+   */
+  signInOneHashThread?: LoadFigure & { boundPerSecond: number; ratioToBound: number; cpuMsPerHash: number };
+  /** PostgreSQL: the same reads and sign-in at 100,000 live sessions and again after growing the database. */
+  growth?: GrowthFigure | { missing: string };
   twoFactor: FlowFigure & { ratioToBound: number };
   reads: Record<string, { kabuto: LoadFigure; bare: LoadFigure; ratio: number; p50Ratio: number; p99Ratio: number }>;
   withdrawals: (LoadFigure & { ratioToBound: number }) | { missing: string };
@@ -47,7 +57,42 @@ export interface KabutoFigures {
   };
 }
 
-export const measureBound = (seconds: number) => runBenchChild<Bound>('bound', { KABUTO_BENCH_BOUND_SECONDS: String(seconds) });
+export interface GrowthProbe {
+  reads: Record<string, LoadFigure>;
+  signIn: LoadFigure & { boundPerSecond: number; ratioToBound: number };
+}
+
+export interface GrowthFigure {
+  grown: Grown;
+  before: GrowthProbe;
+  after: GrowthProbe;
+  /** after / before: requests per second of each read, and the sign-in's ratio to the bound. */
+  ratios: Record<string, number>;
+}
+
+export const measureBound = (seconds: number, threads?: number) =>
+  runBenchChild<Bound>('bound', { KABUTO_BENCH_BOUND_SECONDS: String(seconds), ...(threads ? { KABUTO_BENCH_BOUND_THREADS: String(threads) } : {}) });
+
+/** A sign-in round between two measurements of the bound (on `threads` hashing threads; default every core). */
+async function signInRound(url: string, server: Child, seeded: Seeded, settings: Settings, warmupSeconds: number, address: string, threads?: number) {
+  const before = await measureBound(settings.boundSeconds, threads);
+  const figure = await runLoad(
+    { url, cpu: server, connections: settings.hashConnections, requests: kabutoSignIn(seeded.plain, PASSWORD, address) },
+    { warmupSeconds, seconds: settings.roundSeconds },
+  );
+  const after = await measureBound(settings.boundSeconds, threads);
+  const boundPerSecond = (before.hashesPerSecond + after.hashesPerSecond) / 2;
+  return { ...figure, boundPerSecond, ratioToBound: figure.perSecond / boundPerSecond, cpuMsPerHash: (before.cpuMsPerHash + after.cpuMsPerHash) / 2 };
+}
+
+async function growthProbe(url: string, server: Child, seeded: Seeded, settings: Settings, address: string): Promise<GrowthProbe> {
+  const reads: Record<string, LoadFigure> = {};
+  for (const path of ['/api/v1/me', '/api/v1/account']) {
+    reads[path] = await runLoad({ url, cpu: server, connections: settings.readConnections, requests: getWithCookies(path, seeded.cookies) }, settings.timing);
+  }
+  const { cpuMsPerHash: _c, ...signIn } = await signInRound(url, server, seeded, settings, 1, address);
+  return { reads, signIn };
+}
 
 /** Every Kabuto figure on one database kind, the server in a child process. */
 export async function benchKabuto(dialect: Dialect, settings: Settings, log: (line: string) => void): Promise<KabutoFigures> {
@@ -98,7 +143,7 @@ export async function benchKabuto(dialect: Dialect, settings: Settings, log: (li
     const rounds: Array<LoadFigure & { boundPerSecond: number; ratio: number }> = [];
     for (let round = 0; round < settings.signInRounds; round++) {
       const figure = await runLoad(
-        { url, cpu: server, connections: settings.hashConnections, requests: kabutoSignIn(seeded.plain, PASSWORD) },
+        { url, cpu: server, connections: settings.hashConnections, requests: kabutoSignIn(seeded.plain, PASSWORD, '198.51.100.1') },
         { warmupSeconds: round === 0 ? timing.warmupSeconds : 0, seconds: settings.roundSeconds },
       );
       const previous = bounds[bounds.length - 1]!;
@@ -167,14 +212,39 @@ export async function benchKabuto(dialect: Dialect, settings: Settings, log: (li
     const stubPort = await freePort();
     server = await spawnServer({ name: 'kabuto-stub-hash', args: benchChildArgs('stub-hash'), env: { ...env, KABUTO_PORT: String(stubPort) }, port: stubPort, readyPath: '/healthz' });
     const signInStubHash = await runLoad(
-      { url: server.url, cpu: server, connections: settings.hashConnections, requests: kabutoSignIn(seeded.plain, PASSWORD) },
+      { url: server.url, cpu: server, connections: settings.hashConnections, requests: kabutoSignIn(seeded.plain, PASSWORD, '198.51.100.2') },
       { warmupSeconds: timing.warmupSeconds, seconds: settings.roundSeconds },
     );
+    await server.stop();
+    server = undefined;
+
+    log('  sign-in with one hashing thread, against the bound on one thread');
+    const pinnedPort = await freePort();
+    server = await spawnServer({ name: 'kabuto-one-hash-thread', args: benchChildArgs('one-hash-thread'), env: { ...env, KABUTO_PORT: String(pinnedPort) }, port: pinnedPort, readyPath: '/healthz' });
+    const signInOneHashThread = await signInRound(server.url, server, seeded, settings, timing.warmupSeconds, '198.51.100.3', 1);
+    await server.stop();
+    server = undefined;
+
+    let growth: KabutoFigures['growth'];
+    if (dialect === 'postgres' && database.schema) {
+      log(`  growth: reads and sign-in at ${settings.fillerSessions.toLocaleString('en-US')} live sessions, then at ${settings.growth.customers.toLocaleString('en-US')} customers and ${settings.growth.sessions.toLocaleString('en-US')} sessions more`);
+      const growthPort = await freePort();
+      server = await spawnServer({ name: 'kabuto-growth', args: ['bin/kabuto.mjs', 'serve'], env: { ...env, KABUTO_PORT: String(growthPort) }, port: growthPort, readyPath: '/healthz' });
+      const before = await growthProbe(server.url, server, seeded, settings, '198.51.100.4');
+      const grown = await growPostgres(database.schema, seeded.plain[0]!, settings.growth);
+      log(`    grown to ${grown.customers.toLocaleString('en-US')} customers, ${grown.liveSessions.toLocaleString('en-US')} live sessions in ${grown.seedSeconds.toFixed(0)} s`);
+      const after = await growthProbe(server.url, server, seeded, settings, '198.51.100.5');
+      const ratios: Record<string, number> = { signIn: after.signIn.ratioToBound / before.signIn.ratioToBound };
+      for (const path of Object.keys(before.reads)) ratios[path] = after.reads[path]!.perSecond / before.reads[path]!.perSecond;
+      growth = { grown, before, after, ratios };
+    }
     return {
       dialect,
       bound: { samples: bounds, hashesPerSecond, cpuMsPerHash: median(bounds.map((b) => b.cpuMsPerHash)), concurrency: before.concurrency },
       signIn,
       signInStubHash,
+      signInOneHashThread,
+      ...(growth ? { growth } : {}),
       twoFactor: { ...twoFactor, ratioToBound: twoFactor.perSecond / hashesPerSecond },
       reads,
       withdrawals,

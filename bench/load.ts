@@ -55,8 +55,9 @@ function countOk(statuses: Record<string, number>): number {
 export async function runLoad(spec: LoadSpec, timing: Timing): Promise<LoadFigure> {
   const once = (duration: number) =>
     autocannon({ url: spec.url, connections: spec.connections, duration, requests: spec.requests(), idReplacement: true, timeout: 30 });
-  if (timing.warmupSeconds > 0) await once(timing.warmupSeconds);
+  if (timing.warmupSeconds > 0) await drained(await once(timing.warmupSeconds));
   const { result, total, loop } = await cpuDuring(spec.cpu, () => once(timing.seconds));
+  await drained(result);
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, Number(s.count)]));
   return {
     perSecond: countOk(statuses) / result.duration,
@@ -69,6 +70,16 @@ export async function runLoad(spec: LoadSpec, timing: Timing): Promise<LoadFigur
     serverCpuMsPerOk: total / countOk(statuses),
     loopCpuMsPerOk: loop / countOk(statuses),
   };
+}
+
+/**
+ * autocannon ends a run with requests still in flight; the server finishes them. Before the next run
+ * starts they must be done: a sign-in in flight holds its place in the address throttle (20 places,
+ * in flight counted), and on a loaded machine, where a sign-in takes a second, the next run's 16 would
+ * otherwise find the places taken (429). Waits as long as the run's slowest answer (at most 10 s).
+ */
+async function drained(result: { latency: { max: number } }): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, (result.latency.max || 0) + 200)));
 }
 
 export interface FlowFigure {
@@ -122,8 +133,9 @@ export async function runFlow(url: string, connections: number, steps: () => Flo
     durations.sort((a, b) => a - b);
     return { result, durations, broken };
   };
-  if (timing.warmupSeconds > 0) await once(timing.warmupSeconds);
+  if (timing.warmupSeconds > 0) await drained((await once(timing.warmupSeconds)).result);
   const { result: run, total, loop } = await cpuDuring(cpu, () => once(timing.seconds));
+  await drained(run.result);
   const { result, durations, broken } = run;
   const at = (q: number) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))] ?? NaN;
   return {

@@ -3,7 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serveBare } from './bare.js';
-import { serveWithStubHasher } from './stub-hash-server.js';
+import { serveWithOneHashThread, serveWithStubHasher } from './stub-hash-server.js';
 import { measureBound } from './bound.js';
 import { postgresReachable, type Dialect } from './databases.js';
 import { benchKabuto, type Settings } from './kabuto-figures.js';
@@ -33,6 +33,7 @@ const FULL: Settings = {
   boundSeconds: 3,
   signInRounds: 3,
   roundSeconds: 5,
+  growth: { customers: 1_000_000, sessions: 1_000_000 },
 };
 
 const QUICK: Settings = {
@@ -46,6 +47,7 @@ const QUICK: Settings = {
   boundSeconds: 1.5,
   signInRounds: 2,
   roundSeconds: 2,
+  growth: { customers: 200_000, sessions: 200_000 },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -66,8 +68,13 @@ export async function main(argv: string[]): Promise<number> {
     await serveWithStubHasher();
     return 0;
   }
+  if (values.child === 'one-hash-thread') {
+    await serveWithOneHashThread();
+    return 0;
+  }
   if (values.child === 'bound') {
-    console.log(JSON.stringify(await measureBound(Number(process.env.KABUTO_BENCH_BOUND_SECONDS ?? 5))));
+    const threads = process.env.KABUTO_BENCH_BOUND_THREADS ? Number(process.env.KABUTO_BENCH_BOUND_THREADS) : undefined;
+    console.log(JSON.stringify(await measureBound(Number(process.env.KABUTO_BENCH_BOUND_SECONDS ?? 5), threads)));
     return 0;
   }
 

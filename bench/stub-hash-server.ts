@@ -29,3 +29,17 @@ export async function serveWithStubHasher(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void app.close().then(() => kabuto.close()).then(() => process.exit(0)));
   await new Promise(() => {});
 }
+
+/**
+ * Kabuto as `kabuto serve` composes it with ONE hashing thread (`--child one-hash-thread`): on the
+ * 2-core machine the other core is left to the event loop, PostgreSQL and the load generator, so
+ * the sign-in's rate can be compared with the bound on one thread without the two sharing a core.
+ */
+export async function serveWithOneHashThread(): Promise<void> {
+  const config = loadConfig(process.env);
+  const kabuto = await createKabuto(config, { hasherConcurrency: 1 });
+  const app = await buildApp(kabuto);
+  await app.listen({ host: config.host, port: config.port });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void app.close().then(() => kabuto.close()).then(() => process.exit(0)));
+  await new Promise(() => {});
+}

@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { SessionCache, StoredSession } from '../domain/kernel/session-cache.js';
+import type { CustomerRecord } from '../domain/kernel/types.js';
 
 export interface SessionCacheOptions {
   /** A copy older than this is read again (the safety net behind the revocation channel). Default 2 s. */
   ttlMs?: number;
-  /** At most this many sessions; the least recently used goes first. Default 10 000. */
+  /** At most this many sessions (and as many customers); the least recently used goes first. Default 10 000. */
   maxEntries?: number;
   /** Whether it serves from the start (SQLite) or waits for `resume` (PostgreSQL: the listener is up). */
   suspended?: boolean;
@@ -12,49 +13,100 @@ export interface SessionCacheOptions {
   now?: () => number;
 }
 
-/** The in-process session cache: bounded, least recently used out first, every copy short-lived. */
+interface Entry<T> {
+  value: T;
+  storedAt: number;
+}
+
+/**
+ * The in-process session cache: bounded, least recently used out first, every copy short-lived.
+ * Sessions are also indexed by customer, so forgetting a customer costs its own sessions, not a
+ * walk over the whole cache.
+ */
 export function createSessionCache(options: SessionCacheOptions = {}): SessionCache {
   const ttlMs = options.ttlMs ?? 2_000;
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? (() => performance.now());
-  const entries = new Map<string, { session: StoredSession; storedAt: number }>();
+  const sessions = new Map<string, Entry<StoredSession>>();
+  const customers = new Map<string, Entry<CustomerRecord>>();
+  const sessionsOf = new Map<string, Set<string>>();
   let suspended = options.suspended ?? false;
   // Moves on at every forget: a read that began before it is not kept.
   let generation = 0;
 
+  const dropSession = (id: string, entry: Entry<StoredSession>) => {
+    sessions.delete(id);
+    const ids = sessionsOf.get(entry.value.customerId);
+    if (!ids) return;
+    ids.delete(id);
+    if (ids.size === 0) sessionsOf.delete(entry.value.customerId);
+  };
   const forgetAll = () => {
     generation += 1;
-    entries.clear();
+    sessions.clear();
+    customers.clear();
+    sessionsOf.clear();
   };
 
   return {
     get(id) {
       if (suspended) return undefined;
-      const entry = entries.get(id);
+      const entry = sessions.get(id);
       if (!entry) return undefined;
-      entries.delete(id);
-      if (now() - entry.storedAt >= ttlMs) return undefined;
-      entries.set(id, entry);
-      return { ...entry.session };
+      if (now() - entry.storedAt >= ttlMs) {
+        dropSession(id, entry);
+        return undefined;
+      }
+      // Most recently used last (a Map keeps insertion order).
+      sessions.delete(id);
+      sessions.set(id, entry);
+      return { ...entry.value };
     },
     mark: () => generation,
     set(id, session, mark) {
       if (suspended || mark !== generation || maxEntries <= 0) return;
-      entries.delete(id);
-      entries.set(id, { session: { ...session }, storedAt: now() });
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      const old = sessions.get(id);
+      if (old) dropSession(id, old);
+      sessions.set(id, { value: { ...session }, storedAt: now() });
+      let ids = sessionsOf.get(session.customerId);
+      if (!ids) sessionsOf.set(session.customerId, (ids = new Set()));
+      ids.add(id);
+      if (sessions.size > maxEntries) {
+        const [oldestId, oldest] = sessions.entries().next().value!;
+        dropSession(oldestId, oldest);
+      }
+    },
+    getCustomer(customerId) {
+      if (suspended) return undefined;
+      const entry = customers.get(customerId);
+      if (!entry) return undefined;
+      customers.delete(customerId);
+      if (now() - entry.storedAt >= ttlMs) return undefined;
+      customers.set(customerId, entry);
+      return { ...entry.value };
+    },
+    setCustomer(customer, mark) {
+      if (suspended || mark !== generation || maxEntries <= 0) return;
+      customers.delete(customer.id);
+      customers.set(customer.id, { value: { ...customer }, storedAt: now() });
+      if (customers.size > maxEntries) customers.delete(customers.keys().next().value!);
     },
     touched(id, lastSeenAt) {
-      const entry = entries.get(id);
-      if (entry && lastSeenAt > entry.session.lastSeenAt) entry.session.lastSeenAt = lastSeenAt;
+      const entry = sessions.get(id);
+      if (entry && lastSeenAt > entry.value.lastSeenAt) entry.value.lastSeenAt = lastSeenAt;
     },
     forgetSession(id) {
       generation += 1;
-      entries.delete(id);
+      const entry = sessions.get(id);
+      if (entry) dropSession(id, entry);
     },
     forgetCustomer(customerId) {
       generation += 1;
-      for (const [id, entry] of entries) if (entry.session.customerId === customerId) entries.delete(id);
+      customers.delete(customerId);
+      const ids = sessionsOf.get(customerId);
+      if (!ids) return;
+      sessionsOf.delete(customerId);
+      for (const id of ids) sessions.delete(id);
     },
     clear: forgetAll,
     suspend() {

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import type { Config } from '../config.js';
 import type { Kabuto } from '../kabuto.js';
 import { fail } from '../domain/kernel/errors.js';
@@ -14,6 +13,7 @@ import { registerMetrics } from './metrics.js';
 import { openApiRoutes, registerOpenApi } from './openapi.js';
 import { registerPortalAssets, sendPortalPage } from './portal-assets.js';
 import { registerRequestLogging, requestIdGenerator } from './request-log.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -69,28 +69,8 @@ export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promis
   app.decorateRequest('customer', null);
 
   await app.register(cookie);
-  const https = config.publicOrigin?.startsWith('https://') ?? false;
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        ...(https ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    hsts: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginEmbedderPolicy: false,
-  });
+  // helmet's headers (CSP, HSTS behind https, no-referrer, nosniff, ...), computed once (security-headers.ts).
+  registerSecurityHeaders(app, config.publicOrigin?.startsWith('https://') ?? false);
 
   registerCookieNames(app, config.publicOrigin);
   registerRequestGuards(app, config);

@@ -57,7 +57,8 @@ export function sessionOf(deps: Deps, request: FastifyRequest): Promise<SessionR
 export function authenticate(deps: Deps) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await sessionOf(deps, request);
-    const customer = session && (await customerOfSession(deps, session));
+    // GET and HEAD change nothing: their customer may come from the session cache.
+    const customer = session && (await customerOfSession(deps, session, { fresh: request.method !== 'GET' && request.method !== 'HEAD' }));
     if (!session || !customer) {
       if (request.cookies[SESSION_COOKIE]) clearSessionCookie(reply);
       return sendFailure(request, reply, fail('unauthenticated'));

@@ -1,7 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { forget, type SessionCache, type SessionRevocation } from '../domain/kernel/session-cache.js';
 import type { CustomerStore } from '../domain/kernel/store.js';
 import type { BankAccount, CustomerRecord, MfaMethod, MfaScope, PhoneType } from '../domain/kernel/types.js';
+import type { Dialect } from './database.js';
 import type { CustomersTable, Database } from './schema.js';
+import { REVOCATION_CHANNEL, revocationPayload } from './sessions-repo.js';
 
 function toRecord(row: Selectable<CustomersTable>): CustomerRecord {
   return {
@@ -24,15 +27,55 @@ function toRow(patch: Partial<CustomerRecord>): Partial<CustomersTable> {
   return row;
 }
 
-export function createCustomerRepo(db: Kysely<Database>): CustomerStore {
+export interface CustomerRepoOptions {
+  dialect: Dialect;
+  /** The process's session cache: it keeps the customers of the sessions it serves (findForSession). */
+  cache?: SessionCache;
+  /** Set when the repository was built on a store transaction: what to forget again once it commits. */
+  committed?: SessionRevocation[];
+  /** Called before every read served from the cache (SQLite: empties it when another process committed). */
+  beforeCachedRead?: () => void;
+}
+
+/**
+ * The customers table. EVERY write of a customer's row (here, and the credential version in
+ * sessions-repo.ts) makes every instance forget its cached copy of the customer and the customer's
+ * sessions: this process's cache after the write (and again after the store transaction commits),
+ * and on PostgreSQL every instance's by `pg_notify` in the write's own statement (`RETURNING
+ * pg_notify(...)`: no extra round trip, delivered when the statement's transaction commits, and only
+ * when a row was written). A signed-in request's customer (`findForSession`) is then never older than
+ * the last write this instance has heard of; within the cache's copy life (2 s) at worst if a notice
+ * is lost, and the listener suspends the cache when its connection is in doubt.
+ */
+export function createCustomerRepo(db: Kysely<Database>, options: CustomerRepoOptions): CustomerStore {
+  const { cache } = options;
+  // The expression every write returns: the notice on PostgreSQL (sent for each row written), nothing on SQLite.
+  const notice = (id: string) =>
+    (options.dialect === 'postgres' ? sql<null>`pg_notify(${REVOCATION_CHANNEL}, ${revocationPayload({ customer: id })})` : sql<null>`null`).as('notified');
+  const changed = (id: string) => {
+    if (cache) forget(cache, { customer: id });
+    options.committed?.push({ customer: id });
+  };
+  const findById = async (id: string) => {
+    const row = await db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toRecord(row);
+  };
   return {
     async findByLoginId(loginId) {
       const row = await db.selectFrom('customers').selectAll().where('loginId', '=', loginId).executeTakeFirst();
       return row && toRecord(row);
     },
-    async findById(id) {
-      const row = await db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toRecord(row);
+    findById,
+    async findForSession(id) {
+      // Inside a transaction the database answers: it sees the transaction's own writes.
+      if (!cache || db.isTransaction) return findById(id);
+      options.beforeCachedRead?.();
+      const cached = cache.getCustomer(id);
+      if (cached) return cached;
+      const mark = cache.mark();
+      const found = await findById(id);
+      if (found) cache.setCustomer(found, mark);
+      return found;
     },
     async insert(customer) {
       const result = await db
@@ -44,17 +87,21 @@ export function createCustomerRepo(db: Kysely<Database>): CustomerStore {
       return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
     },
     async update(id, patch) {
-      await db.updateTable('customers').set(toRow(patch)).where('id', '=', id).execute();
+      await db.updateTable('customers').set(toRow(patch)).where('id', '=', id).returning(notice(id)).execute();
+      changed(id);
     },
     async reserveLoginAttempt(id, threshold, now) {
-      return db
+      const row = await db
         .updateTable('customers')
         .set((eb) => ({ failedLogins: eb('failedLogins', '+', 1) }))
         .where('id', '=', id)
         .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<=', now)]))
         .where('failedLogins', '<', threshold)
-        .returning(['failedLogins', 'lockCount'])
+        .returning(['failedLogins', 'lockCount', notice(id)])
         .executeTakeFirst();
+      if (!row) return undefined;
+      changed(id);
+      return { failedLogins: row.failedLogins, lockCount: row.lockCount };
     },
     async giveBackLoginAttempt(id) {
       await db
@@ -62,50 +109,60 @@ export function createCustomerRepo(db: Kysely<Database>): CustomerStore {
         .set((eb) => ({ failedLogins: eb('failedLogins', '-', 1) }))
         .where('id', '=', id)
         .where('failedLogins', '>', 0)
+        .returning(notice(id))
         .execute();
+      changed(id);
     },
     async countLoginFailure(id) {
       const row = await db
         .updateTable('customers')
         .set((eb) => ({ failedLogins: eb('failedLogins', '+', 1) }))
         .where('id', '=', id)
-        .returning(['failedLogins', 'lockCount'])
+        .returning(['failedLogins', 'lockCount', notice(id)])
         .executeTakeFirstOrThrow();
-      return row;
+      changed(id);
+      return { failedLogins: row.failedLogins, lockCount: row.lockCount };
     },
     async lockLogin(id, threshold, expectedLockCount, until) {
-      const result = await db
+      const row = await db
         .updateTable('customers')
         .set((eb) => ({ failedLogins: 0, lockCount: eb('lockCount', '+', 1), lockedUntil: until }))
         .where('id', '=', id)
         .where('failedLogins', '>=', threshold)
         .where('lockCount', '=', expectedLockCount)
+        .returning(notice(id))
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      changed(id);
+      return row !== undefined;
     },
     async resetLoginFailures(id) {
-      await db.updateTable('customers').set({ failedLogins: 0, lockCount: 0, lockedUntil: null }).where('id', '=', id).execute();
+      await db.updateTable('customers').set({ failedLogins: 0, lockCount: 0, lockedUntil: null }).where('id', '=', id).returning(notice(id)).execute();
+      changed(id);
     },
     async countTradingFailure(id) {
       const row = await db
         .updateTable('customers')
         .set((eb) => ({ tradingFailures: eb('tradingFailures', '+', 1) }))
         .where('id', '=', id)
-        .returning(['tradingFailures'])
+        .returning(['tradingFailures', notice(id)])
         .executeTakeFirstOrThrow();
+      changed(id);
       return row.tradingFailures;
     },
     async lockTrading(id, threshold, until) {
-      const result = await db
+      const row = await db
         .updateTable('customers')
         .set({ tradingFailures: 0, tradingLockedUntil: until })
         .where('id', '=', id)
         .where('tradingFailures', '>=', threshold)
+        .returning(notice(id))
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      changed(id);
+      return row !== undefined;
     },
     async resetTradingFailures(id) {
-      await db.updateTable('customers').set({ tradingFailures: 0, tradingLockedUntil: null }).where('id', '=', id).execute();
+      await db.updateTable('customers').set({ tradingFailures: 0, tradingLockedUntil: null }).where('id', '=', id).returning(notice(id)).execute();
+      changed(id);
     },
     async recordReplacedContact(customerId, contact) {
       await db.insertInto('replacedContacts').values({ customerId, kind: contact.kind, value: contact.value, phoneType: contact.phoneType, replacedAt: contact.replacedAt }).execute();

@@ -73,7 +73,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
-  return { db, dialect: 'sqlite', othersCommits: () => Number(sqlite.pragma('data_version', { simple: true })), close: () => db.destroy() };
+  // Prepared once: `sqlite.pragma()` prepares the statement at every call, and this runs at every cached read.
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  return { db, dialect: 'sqlite', othersCommits: () => Number(dataVersion.get()), close: () => db.destroy() };
 }
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -117,7 +119,10 @@ function resilientPool(pool: pg.Pool): PostgresPool {
       const query = (sqlText: string | object, parameters: ReadonlyArray<unknown>) => {
         // A cursor (Kysely's stream()) goes straight through.
         if (typeof sqlText !== 'string') return (client as unknown as { query(cursor: object): unknown }).query(sqlText);
-        return client.query(sqlText, parameters as unknown[]).catch((error: unknown) => {
+        // A script of several statements (sent without parameters: one round trip, store/pg-script.ts)
+        // answers with its last statement's result.
+        const answered = client.query(sqlText, parameters as unknown[]).then((result: unknown) => (Array.isArray(result) ? (result[result.length - 1] as unknown) : result));
+        return answered.catch((error: unknown) => {
           if (isBrokenConnection(error)) {
             broken = error as Error;
             throw new UnavailableError(`database connection lost: ${(error as Error).message}`, 2, { cause: error });

@@ -13,12 +13,29 @@ import { createFactorRepo } from './factors-repo.js';
 import { createNoticeQueueRepo } from './notice-queue-repo.js';
 import { createRiskRepo } from './risk-repo.js';
 
+/**
+ * SQLite: no one tells this process what another revoked (a rolling restart runs two on one file;
+ * one owns it otherwise): before every read served from the cache, the cache is emptied if another
+ * process committed to the file since the last look (`PRAGMA data_version`, a prepared statement).
+ */
+function watchOtherProcesses(handle: DatabaseHandle, cache: SessionCache | undefined): (() => void) | undefined {
+  const othersCommits = handle.othersCommits;
+  if (!cache || !othersCommits) return undefined;
+  let seen: number | undefined;
+  return () => {
+    const version = othersCommits();
+    if (version !== seen) cache.clear();
+    seen = version;
+  };
+}
+
 export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Store {
   const { db } = handle;
+  const cached = { dialect: handle.dialect, cache: hooks.sessionCache, committed: hooks.committedRevocations, beforeCachedRead: watchOtherProcesses(handle, hooks.sessionCache) };
   const store: Store = {
-    customers: createCustomerRepo(db),
+    customers: createCustomerRepo(db, cached),
     challenges: createChallengeRepo(db),
-    sessions: createSessionRepo(db, { dialect: handle.dialect, cache: hooks.sessionCache, committed: hooks.committedRevocations, othersCommits: handle.othersCommits }),
+    sessions: createSessionRepo(db, cached),
     throttle: createThrottleRepo(db),
     reservations: createReservationRepo(db, handle.dialect),
     outbox: createOutboxRepo(db),

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { EntryKind, LedgerEntry, MoneyStore, OrderRecord, Side } from '../domain/kernel/money-store.js';
 import { createMovements, findKey, type Db } from './money-movements.js';
 import type { MoneyTables, OrdersTable } from './money-schema.js';
@@ -21,6 +21,25 @@ export function createMoneyRepo(base: Kysely<Database>): MoneyStore {
     async holdings(customerId) {
       const rows = await db.selectFrom('holdings').select(['symbol', 'quantity']).where('customerId', '=', customerId).where('quantity', '>', 0).orderBy('symbol').execute();
       return rows.map((r) => ({ symbol: r.symbol, quantity: Number(r.quantity) }));
+    },
+    async balances(customerId, now) {
+      // One statement, the same on both databases: a row per figure, the holdings a row each.
+      const { rows } = await sql<{ kind: string; symbol: string | null; amount: number | string | null }>`
+        select 'cash' as kind, null as symbol, available as amount from cash_accounts where customer_id = ${customerId}
+        union all
+        select 'pending', null, sum(amount) from withdrawals where customer_id = ${customerId} and held_until > ${now} and cancelled_at is null
+        union all
+        select 'holding', symbol, quantity from holdings where customer_id = ${customerId} and quantity > 0`.execute(base);
+      let available = 0;
+      let pending = 0;
+      const holdings: Array<{ symbol: string; quantity: number }> = [];
+      for (const row of rows) {
+        if (row.kind === 'cash') available = Number(row.amount ?? 0);
+        else if (row.kind === 'pending') pending = Number(row.amount ?? 0);
+        else holdings.push({ symbol: row.symbol!, quantity: Number(row.amount) });
+      }
+      holdings.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+      return { available, pending, holdings };
     },
     async pendingWithdrawals(customerId, now) {
       const row = await db

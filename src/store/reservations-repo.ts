@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ReservationStore } from '../domain/kernel/store.js';
 import type { Dialect } from './database.js';
 import type { Database } from './schema.js';
+import { pgScript } from './pg-script.js';
 
 /**
  * One place in a sliding-window limit, taken atomically: an event row inserted only while fewer
@@ -10,7 +11,9 @@ import type { Database } from './schema.js';
  *   write lock from its first read, so no other connection or process can interleave.
  * - PostgreSQL: the same statement inside a transaction that first takes a transaction-scoped
  *   advisory lock on the key, so concurrent reservations of one key run one after another, each
- *   seeing what the one before committed (READ COMMITTED takes a new snapshot per statement).
+ *   seeing what the one before committed (READ COMMITTED takes a new snapshot per statement). The
+ *   lock and the insert go as one script (pg-script.ts): one round trip instead of four (begin,
+ *   lock, insert, commit), the same implicit transaction, the insert's snapshot taken after the lock.
  * A place is given back by its id alone, never by key and time (two places may share a millisecond).
  */
 export function createReservationRepo(db: Kysely<Database>, dialect: Dialect): ReservationStore {
@@ -25,10 +28,17 @@ export function createReservationRepo(db: Kysely<Database>, dialect: Dialect): R
     async reserve({ key, id, now, windowMs, limit }) {
       const since = now - windowMs;
       if (dialect === 'sqlite') return insertIfRoom(db, key, id, now, since, limit);
-      return db.transaction().execute(async (trx) => {
-        await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
-        return insertIfRoom(trx, key, id, now, since, limit);
-      });
+      // Inside a store transaction (db.isTransaction) the same two statements run in it.
+      if (db.isTransaction) {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
+        return insertIfRoom(db, key, id, now, since, limit);
+      }
+      const result = await pgScript`
+        select pg_advisory_xact_lock(hashtextextended(${key}, 0));
+        insert into throttle_events (key, at, id)
+        select ${key}, ${now}, ${id}
+        where (select count(*) from throttle_events where key = ${key} and at >= ${since}) < ${limit}`.execute(db);
+      return Number(result.numAffectedRows ?? 0n) === 1;
     },
     async record({ key, id, now }) {
       await db.insertInto('throttleEvents').values({ key, at: now, id }).execute();

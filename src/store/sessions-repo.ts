@@ -26,12 +26,8 @@ export interface SessionRepoOptions {
   cache?: SessionCache;
   /** Set when the repository was built on a store transaction: what to forget again once it commits. */
   committed?: SessionRevocation[];
-  /**
-   * SQLite: a number that moves on when another process commits to the file. No one tells this process
-   * what another revoked (a rolling restart runs two on one file; one owns it otherwise): the cache is
-   * emptied whenever it moved.
-   */
-  othersCommits?: () => number;
+  /** Called before every read served from the cache (SQLite: empties it when another process committed; store/index.ts). */
+  beforeCachedRead?: () => void;
 }
 
 /**
@@ -58,7 +54,6 @@ export function createSessionRepo(db: Kysely<Database>, options: SessionRepoOpti
     return result;
   };
 
-  let othersSeen: number | undefined;
   const read = async (id: string): Promise<StoredSession | undefined> => {
     // One statement: the session and its customer's credential version, so resolution compares
     // the version the sign-in saw with the one the last credential change left.
@@ -85,11 +80,7 @@ export function createSessionRepo(db: Kysely<Database>, options: SessionRepoOpti
     async findById(id) {
       // Inside a transaction the database answers: it sees the transaction's own writes.
       if (!cache || db.isTransaction) return read(id);
-      if (options.othersCommits) {
-        const version = options.othersCommits();
-        if (version !== othersSeen) cache.clear();
-        othersSeen = version;
-      }
+      options.beforeCachedRead?.();
       const cached = cache.get(id);
       if (cached) return cached;
       const mark = cache.mark();

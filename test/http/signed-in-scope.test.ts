@@ -49,14 +49,23 @@ describe(`the signed-in scope (${dialect})`, () => {
     expect((await signInWithPassword(client, customer)).status).toBe(200);
     const sessions = vi.spyOn(server.kabuto.deps.store.sessions, 'findById');
     const customers = vi.spyOn(server.kabuto.deps.store.customers, 'findById');
+    const cachedCustomers = vi.spyOn(server.kabuto.deps.store.customers, 'findForSession');
     try {
+      // A read takes the customer through the session cache; a write reads the row itself.
       for (const path of ['/api/v1/me', '/api/v1/account', '/api/v1/settings/mfa', '/api/v1/history/security']) {
         sessions.mockClear();
         customers.mockClear();
+        cachedCustomers.mockClear();
         expect((await client.get(path)).status, path).toBe(200);
         expect(sessions, path).toHaveBeenCalledTimes(1);
-        expect(customers, path).toHaveBeenCalledTimes(1);
+        expect(cachedCustomers, path).toHaveBeenCalledTimes(1);
+        expect(customers, path).toHaveBeenCalledTimes(0);
       }
+      sessions.mockClear();
+      cachedCustomers.mockClear();
+      expect((await client.put('/api/v1/settings/profile', { address: '東京都港区', tradingPassword: customer.tradingPassword })).status).toBe(200);
+      expect(sessions).toHaveBeenCalledTimes(1);
+      expect(cachedCustomers).toHaveBeenCalledTimes(0);
       // A route anyone may call reads the session it needs once too: a sign-in over a live session ends it.
       sessions.mockClear();
       expect((await signInWithPassword(client, customer)).status).toBe(200);
@@ -64,6 +73,7 @@ describe(`the signed-in scope (${dialect})`, () => {
     } finally {
       sessions.mockRestore();
       customers.mockRestore();
+      cachedCustomers.mockRestore();
     }
   });
 

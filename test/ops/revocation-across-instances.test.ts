@@ -64,6 +64,25 @@ describeOn('postgres', 'session revocation across three processes on one Postgre
     const delays = await refusedWithin(browser, since);
     for (const delay of delays) expect(delay).toBeLessThan(1_000);
   });
+
+  it("a change of the customer's row on A is seen on B and C within 1 s (the customer is cached beside the session)", async () => {
+    const { customer, browser } = await signedInEverywhere();
+    for (const on of [1, 2]) expect((await browser.request('GET', '/api/v1/settings/profile', undefined, on)).status).toBe(200);
+    const address = `札幌市中央区 ${Date.now()}`;
+    const since = Date.now();
+    expect((await browser.request('PUT', '/api/v1/settings/profile', { address, tradingPassword: customer.tradingPassword }, 0)).status).toBe(200);
+    const delays = await Promise.all(
+      [1, 2].map(async (on) => {
+        for (;;) {
+          const answer = await browser.request('GET', '/api/v1/settings/profile', undefined, on);
+          expect(answer.status).toBe(200);
+          if ((answer.body as { address?: string }).address === address || Date.now() - since > 2_000) return Date.now() - since;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }),
+    );
+    for (const delay of delays) expect(delay).toBeLessThan(1_000);
+  });
 });
 
 describeOn('sqlite', 'session revocation across two processes on one SQLite file (a rolling restart)', () => {

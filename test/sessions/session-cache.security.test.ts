@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../support/harness.js';
-import { createCustomer, signedIn, signInWithPassword } from '../support/flows.js';
+import { createCustomer, latestCode, signedIn, signInWithPassword } from '../support/flows.js';
 
 // The session cache on one instance: a session read a moment ago (and so cached) is refused at the
 // very next request once it is revoked here, whatever ended it.
@@ -48,5 +48,37 @@ describe('attack: a revoked session served from the cache', () => {
     expect((await browser.get('/api/v1/me')).status).toBe(200);
     server.clock.advance(30 * 60_000);
     expect((await browser.get('/api/v1/me')).status).toBe(401);
+  });
+
+  // The customer is cached beside the session: any write of the customer's row forgets it here.
+  it('a change of the customer is seen by the very next read (profile, 2FA settings)', async () => {
+    const { customer, client } = await signedIn(server);
+    for (let i = 0; i < 2; i++) expect((await client.get('/api/v1/settings/profile')).body.address).not.toBe('大阪府大阪市北区');
+    expect((await client.put('/api/v1/settings/profile', { address: '大阪府大阪市北区', tradingPassword: customer.tradingPassword })).status).toBe(200);
+    expect((await client.get('/api/v1/settings/profile')).body.address).toBe('大阪府大阪市北区');
+    expect((await client.get('/api/v1/settings/mfa')).body.method).toBe('none');
+    const enabled = await client.put('/api/v1/settings/mfa', { method: 'sms', scope: 'login', tradingPassword: customer.tradingPassword });
+    expect(enabled.status).toBe(403);
+    const challengeId = enabled.body.challenge.id as string;
+    expect((await client.post(`/api/v1/challenges/${challengeId}/sms`)).status).toBe(200);
+    expect((await client.post(`/api/v1/challenges/${challengeId}/verify`, { method: 'sms', code: await latestCode(server, customer.phone!) })).status).toBe(200);
+    expect((await client.put('/api/v1/settings/mfa', { method: 'sms', scope: 'login', tradingPassword: customer.tradingPassword, challengeId })).status).toBe(200);
+    expect((await client.get('/api/v1/me')).body.mfa.method).toBe('sms');
+  });
+
+  it('a write of the row by the store itself (counters, locks) forgets the cached customer', async () => {
+    const { customer, client } = await signedIn(server);
+    const { store } = server.kabuto.deps;
+    const record = (await store.customers.findByLoginId(customer.loginId))!;
+    for (let i = 0; i < 2; i++) expect((await client.get('/api/v1/me')).status).toBe(200);
+    expect((await store.customers.findForSession(record.id))!.tradingFailures).toBe(0);
+    await store.customers.countTradingFailure(record.id);
+    expect((await store.customers.findForSession(record.id))!.tradingFailures).toBe(1);
+    await store.customers.lockTrading(record.id, 1, server.clock.now() + 60_000);
+    expect((await store.customers.findForSession(record.id))!.tradingLockedUntil).toBe(server.clock.now() + 60_000);
+    await store.customers.reserveLoginAttempt(record.id, 5, server.clock.now());
+    expect((await store.customers.findForSession(record.id))!.failedLogins).toBe(1);
+    await store.customers.update(record.id, { factorLocked: true, updatedAt: server.clock.now() });
+    expect((await store.customers.findForSession(record.id))!.factorLocked).toBe(true);
   });
 });

@@ -145,6 +145,11 @@ export interface MoneyStore {
   holdings(customerId: string): Promise<Array<{ symbol: string; quantity: number }>>;
   /** Sum of the withdrawals still held by the cooling-off at `now`. */
   pendingWithdrawals(customerId: string, now: number): Promise<number>;
+  /**
+   * The account page's balances in one read (one round trip): the cash the account keeps, the
+   * withdrawals still held by the cooling-off, the holdings (quantity > 0, by symbol).
+   */
+  balances(customerId: string, now: number): Promise<{ available: number; pending: number; holdings: Array<{ symbol: string; quantity: number }> }>;
   listEntries(customerId: string, limit: number, beforeSeq?: number): Promise<LedgerEntry[]>;
   listOrders(customerId: string, limit: number, beforeSeq?: number): Promise<OrderRecord[]>;
   findOrder(customerId: string, id: string): Promise<OrderRecord | undefined>;

@@ -1,4 +1,4 @@
-import type { SessionRecord } from './types.js';
+import type { CustomerRecord, SessionRecord } from './types.js';
 
 /** A session as the store reads it: the record and its customer's current credential version. */
 export type StoredSession = SessionRecord & { customerCredentialVersion: number };
@@ -12,6 +12,11 @@ export type StoredSession = SessionRecord & { customerCredentialVersion: number 
  * customer's) at every write that ends or changes one, and tells the other instances (PostgreSQL
  * LISTEN/NOTIFY, sent in the committing transaction). A read that raced a revocation is not kept
  * (`mark`), and while the revocation channel is down the cache serves nothing (`suspend`).
+ *
+ * It also keeps the customers of the sessions it serves (`getCustomer`/`setCustomer`), under the same
+ * rules: the customers repository forgets a customer (and tells the other instances) at EVERY write
+ * of its row, so a signed-in read never needs a second query and never sees a row older than the
+ * last committed write this instance has heard of.
  */
 export interface SessionCache {
   /** A copy of the cached session, or undefined (not cached, older than the cache's time-to-live, suspended). */
@@ -21,7 +26,11 @@ export interface SessionCache {
   set(id: string, session: StoredSession, mark: number): void;
   /** The session's last use was written: the copy follows. */
   touched(id: string, lastSeenAt: number): void;
+  /** A copy of the cached customer record, or undefined (as `get`). */
+  getCustomer(customerId: string): CustomerRecord | undefined;
+  setCustomer(customer: CustomerRecord, mark: number): void;
   forgetSession(id: string): void;
+  /** The customer's record and every session of the customer. */
   forgetCustomer(customerId: string): void;
   /** Forget everything (a revocation may have been missed). */
   clear(): void;

@@ -21,6 +21,12 @@ import type { RiskStore } from './risk-store.js';
 export interface CustomerStore {
   findByLoginId(loginId: string): Promise<CustomerRecord | undefined>;
   findById(id: string): Promise<CustomerRecord | undefined>;
+  /**
+   * The customer of a signed-in request: from the process's session cache when it holds a copy
+   * (forgotten at every write of the row, on every instance: customers-repo.ts), else read. A
+   * decision that must see the row as of now reads `findById`.
+   */
+  findForSession(id: string): Promise<CustomerRecord | undefined>;
   /** False when the login ID is taken (in any letter case). */
   insert(customer: CustomerRecord): Promise<boolean>;
   update(id: string, patch: Partial<Omit<CustomerRecord, 'id' | 'loginId'>>): Promise<void>;

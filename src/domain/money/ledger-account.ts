@@ -8,11 +8,8 @@ import type { CustomerRecord } from '../kernel/types.js';
  */
 export async function viewAccount(deps: Pick<Deps, 'store' | 'clock'>, prices: PriceFeed, customer: CustomerRecord) {
   const now = deps.clock.now();
-  const [available, pending, positions] = await Promise.all([
-    deps.store.money.available(customer.id),
-    deps.store.money.pendingWithdrawals(customer.id, now),
-    deps.store.money.holdings(customer.id),
-  ]);
+  // The balances the ledger keeps (cash_accounts, holdings) and the held withdrawals: one read.
+  const { available, pending, holdings: positions } = await deps.store.money.balances(customer.id, now);
   const holdings = positions.map(({ symbol, quantity }) => {
     const price = prices.price(symbol);
     return { symbol, name: findInstrument(symbol)?.name ?? symbol, quantity, price, value: price * quantity };
