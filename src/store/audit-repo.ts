@@ -41,6 +41,17 @@ export function createAuditRepo(db: Kysely<Database>): AuditStore {
       if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
       return (await query.execute()).map(toEntry);
     },
+    async lastActionAt(customerId, actions, since) {
+      if (actions.length === 0) return null;
+      const row = await db
+        .selectFrom('auditLog')
+        .select((eb) => eb.fn.max('at').as('at'))
+        .where('customerId', '=', customerId)
+        .where('action', 'in', [...actions])
+        .where('at', '>=', since)
+        .executeTakeFirst();
+      return row?.at == null ? null : Number(row.at);
+    },
     async listAll(afterSeq, limit) {
       const rows = await db.selectFrom('auditLog').selectAll().where('seq', '>', afterSeq).orderBy('seq', 'asc').limit(limit).execute();
       return rows.map(toEntry);

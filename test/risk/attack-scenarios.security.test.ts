@@ -96,6 +96,19 @@ describe(`risk: the 2025 takeover scenarios over HTTP (${dialect})`, () => {
     expect(await judge('E factor and bank changed, then withdraw everything', victim, 'withdrawal held')).toMatchObject({ stopped: true });
   });
 
+  it('G — as E, then the factor change buried under sixty sign-ins (each is audited too): still held', async () => {
+    const victim = await seedVictim(server);
+    const attacker = attackerAt(server, ADDRESSES.homeTokyo[2]!);
+    expect(await signInRelayingCode(server, attacker, victim.customer)).toBe('signed_in');
+    const { deps } = server.kabuto;
+    const anHourAgo = deps.clock.now() - HOUR;
+    await deps.store.customers.update(victim.record.id, { contactChangedAt: anHourAgo, bankAccount: { bankName: '楽天銀行', branchName: '第一営業', accountNumber: '7654321', holderName: 'テスト タロウ' } });
+    await recordAudit({ store: deps.store, clock: { now: () => anHourAgo } }, victim.record.id, 'totp_enrolled', {});
+    for (let i = 0; i < 60; i++) await recordAudit({ store: deps.store, clock: { now: () => anHourAgo + 1000 * (i + 1) } }, victim.record.id, 'signed_in', { address: ADDRESSES.homeTokyo[2]! });
+    expect(await withdrawEverything(attacker, victim.customer)).toBe(202);
+    expect(await judge('G as E, the factor change buried under sixty audited sign-ins', victim, 'withdrawal held')).toMatchObject({ stopped: true });
+  });
+
   it('F — from a foreign residential address, relayed code: the sell-off from abroad is held, and so is the illiquid buy', async () => {
     const victim = await seedVictim(server);
     const attacker = attackerAt(server, ADDRESSES.foreignResidential);
@@ -175,7 +188,7 @@ describe(`risk: the 2025 takeover scenarios over HTTP (${dialect})`, () => {
   });
 
   it('stops every attack scenario (detection rate 100 %)', () => {
-    expect(outcomes.length).toBe(6);
+    expect(outcomes.length).toBe(7);
     expect(outcomes.filter((o) => !o.stopped)).toEqual([]);
   });
 });

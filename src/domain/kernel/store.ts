@@ -140,6 +140,8 @@ export interface OutboxStore {
 export interface AuditStore {
   append(entry: { customerId: string | null; at: number; actor: string; action: string; detail: Record<string, unknown> }): Promise<AuditEntry>;
   listForCustomer(customerId: string, limit: number, beforeSeq?: number): Promise<AuditEntry[]>;
+  /** When the customer's latest entry with one of these actions was written, if at or after `since`. */
+  lastActionAt(customerId: string, actions: readonly string[], since: number): Promise<number | null>;
   listAll(afterSeq: number, limit: number): Promise<AuditEntry[]>;
 }
 

@@ -29,7 +29,8 @@ export interface HeldView {
 
 /** Read with the order: what a sell-off and a habit are measured against (two indexed queries). */
 const ORDER_HISTORY = 100;
-const FACTOR_ACTIONS = new Set(['passkey_added', 'passkey_removed', 'totp_enrolled', 'mfa_changed', 'mfa_reset', 'recovery_codes_generated']);
+/** A change to how the customer proves who they are: asked of the audit trail by action, however much came after. */
+const FACTOR_ACTIONS = ['passkey_added', 'passkey_removed', 'totp_enrolled', 'mfa_changed', 'mfa_reset', 'recovery_codes_generated'] as const;
 
 export async function checkOrderRisk(
   deps: Pick<Deps, 'store' | 'clock' | 'random' | 'places' | 'policy' | 'events'>,
@@ -54,14 +55,17 @@ export async function checkOrderRisk(
 export async function checkWithdrawalRisk(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'places' | 'policy' | 'events'>, customer: CustomerRecord, client: RiskClient, amount: number): Promise<RiskDecisionRecord> {
   const policy = riskPolicyOf(deps.policy);
   const now = deps.clock.now();
-  const [available, audit, entries] = await Promise.all([deps.store.money.available(customer.id), deps.store.audit.listForCustomer(customer.id, 50), deps.store.money.listEntries(customer.id, ORDER_HISTORY)]);
-  const factorChanges = audit.filter((e) => FACTOR_ACTIONS.has(e.action) && e.at >= now - policy.recentChangeMs).map((e) => e.at);
+  const [available, factorChangedAt, entries] = await Promise.all([
+    deps.store.money.available(customer.id),
+    deps.store.audit.lastActionAt(customer.id, FACTOR_ACTIONS, now - policy.recentChangeMs),
+    deps.store.money.listEntries(customer.id, ORDER_HISTORY),
+  ]);
   const past = entries.filter((e) => e.kind === 'withdrawal').map((e) => -e.amount);
   return assessMovement(deps, {
     operation: 'withdrawal',
     customerId: customer.id,
     address: client.address,
-    facts: { amount, available, contactChangedAt: customer.contactChangedAt, factorChangedAt: factorChanges.length ? Math.max(...factorChanges) : null, pastWithdrawals: past.length, largestPastWithdrawal: Math.max(0, ...past) },
+    facts: { amount, available, contactChangedAt: customer.contactChangedAt, factorChangedAt, pastWithdrawals: past.length, largestPastWithdrawal: Math.max(0, ...past) },
   });
 }
 
