@@ -22,14 +22,22 @@ class Rollback {
 const TAKEN = { status: 'taken' } as const;
 type Internal<T> = Exclude<MovementResult<T>, { status: 'replay' }> | typeof TAKEN;
 
-/** One transaction; a key found taken is read back after it, when the other request has committed. */
+/**
+ * One transaction; a key found taken is read back after it, when the other request has committed.
+ * Inside a caller's transaction (a released risk hold runs its movement with the release) the movement
+ * joins it, and a rollback rolls the caller's work back too: the Rollback goes up to it.
+ */
 async function run<T>(db: Db, claim: KeyClaim, work: (trx: Trx) => Promise<Internal<T>>): Promise<MovementResult<T>> {
   let result: Internal<T> | MovementResult<never>;
-  try {
-    result = await db.transaction().execute(work);
-  } catch (error) {
-    if (!(error instanceof Rollback)) throw error;
-    result = error.result;
+  if (db.isTransaction) {
+    result = await work(db as Trx);
+  } else {
+    try {
+      result = await db.transaction().execute(work);
+    } catch (error) {
+      if (!(error instanceof Rollback)) throw error;
+      result = error.result;
+    }
   }
   if (result.status !== 'taken') return result;
   const previous = await findKey(db, claim.customerId, claim.key);

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { dialect, type TestServer, useTestServer } from '../support/harness.js';
 import { moneyCustomer } from '../money/money-support.js';
 import { createCustomer, outbox } from '../support/flows.js';
+import { ADDRESSES, attackerAt, seedVictim, signInRelayingCode } from '../risk/support.js';
 
 // Issue 13.1: a notice is written in the same transaction as the change it reports. Here the
 // notice queue refuses every insert (a trigger), standing in for a crash between the change and
@@ -60,5 +61,33 @@ describe('fault: a change and its notice commit together', () => {
     }
     expect((await order('order-atomic-1')).status).toBe(201);
     expect((await outbox(server, customer.email)).filter((m) => m.subject?.includes('約定通知'))).toHaveLength(1);
+  });
+});
+
+describe('fault: a released risk hold and what it runs commit together', () => {
+  // 20:00 JST on a weekday, the victims' usual hour (as in test/risk).
+  const server = useTestServer({ env: { KABUTO_TRUST_PROXY: '1' }, startAt: Date.UTC(2026, 2, 2, 11, 0, 0) }, { per: 'suite' });
+
+  it('a hold is not marked released unless its order executes (and can be released again once it can)', async () => {
+    const victim = await seedVictim(server);
+    const attacker = attackerAt(server, ADDRESSES.foreignHosting);
+    expect(await signInRelayingCode(server, attacker, victim.customer)).toBe('signed_in');
+    const buy = await attacker.post('/api/v1/orders', { symbol: 'GLDP', side: 'buy', quantity: 10, tradingPassword: victim.customer.tradingPassword, idempotencyKey: 'held-atomic-1' });
+    expect(buy.status).toBe(202);
+    const holdId = buy.body.hold.id as string;
+    const admin = server.admin();
+    await refuseNotices(server, true);
+    try {
+      // The order's 約定通知 cannot be queued: the order rolls back, and so must the release.
+      expect((await admin.post(`/api/admin/v1/risk/holds/${holdId}/release`)).status).toBeGreaterThanOrEqual(500);
+      expect(await server.kabuto.deps.store.risk.findHold(holdId)).toMatchObject({ status: 'held', result: null });
+    } finally {
+      await refuseNotices(server, false);
+    }
+    const released = await admin.post(`/api/admin/v1/risk/holds/${holdId}/release`);
+    expect(released.status).toBe(200);
+    expect(released.body).toMatchObject({ status: 'released', result: { done: { symbol: 'GLDP', side: 'buy', quantity: 10, status: 'executed' } } });
+    const holdings = (await attacker.get('/api/v1/account')).body.holdings as Array<{ symbol: string; quantity: number }>;
+    expect(holdings.find((h) => h.symbol === 'GLDP')?.quantity).toBe(10);
   });
 });

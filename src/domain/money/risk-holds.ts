@@ -25,22 +25,25 @@ type HoldDeps = Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'firmName' 
 /**
  * Release a held request: it runs now, as it was asked, at the current price (an order) or to the bank
  * account it named (a withdrawal; refused if the account changed meanwhile). One caller wins the hold.
- * `by` is `customer` (passkey) or the operator's actor name; the result is kept on the hold.
+ * `by` is `customer` (passkey) or the operator's actor name; the result is kept on the hold. The release,
+ * the movement it runs, the result, the audit entry and the notices are one transaction: a crash or a
+ * failure anywhere leaves the hold held, never released with nothing run.
  */
 export async function releaseHold(deps: HoldDeps, prices: PriceFeed, holdId: string, by: string): Promise<RiskHoldRecord | Failure> {
   const now = deps.clock.now();
-  const hold = await deps.store.risk.resolveHold(holdId, 'released', by, now);
-  if (!hold) return notPending(deps, holdId);
-  const customer = await deps.store.customers.findById(hold.customerId);
-  if (!customer) return fail('not_found');
-  const outcome = await runHeld(deps, prices, customer, hold);
-  const result = isFailure(outcome) ? { refused: outcome.code } : outcome.kind === 'done' ? { done: outcome.body } : { refused: outcome.code };
-  await deps.store.risk.setHoldResult(hold.id, result);
-  await withinTransaction(deps, async (deps) => {
+  const released = await withinTransaction(deps, async (deps): Promise<RiskHoldRecord | Failure | undefined> => {
+    const hold = await deps.store.risk.resolveHold(holdId, 'released', by, now);
+    if (!hold) return undefined;
+    const customer = await deps.store.customers.findById(hold.customerId);
+    if (!customer) return fail('not_found');
+    const outcome = await runHeld(deps, prices, customer, hold);
+    const result = isFailure(outcome) ? { refused: outcome.code } : outcome.kind === 'done' ? { done: outcome.body } : { refused: outcome.code };
+    await deps.store.risk.setHoldResult(hold.id, result);
     await recordAudit(deps, customer.id, 'risk_hold_released', { holdId, kind: hold.kind, decisionId: hold.decisionId, rule: hold.rule, ...result }, by);
     await queueNotice(deps, customer, 'risk_hold_released', describeHold(hold));
+    return { ...hold, result };
   });
-  return { ...hold, result };
+  return released ?? notPending(deps, holdId);
 }
 
 async function runHeld(deps: HoldDeps, prices: PriceFeed, customer: CustomerRecord, hold: RiskHoldRecord): Promise<MovementOutcome<unknown>> {
