@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useTexts } from './i18n/texts';
 import { HistoryPage, isHistoryKind } from './pages/HistoryPage';
+import { HoldsPage } from './pages/HoldsPage';
 import { MfaSettingsPage } from './pages/MfaSettingsPage';
 import { MyPage } from './pages/MyPage';
 import { OrderPage } from './pages/OrderPage';
@@ -30,6 +31,8 @@ export function SignedInRoutes({ path }: { path: string }) {
       return <OrderPage />;
     case '/withdrawal':
       return <WithdrawalPage />;
+    case '/holds':
+      return <HoldsPage />;
     case '/security':
       return <SecurityCentrePage />;
     case '/settings':

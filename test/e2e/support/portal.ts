@@ -19,7 +19,7 @@ export interface Portal {
   server: TestServer;
   browser: Browser;
   /** A fresh browser profile (its own cookies) with a page at desktop width; console errors are collected. */
-  open(options?: { locale?: string }): Promise<CustomerBrowser>;
+  open(options?: { locale?: string; localhost?: boolean; headers?: Record<string, string> }): Promise<CustomerBrowser>;
   close(): Promise<void>;
 }
 
@@ -30,10 +30,14 @@ export interface CustomerBrowser {
   problems: string[];
 }
 
-export async function startPortal(env: Record<string, string> = {}): Promise<Portal> {
+/**
+ * `env` for the server; `startAt` sets its clock. A browser opened with `localhost` reaches it by that name (a
+ * passkey's RP ID must be a domain); `headers` go with every request (X-Forwarded-For, with the proxy trusted).
+ */
+export async function startPortal(env: Record<string, string> = {}, options: { startAt?: number } = {}): Promise<Portal> {
   if (!existsSync(`${WEB_DIST}/index.html`)) throw new Error('web/dist is missing: run `npm run build:web` (npm run test:e2e does it)');
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  const server = await startTestServer({ env: { KABUTO_WEB_ROOT: WEB_DIST, ...env } });
+  const server = await startTestServer({ env: { KABUTO_WEB_ROOT: WEB_DIST, ...env }, startAt: options.startAt });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -44,7 +48,8 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Por
     server,
     browser,
     async open(options = {}) {
-      const context = await browser.newContext({ baseURL: server.url, viewport: DESKTOP, locale: options.locale ?? 'ja-JP' });
+      const baseURL = options.localhost ? server.url.replace('127.0.0.1', 'localhost') : server.url;
+      const context = await browser.newContext({ baseURL, viewport: DESKTOP, locale: options.locale ?? 'ja-JP', extraHTTPHeaders: options.headers });
       contexts.push(context);
       const page = await context.newPage();
       page.setDefaultTimeout(10_000);

@@ -1,6 +1,6 @@
 import { api } from './client';
 import type { operations } from './schema';
-import type { Account, CashEntry, Challenge, CodeSent, Customer, Instrument, LoginEvent, LoginResult, LoginSummary, MfaMethod, MfaScope, MfaSettings, Order, Profile, SecurityEvent, Verified, Withdrawal } from './types';
+import type { Account, CashEntry, Challenge, Held, CodeSent, Customer, Instrument, LoginEvent, LoginResult, LoginSummary, MfaMethod, MfaScope, MfaSettings, Order, Profile, SecurityEvent, Verified, Withdrawal } from './types';
 
 // One function per endpoint of the v1 API the portal uses; every write the portal makes is here
 // (or in factors.ts), none in a page. Request bodies are the generated ones (schema.ts).
@@ -40,10 +40,10 @@ export const putPassword = (kind: 'login' | 'trading', currentPassword: string, 
   } satisfies RequestBody<'changePassword'> & RequestBody<'changeTradingPassword'>);
 
 /** 注文: the trading password alone guards it (the orders route takes no step-up challenge). */
-export const placeOrder = (order: RequestBody<'placeOrder'>) => api.post<Order>('/api/v1/orders', order);
+export const placeOrder = (order: RequestBody<'placeOrder'>) => api.post<Order | Held>('/api/v1/orders', order);
 /** 出金: the same idempotency key for the first try and the repeat with `challengeId`. */
 export const requestWithdrawal = (withdrawal: Omit<RequestBody<'requestWithdrawal'>, 'challengeId'>, challengeId?: string) =>
-  api.post<Withdrawal>('/api/v1/withdrawals', { ...withdrawal, ...withChallengeId(challengeId) } satisfies RequestBody<'requestWithdrawal'>);
+  api.post<Withdrawal | Held>('/api/v1/withdrawals', { ...withdrawal, ...withChallengeId(challengeId) } satisfies RequestBody<'requestWithdrawal'>);
 
 export const fetchLoginHistory = (limit = 50) => api.get<LoginEvent[]>(`/api/v1/history/logins?limit=${limit}`);
 export const fetchLoginSummary = () => api.get<LoginSummary>('/api/v1/history/logins/summary');

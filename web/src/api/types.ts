@@ -21,6 +21,8 @@ export type Holding = Schemas['Holding'];
 export type Account = Schemas['Account'];
 export type Instrument = Schemas['Instrument'];
 export type Withdrawal = Schemas['Withdrawal'];
+/** An order or a withdrawal the risk engine held (202): nothing ran yet (holds.ts). */
+export type Held = Schemas['Held'];
 export type Order = Schemas['Order'];
 export type LoginEvent = Schemas['LoginEvent'];
 export type LoginSummary = Schemas['LoginSummary'];

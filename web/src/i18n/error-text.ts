@@ -6,7 +6,7 @@ import type { Texts } from './texts-ja';
 // exception's own message.
 
 /** Where the failure is shown: the check (challenge screen) and the passkey creation word a few their own way. */
-export type ErrorPlace = 'form' | 'challenge' | 'passkey_creation';
+export type ErrorPlace = 'form' | 'challenge' | 'passkey_creation' | 'hold';
 
 /** The browser's passkey dialog was dismissed (or timed out): WebAuthn's NotAllowedError. */
 function passkeyDismissed(error: unknown): boolean {
@@ -20,6 +20,8 @@ export function errorText(t: Texts, error: unknown, place: ErrorPlace = 'form'):
   if (!(error instanceof ApiError)) return t.errors.generic;
   const { code, fields } = error;
   // On the check, the last wrong code ends it: say that it cannot pass any more, not "n attempts left".
+  // A held request: no passkey of the customer is past its cooling-off yet.
+  if (place === 'hold' && code === 'method_unavailable') return t.errors.holdNeedsMaturePasskey;
   if (place === 'challenge' && (code === 'too_many_attempts' || (code === 'invalid_code' && Number(fields.attemptsLeft) <= 0))) return t.errors.deadChallenge;
   switch (code) {
     case 'code_format':

@@ -344,6 +344,7 @@ export const en: Texts = {
     tradingLocked: (minutes: number) => `Your trading password is locked. Try again in about ${minutes} min.`,
     tooManySignIns: (minutes: number) => `Too many attempts. Try again in about ${minutes} min.`,
     codeFormat: 'Enter the 6-digit code.',
+    holdNeedsMaturePasskey: 'None of your passkeys was registered more than 24 hours ago, so this cannot be confirmed yet. Please wait for us to contact you, or try again after 24 hours.',
     passkeyCancelled: 'The passkey check was cancelled. Try again, or verify another way.',
     passkeyCreationCancelled: 'Creating the passkey was cancelled.',
     weakPassword: {

@@ -344,6 +344,7 @@ export const ja = {
     tradingLocked: (minutes: number) => `取引パスワードがロックされています。約${minutes}分後に再度お試しください。`,
     tooManySignIns: (minutes: number) => `試行回数が上限に達しました。約${minutes}分後にやり直してください。`,
     codeFormat: '認証コードは6桁の数字で入力してください。',
+    holdNeedsMaturePasskey: '登録から24時間以上たったパスキーがないため、まだ確認できません。当社からのご連絡をお待ちいただくか、24時間後にもう一度お試しください。',
     passkeyCancelled: 'パスキーでの認証が取り消されました。もう一度お試しいただくか、別の方法で認証してください。',
     passkeyCreationCancelled: 'パスキーの作成が取り消されました。',
     weakPassword: {

@@ -1,4 +1,5 @@
 import { fetchAccount, fetchLoginSummary } from '../api/endpoints';
+import { fetchHolds } from '../api/holds';
 import { Alert } from '../components/Alert';
 import { HoldingsTable } from '../components/HoldingsTable';
 import { NextStep } from '../components/NextStep';
@@ -7,24 +8,34 @@ import { useLoad } from '../hooks/useLoad';
 import { deviceOf, formatTime } from '../format';
 import { useLanguage } from '../i18n/language-store';
 import { useTexts } from '../i18n/texts';
+import { useHoldTexts } from '../i18n/texts-holds';
 import { Link } from '../router';
 import { useSession } from '../session';
 
 /** マイページ: cash, holdings and their value, the last sign-in. */
 export function MyPage() {
   const t = useTexts();
+  const h = useHoldTexts();
   const language = useLanguage();
   const { customer } = useSession();
   const account = useLoad(fetchAccount);
   // The sign-in before this session's (the server tells which is this one), and what happened since.
   const logins = useLoad(fetchLoginSummary);
   const last = logins.state === 'ready' ? logins.data.previous : null;
+  // What the risk engine holds for the customer's passkey (保留中のお取引): said first, with the way to it.
+  const holds = useLoad(fetchHolds);
+  const waiting = holds.state === 'ready' ? holds.data.filter((item) => item.status === 'held').length : 0;
   const trouble = logins.state === 'ready' && (logins.data.failedSince > 0 || logins.data.locksSince > 0) ? logins.data : null;
 
   return (
     <>
       <PageTitle title={t.myPage.title}>{t.myPage.title}</PageTitle>
       <p className="greeting">{t.myPage.greeting(customer.name)}</p>
+      {waiting > 0 ? (
+        <Alert kind="info" focus={false}>
+          {h.banner(waiting)} <Link to="/holds">{h.toHolds}</Link>
+        </Alert>
+      ) : null}
       {customer.mfa.method === 'none' ? (
         <Alert kind="info">
           {t.myPage.mfaOff} <Link to="/settings/mfa">{t.myPage.mfaOffLink}</Link>

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useDraft } from '../drafts';
 import { fetchInstruments, placeOrder } from '../api/endpoints';
-import type { Order } from '../api/types';
+import type { Held, Order } from '../api/types';
+import { isHeld } from '../api/holds';
+import { HeldNotice } from '../components/HeldNotice';
 import { Alert } from '../components/Alert';
 import { Field } from '../components/Field';
 import { TradingPasswordField } from '../components/TradingPasswordField';
@@ -25,7 +27,7 @@ export function OrderPage() {
   const [side, setSide] = useState<Side>('buy');
   const [quantity, setQuantity] = useDraft('quantity');
   const [tradingPassword, setTradingPassword] = useState('');
-  const [done, setDone] = useState<Order | null>(null);
+  const [done, setDone] = useState<Order | Held | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const locked = busy;
@@ -46,6 +48,18 @@ export function OrderPage() {
       .catch(setError)
       .finally(() => setBusy(false));
   };
+
+  if (done && isHeld(done)) {
+    return (
+      <>
+        <PageTitle title={t.order.title}>{t.order.title}</PageTitle>
+        <HeldNotice held={done} />
+        <button type="button" className="secondary" onClick={() => setDone(null)}>
+          {t.order.another}
+        </button>
+      </>
+    );
+  }
 
   if (done) {
     return (

@@ -1,7 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import { errorIdFor } from '../api/field-errors';
 import { fetchAccount, fetchMfaSettings, fetchProfile, requestWithdrawal } from '../api/endpoints';
-import type { BankAccount, Withdrawal } from '../api/types';
+import type { BankAccount, Held, Withdrawal } from '../api/types';
+import { isHeld } from '../api/holds';
+import { HeldNotice } from '../components/HeldNotice';
 import { Alert } from '../components/Alert';
 import { BusyButton } from '../components/BusyButton';
 import { Field } from '../components/Field';
@@ -32,9 +34,9 @@ export function WithdrawalPage() {
   const [amount, setAmount] = useDraft('amount');
   const [tradingPassword, setTradingPassword] = useState('');
   const errorId = useId();
-  const [done, setDone] = useState<Withdrawal | null>(null);
+  const [done, setDone] = useState<Withdrawal | Held | null>(null);
   const [frozenAmount, setFrozenAmount] = useState(0);
-  const stepUp = useStepUp<Withdrawal>((withdrawal) => {
+  const stepUp = useStepUp<Withdrawal | Held>((withdrawal) => {
     setDone(withdrawal);
     setAmount('');
     setTradingPassword('');
@@ -53,6 +55,18 @@ export function WithdrawalPage() {
     // One key for the first try and for the repeat with challengeId: money moves at most once.
     void stepUp.start((challengeId) => requestWithdrawal({ amount: frozen.amount, tradingPassword: frozen.tradingPassword, idempotencyKey: frozen.key }, challengeId));
   };
+
+  if (done && isHeld(done)) {
+    return (
+      <>
+        <PageTitle title={t.withdrawal.title}>{t.withdrawal.title}</PageTitle>
+        <HeldNotice held={done} />
+        <button type="button" className="secondary" onClick={() => setDone(null)}>
+          {t.withdrawal.another}
+        </button>
+      </>
+    );
+  }
 
   if (done) {
     return (
