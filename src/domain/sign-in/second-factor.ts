@@ -19,8 +19,7 @@ export async function secondFactorReason(deps: Pick<Deps, 'store' | 'clock' | 'v
   // cooling-off (challenge-create), the customer's other factors as well before.
   if (deps.policy.phishingResistant.has('login') && factors.passkeys > 0) return 'phishing_resistant';
   if (!deps.policy.newDeviceStepUp || (await isKnownDevice(deps, customer.id, deviceToken))) return undefined;
-  const phoneUsable = customer.phoneType === 'mobile' || (customer.phoneType === 'landline' && deps.voice !== null);
-  return phoneUsable || extraFactorsOf(factors).length > 0 ? 'new_device' : undefined;
+  return phoneUsable(deps, customer) || extraFactorsOf(factors).length > 0 ? 'new_device' : undefined;
 }
 
 /**
@@ -30,7 +29,11 @@ export async function secondFactorReason(deps: Pick<Deps, 'store' | 'clock' | 'v
  */
 export async function riskStepUpReason(deps: Pick<Deps, 'store' | 'clock' | 'policy' | 'voice'>, customer: CustomerRecord): Promise<string | undefined> {
   if (customer.factorLocked) return undefined;
-  const phoneUsable = customer.phoneType === 'mobile' || (customer.phoneType === 'landline' && deps.voice !== null);
-  if (phoneUsable) return 'risk';
+  if (phoneUsable(deps, customer)) return 'risk';
   return extraFactorsOf(await summariseFactors(deps, customer.id)).length > 0 ? 'risk' : undefined;
+}
+
+/** A code can reach the customer's phone: a mobile by SMS, a landline by a voice call where one is wired. */
+function phoneUsable(deps: Pick<Deps, 'voice'>, customer: CustomerRecord): boolean {
+  return customer.phoneType === 'mobile' || (customer.phoneType === 'landline' && deps.voice !== null);
 }
