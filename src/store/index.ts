@@ -12,6 +12,8 @@ import { createMoneyRepo } from './money-repo.js';
 import { createFactorRepo } from './factors-repo.js';
 import { createNoticeQueueRepo } from './notice-queue-repo.js';
 import { createRiskRepo } from './risk-repo.js';
+import { createProtectionRepo } from './protection-repo.js';
+import { createRecoveryRepo } from './recovery-repo.js';
 
 /**
  * SQLite: no one tells this process what another revoked (a rolling restart runs two on one file;
@@ -45,6 +47,8 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
     factors: createFactorRepo(db),
     notices: createNoticeQueueRepo(db, handle.dialect),
     risk: createRiskRepo(db),
+    protection: createProtectionRepo(db),
+    recovery: createRecoveryRepo(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -1,4 +1,5 @@
 import type { Deps } from '../kernel/context.js';
+import { refuseIfFrozen } from '../protection/freeze.js';
 import { newId } from '../kernel/crypto.js';
 import { fail } from '../kernel/errors.js';
 import { findInstrument, type PriceFeed } from './instruments.js';
@@ -51,6 +52,9 @@ export async function placeOrder(deps: OrderDeps, prices: PriceFeed, customer: C
   if (!isQuantity(request.quantity)) return fail('invalid_quantity');
   const instrument = findInstrument(request.symbol);
   if (!instrument) return fail('unknown_symbol', { symbol: request.symbol });
+  // 取引制限 (orders): refused before the trading password is even judged.
+  const frozen = await refuseIfFrozen(deps, customer.id, 'orders');
+  if (frozen) return frozen;
   const password = await checkTradingPassword(deps, customer, request.tradingPassword);
   if (password !== true) return password;
 

@@ -1,4 +1,5 @@
 import type { Deps } from '../kernel/context.js';
+import { freezeOf } from '../protection/freeze.js';
 import { formatYen, hashContent } from '../challenges/create.js';
 import { newId } from '../kernel/crypto.js';
 import { fail, isFailure, type Failure } from '../kernel/errors.js';
@@ -36,10 +37,13 @@ export function viewWithdrawal(w: Omit<WithdrawalRecord, 'seq'>, now: number): W
   };
 }
 
-/** Within 24 hours of a change of phone, e-mail or bank account, a withdrawal is held for 24 hours. */
-export function heldUntil(deps: Pick<Deps, 'policy'>, customer: CustomerRecord, now: number): number | null {
-  const changed = customer.contactChangedAt;
-  return changed !== null && now - changed < deps.policy.coolingOffMs ? now + deps.policy.coolingOffMs : null;
+/**
+ * Within 24 hours of a change of phone, e-mail or bank account, a withdrawal is held for 24 hours; so
+ * it is within 24 hours of a freeze's lift (`liftedAt`, issue 16.2).
+ */
+export function heldUntil(deps: Pick<Deps, 'policy'>, customer: CustomerRecord, now: number, liftedAt: number | null = null): number | null {
+  const changed = Math.max(customer.contactChangedAt ?? -Infinity, liftedAt ?? -Infinity);
+  return Number.isFinite(changed) && now - changed < deps.policy.coolingOffMs ? now + deps.policy.coolingOffMs : null;
 }
 
 /**
@@ -59,6 +63,9 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: 
   if (!isAmount(request.amount)) return fail('invalid_amount');
   const bank = customer.bankAccount;
   if (!bank) return fail('no_bank_account');
+  // 取引制限 (withdrawals): refused before the trading password is even judged.
+  const freeze = await freezeOf(deps, customer.id);
+  if (freeze.withdrawals !== null) return fail('account_frozen', { level: 'withdrawals' });
   const password = await checkTradingPassword(deps, customer, request.tradingPassword);
   if (password !== true) return password;
 
@@ -107,7 +114,7 @@ export async function executeWithdrawal(
   const bank = customer.bankAccount;
   if (!bank) return fail('no_bank_account');
   const now = deps.clock.now();
-  const withdrawal = { id: newId(deps.random, 12), customerId: customer.id, amount: request.amount, bankAccount: bank, heldUntil: heldUntil(deps, customer, now), at: now };
+  const withdrawal = { id: newId(deps.random, 12), customerId: customer.id, amount: request.amount, bankAccount: bank, heldUntil: heldUntil(deps, customer, now, freeze.liftedAt), at: now };
   const view = viewWithdrawal(withdrawal, now);
   const noticeStatus = view.status === 'pending' ? '保留中 pending（24時間 / 24 hours）' : '受付済 completed';
   const result = await deps.store.money.withdraw({

@@ -356,6 +356,9 @@ export const en: Texts = {
       control_characters: () => 'The password contains characters that cannot be used.',
     },
     byCode: {
+      account_frozen: 'This is frozen at your request.',
+      unfreeze_by_passkey: 'Please lift it with your passkey.',
+      recovery_refused: 'We could not confirm it is you. Check what you entered and start again.',
       invalid_credentials: 'The login ID or password is incorrect.',
       unauthenticated: 'Your session has ended. Please sign in again.',
       sms_unavailable: 'No mobile number that can receive SMS is registered.',

@@ -356,6 +356,9 @@ export const ja = {
       control_characters: () => '使用できない文字が含まれています。',
     } as Record<string, (min: number) => string>,
     byCode: {
+      account_frozen: 'お客様のご指示により、この操作は停止されています。',
+      unfreeze_by_passkey: 'パスキーで解除してください。',
+      recovery_refused: '本人確認ができませんでした。入力内容をご確認のうえ、最初からやり直してください。',
       invalid_credentials: 'ログインIDまたはパスワードが正しくありません。',
       unauthenticated: 'ログインの有効期限が切れました。もう一度ログインしてください。',
       sms_unavailable: 'SMSを受信できる携帯電話番号が登録されていません。',

@@ -2,6 +2,7 @@ import { fetchAccount, fetchLoginSummary } from '../api/endpoints';
 import { Alert } from '../components/Alert';
 import { HoldingsTable } from '../components/HoldingsTable';
 import { NextStep } from '../components/NextStep';
+import { PasskeyInvitation } from '../components/PasskeyInvitation';
 import { PageTitle } from '../components/PageTitle';
 import { useLoad } from '../hooks/useLoad';
 import { deviceOf, formatTime } from '../format';
@@ -25,6 +26,7 @@ export function MyPage() {
     <>
       <PageTitle title={t.myPage.title}>{t.myPage.title}</PageTitle>
       <p className="greeting">{t.myPage.greeting(customer.name)}</p>
+      <PasskeyInvitation />
       {customer.mfa.method === 'none' ? (
         <Alert kind="info">
           {t.myPage.mfaOff} <Link to="/settings/mfa">{t.myPage.mfaOffLink}</Link>
