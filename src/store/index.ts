@@ -43,11 +43,11 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
     outbox: createOutboxRepo(db),
     audit: createAuditRepo(db),
     loginEvents: createLoginEventRepo(db),
-    money: createMoneyRepo(db),
+    money: createMoneyRepo(db, handle.dialect),
     factors: createFactorRepo(db),
     notices: createNoticeQueueRepo(db, handle.dialect),
     risk: createRiskRepo(db),
-    protection: createProtectionRepo(db),
+    protection: createProtectionRepo(db, handle.dialect),
     recovery: createRecoveryRepo(db),
     async ping() {
       await sql`select 1`.execute(db);

@@ -1,4 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from './database.js';
+import { inTransaction } from './transaction.js';
 import type { FreezeLevel, FreezeRecord, ProtectionStore } from '../domain/kernel/protection-store.js';
 import type { Database } from './schema.js';
 
@@ -43,7 +45,7 @@ export async function insertFreezeCode(db: Kysely<any>, code: { codeHash: string
   await (db as Kysely<ProtectionTables>).insertInto('freezeCodes').values({ ...code, usedAt: null }).execute();
 }
 
-export function createProtectionRepo(base: Kysely<Database>): ProtectionStore {
+export function createProtectionRepo(base: Kysely<Database>, dialect: Dialect): ProtectionStore {
   const db = base.withTables<ProtectionTables>();
   const freezeOf = async (customerId: string, executor: Kysely<Database & ProtectionTables> = db): Promise<FreezeRecord> => {
     const row = await executor.selectFrom('accountFreezes').selectAll().where('customerId', '=', customerId).executeTakeFirst();
@@ -52,14 +54,24 @@ export function createProtectionRepo(base: Kysely<Database>): ProtectionStore {
   return {
     freezeOf: (customerId) => freezeOf(customerId),
     async freeze(customerId, levels, now) {
-      await db.insertInto('accountFreezes').values({ customerId, withdrawalsAt: null, ordersAt: null, signInAt: null, liftedAt: null, updatedAt: now }).onConflict((oc) => oc.column('customerId').doNothing()).execute();
-      // One statement: a level already frozen keeps its time (coalesce), whoever races.
-      await db
-        .updateTable('accountFreezes')
-        .set((eb) => Object.fromEntries([...levels.map((level) => [COLUMN[level], eb.fn.coalesce(COLUMN[level], eb.val(now))]), ['updatedAt', now]]))
-        .where('customerId', '=', customerId)
-        .execute();
-      return freezeOf(customerId);
+      return inTransaction(db, async (trx) => {
+        // The customer's row first, exclusively, until the freeze commits: an order or withdrawal
+        // holds it shared while it checks the freeze and moves the money (money-movements.ts), so a
+        // freeze waits for those under way and every later one sees it. Nothing on the row changes.
+        if (dialect === 'postgres') await sql`select id from customers where id = ${customerId} for update`.execute(trx);
+        await trx
+          .insertInto('accountFreezes')
+          .values({ customerId, withdrawalsAt: null, ordersAt: null, signInAt: null, liftedAt: null, updatedAt: now })
+          .onConflict((oc) => oc.column('customerId').doNothing())
+          .execute();
+        // One statement: a level already frozen keeps its time (coalesce), whoever races.
+        await trx
+          .updateTable('accountFreezes')
+          .set((eb) => Object.fromEntries([...levels.map((level) => [COLUMN[level], eb.fn.coalesce(COLUMN[level], eb.val(now))]), ['updatedAt', now]]))
+          .where('customerId', '=', customerId)
+          .execute();
+        return freezeOf(customerId, trx);
+      });
     },
     async lift(customerId, levels, now) {
       await db

@@ -87,6 +87,11 @@ describe('portal: the customer’s own defences', () => {
     await signInWithPassword(page, customer);
     await heading(page, 'マイページ');
     await registerPasskey(page, customer);
+    // Only a passkey past its cooling-off before the freeze lifts it (a thief's fresh one never does):
+    // two days on, signed in again, then the freeze.
+    server.clock.advance(2 * 24 * 3600_000);
+    await signInWithPassword(page, customer);
+    await heading(page, 'マイページ');
 
     await page.goto('/security');
     await page.getByRole('link', { name: '取引制限・ログイン一時停止' }).click();

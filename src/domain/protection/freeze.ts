@@ -8,15 +8,16 @@ import type { CustomerRecord, SessionRecord } from '../kernel/types.js';
 import { endAllSessions } from '../sessions/sessions.js';
 import { verifyPasskeyAssertion } from '../factors/passkey-assertion.js';
 import { asTransports, WEBAUTHN_TIMEOUT_MS, type RelyingParty } from '../factors/passkey-ceremony.js';
-import { needsMaturePasskey, passkeyMatureAt } from '../factors/phishing-resistance.js';
+import { passkeyMatureAt } from '../factors/phishing-resistance.js';
 import { release, reserve } from '../kernel/reservations.js';
 
 // 取引制限 / ログイン一時停止 (issue 16.2). The customer freezes, at any time and with no second factor:
 // (a) withdrawals and bank-account changes, (b) orders, (c) sign-in itself (every session ends with it).
 // Sign-in, money and settings ask `refuseIfFrozen` before they act, each for exactly its level. Lifting
-// takes the customer's passkey (an assertion bound to this operation, its levels and the session) or,
-// for a customer without one, an operator after a fresh identity check; withdrawals then wait out the
-// cooling-off (24 hours), counted from the lift.
+// takes the customer's passkey (an assertion bound to this operation, its levels and the session) —
+// one already past its cooling-off when the freeze began, so a passkey a thief planted before the
+// customer froze never lifts it — or, for a customer without such a passkey, an operator after a fresh
+// identity check; withdrawals then wait out the cooling-off (24 hours), counted from the lift.
 
 export { FREEZE_LEVELS, type FreezeLevel };
 
@@ -47,6 +48,32 @@ function since(state: FreezeRecord, level: FreezeLevel): number | null {
   return level === 'withdrawals' ? state.withdrawals : level === 'orders' ? state.orders : state.signIn;
 }
 
+/** Since when these levels (those of them frozen) have been frozen: the earliest; `now` when none is. */
+function frozenSince(state: FreezeRecord, levels: readonly FreezeLevel[], now: number): number {
+  const times = levels.map((level) => since(state, level)).filter((t): t is number => t !== null);
+  return times.length === 0 ? now : Math.min(...times);
+}
+
+/**
+ * Whether a passkey may lift a freeze that began at `frozenAt`: it was past its cooling-off (the risk
+ * engine's "mature") by then. A passkey enrolled shortly before the freeze — the very one a customer
+ * freezes over, planted by a thief — never lifts it, however long it waits; an operator does, after an
+ * identity check.
+ */
+function liftsFreeze(deps: Pick<Deps, 'policy'>, passkey: { createdAt: number }, frozenAt: number): boolean {
+  return passkeyMatureAt(deps.policy, passkey) <= frozenAt;
+}
+
+/** The customer's passkeys that may lift these levels' freeze. */
+async function liftingPasskeys(deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customerId: string, levels: readonly FreezeLevel[]) {
+  const [state, passkeys] = await Promise.all([freezeOf(deps, customerId), deps.store.factors.listPasskeys(customerId)]);
+  const frozenAt = frozenSince(state, levels, deps.clock.now());
+  return { passkeys, lifting: passkeys.filter((p) => liftsFreeze(deps, p, frozenAt)), frozenAt };
+}
+
+/** The refusal's reason when the customer's passkeys are all younger than the freeze's cooling-off: the call centre lifts it. */
+const NO_LIFTING_PASSKEY = 'no_passkey_before_freeze';
+
 export function freezeOf(deps: Pick<Deps, 'store'>, customerId: string): Promise<FreezeRecord> {
   return deps.store.protection.freezeOf(customerId);
 }
@@ -68,7 +95,7 @@ export interface FreezeView {
   signIn: { frozen: boolean; since: string | null };
   /** After a lift, withdrawals are held until then (the cooling-off). */
   withdrawalsHeldUntil: string | null;
-  /** Whether the customer may lift a freeze with a passkey (else: the call centre). */
+  /** Whether the customer has a passkey that may lift the freeze (past its cooling-off before it; else: the call centre). */
   liftWithPasskey: boolean;
 }
 
@@ -76,12 +103,13 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 export async function viewFreeze(deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customer: CustomerRecord): Promise<FreezeView> {
   const [state, passkeys] = await Promise.all([freezeOf(deps, customer.id), deps.store.factors.listPasskeys(customer.id)]);
+  const frozenAt = frozenSince(state, FREEZE_LEVELS, deps.clock.now());
   return {
     withdrawals: { frozen: state.withdrawals !== null, since: iso(state.withdrawals) },
     orders: { frozen: state.orders !== null, since: iso(state.orders) },
     signIn: { frozen: state.signIn !== null, since: iso(state.signIn) },
     withdrawalsHeldUntil: iso(heldAfterLift(deps, state, deps.clock.now())),
-    liftWithPasskey: passkeys.length > 0,
+    liftWithPasskey: passkeys.some((p) => liftsFreeze(deps, p, frozenAt)),
   };
 }
 
@@ -122,20 +150,21 @@ function passkeyPurpose(session: SessionRecord, levels: readonly FreezeLevel[]):
  * stored for this operation, these levels and this session only.
  */
 export async function startUnfreezeByPasskey(
-  deps: Pick<Deps, 'store' | 'clock' | 'random'>,
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy'>,
   rp: RelyingParty,
   customer: CustomerRecord,
   session: SessionRecord,
   levels: readonly FreezeLevel[],
 ): Promise<PublicKeyCredentialRequestOptionsJSON | Failure> {
-  const passkeys = await deps.store.factors.listPasskeys(customer.id);
+  const { passkeys, lifting } = await liftingPasskeys(deps, customer.id, levels);
   if (passkeys.length === 0) return fail('method_unavailable', { method: 'passkey', reason: 'no_passkey' });
+  if (lifting.length === 0) return fail('method_unavailable', { method: 'passkey', reason: NO_LIFTING_PASSKEY });
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     challenge: new Uint8Array(deps.random.bytes(32)),
     userVerification: 'required',
     timeout: WEBAUTHN_TIMEOUT_MS,
-    allowCredentials: passkeys.map((p) => ({ id: p.id, transports: asTransports(p.transports) })),
+    allowCredentials: lifting.map((p) => ({ id: p.id, transports: asTransports(p.transports) })),
   });
   const now = deps.clock.now();
   await deps.store.factors.insertWebAuthnChallenge({ challenge: options.challenge, purpose: passkeyPurpose(session, levels), customerId: customer.id, expiresAt: now + WEBAUTHN_TIMEOUT_MS }, now);
@@ -165,13 +194,15 @@ export async function unfreeze(
       deps.logger.info({ unfreeze: 'refused', reason: verified.refused }, 'unfreeze by passkey refused');
       return fail('invalid_credentials');
     }
-    if (needsMaturePasskey(deps.policy, 'withdrawal') && passkeyMatureAt(deps.policy, verified.passkey) > now) {
-      const availableAt = passkeyMatureAt(deps.policy, verified.passkey);
-      return fail('factor_cooling_off', { availableAt: new Date(availableAt).toISOString(), retryAfter: Math.ceil((availableAt - now) / 1000) });
+    const frozenAt = frozenSince(await freezeOf(deps, customer.id), levels, now);
+    if (!liftsFreeze(deps, verified.passkey, frozenAt)) {
+      deps.logger.warn({ unfreeze: 'refused', reason: 'passkey not past its cooling-off before the freeze', customerId: customer.id }, 'unfreeze by a young passkey refused');
+      return fail('method_unavailable', { method: 'passkey', reason: NO_LIFTING_PASSKEY });
     }
     detail = { levels, by: 'passkey', passkey: verified.passkey.id.slice(0, 16) };
   } else {
-    if ((await deps.store.factors.listPasskeys(customer.id)).length > 0) return fail('unfreeze_by_passkey');
+    // Only where no passkey of the customer may lift it: a passkey planted before the freeze does not stop the call centre.
+    if ((await liftingPasskeys(deps, customer.id, levels)).lifting.length > 0) return fail('unfreeze_by_passkey');
     detail = { levels, by: 'operator', reason: how.reason, identityCheck: how.identityCheck };
     actor = how.actor;
   }
@@ -226,9 +257,9 @@ export async function liftSignInFreezeWithPasskey(
     deps.logger.info({ unfreeze: 'refused', reason: 'refused' in verified ? verified.refused : 'no customer' }, 'sign-in unfreeze by passkey refused');
     return fail('invalid_credentials');
   }
-  if (needsMaturePasskey(deps.policy, 'withdrawal') && passkeyMatureAt(deps.policy, verified.passkey) > now) {
-    const availableAt = passkeyMatureAt(deps.policy, verified.passkey);
-    return fail('factor_cooling_off', { availableAt: new Date(availableAt).toISOString(), retryAfter: Math.ceil((availableAt - now) / 1000) });
+  if (!liftsFreeze(deps, verified.passkey, frozenSince(await freezeOf(deps, customer.id), ['sign_in'], now))) {
+    deps.logger.warn({ unfreeze: 'refused', reason: 'passkey not past its cooling-off before the freeze', customerId: customer.id }, 'sign-in unfreeze by a young passkey refused');
+    return fail('method_unavailable', { method: 'passkey', reason: NO_LIFTING_PASSKEY });
   }
   await release(deps, place);
   await applyLift(deps, customer, ['sign_in'], { levels: ['sign_in'], by: 'passkey', passkey: verified.passkey.id.slice(0, 16), from: 'sign-in page' }, 'customer', 'passkey');
