@@ -8,8 +8,9 @@ import { createCustomer, outbox, passChallengeBySms, signInWithPassword } from '
 
 const CHROME_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const SAFARI_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1';
-// A Japanese public address in the offline data (its place is JP), and a private one (unknown).
-const TOKYO = '133.242.0.1';
+// A Japanese residential address in the offline data (its place is JP; not a hosting network, which the
+// risk engine would step up), and a private one (unknown).
+const TOKYO = '153.156.10.20';
 
 describe('the sessions list', () => {
   const server = useTestServer({ env: { KABUTO_TRUST_PROXY: '1' }, startAt: Date.UTC(2026, 5, 1, 0, 0, 0) });

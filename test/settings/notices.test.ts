@@ -5,7 +5,7 @@ import { createCustomer, e164, outbox, passChallengeBySms, signedIn, signInWithP
 // Issue 16.4: a notice on every sign-in when the customer asks for it (new devices only by default);
 // failed-sign-in bursts and locks told with the approximate place; a phone change texted to the old number.
 
-const TOKYO = '133.242.0.1';
+const TOKYO = '153.156.10.20';
 const signInNotices = async (server: ReturnType<typeof useTestServer>, email: string) => (await outbox(server, email)).filter((m) => m.subject?.includes('ログインのお知らせ'));
 
 describe('notice preferences and sign-in notices', () => {
