@@ -25,6 +25,8 @@ export interface Config {
   readonly newDeviceStepUp: boolean;
   /** The risk engine's policy from KABUTO_RISK_POLICY (validated); undefined: the default policy (docs/risk.md). */
   readonly riskPolicy: RiskPolicy | undefined;
+  /** Days a known device stays trusted before it counts as new again. */
+  readonly deviceTrustDays: number;
   readonly publicOrigin: string | undefined;
   /**
    * Which proxies' X-Forwarded-For entries are believed (Fastify's trustProxy): false, a hop count
@@ -237,6 +239,12 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
         return invalid(error instanceof Error ? error.message : String(error));
       }
     },
+  },
+  deviceTrustDays: {
+    name: 'KABUTO_DEVICE_TRUST_DAYS',
+    defaultText: '90',
+    description: 'days a known device stays trusted; after them it counts as new again (notice, and a second factor with KABUTO_NEW_DEVICE_STEP_UP)',
+    parse: (raw) => integer(raw, 90, 1, 3650, 'a number of days'),
   },
   publicOrigin: {
     name: 'KABUTO_PUBLIC_ORIGIN',

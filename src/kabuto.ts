@@ -137,7 +137,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     places: overrides.places ?? ipPlaces,
     firmName: overrides.firmName ?? config.firmName,
     secrets,
-    policy: createPolicy({ mfaRequired: config.mfaRequired, phishingResistant: config.phishingResistant, newDeviceStepUp: config.newDeviceStepUp, ...(config.riskPolicy ? { risk: config.riskPolicy } : {}), ...overrides.policy }),
+    policy: createPolicy({ mfaRequired: config.mfaRequired, phishingResistant: config.phishingResistant, newDeviceStepUp: config.newDeviceStepUp, deviceTrustMs: config.deviceTrustDays * 24 * 3600_000, ...(config.riskPolicy ? { risk: config.riskPolicy } : {}), ...overrides.policy }),
   };
   const notices = createNoticeDelivery({
     queue: store.notices,

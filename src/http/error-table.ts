@@ -52,4 +52,7 @@ export const ERROR_TABLE: Record<ErrorCode, { status: number; ja: string; en: st
   },
   hold_not_pending: { status: 409, ja: 'この保留はすでに処理されています。', en: 'This hold has already been resolved.' },
   login_id_taken: { status: 409, ja: 'このログインIDは使用されています。', en: 'This login ID is taken.' },
+  account_frozen: { status: 423, ja: 'お客様のご指示により、この操作は停止されています。', en: 'This is frozen at your request.' },
+  recovery_refused: { status: 400, ja: '本人確認ができませんでした。入力内容をご確認のうえ、最初からやり直してください。', en: 'We could not confirm it is you. Please check what you entered and start again.' },
+  unfreeze_by_passkey: { status: 409, ja: 'このお客様はパスキーをお持ちです。解除はお客様ご自身がパスキーで行います。', en: 'This customer has a passkey: they lift the freeze with it.' },
 };

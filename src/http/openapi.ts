@@ -71,10 +71,49 @@ const OPERATIONS: Record<string, [summary: string, operationId: string]> = {
   'DELETE /api/admin/v1/webhooks/{id}': ['Remove a webhook endpoint', 'adminDeleteWebhook'],
   'GET /api/admin/v1/webhooks/{id}/deliveries': ['A webhook endpoint’s deliveries', 'adminListWebhookDeliveries'],
   'GET /api/dev/outbox': ['Development outbox: messages sent', 'devListOutbox'],
+  'GET /api/v1/sessions': ['The live sessions (ログイン中の端末)', 'listSessions'],
+  'DELETE /api/v1/sessions/{id}': ['Sign out one other session', 'endSession'],
+  'POST /api/v1/sessions/end-others': ['Sign out every other session', 'endOtherSessions'],
+  'GET /api/v1/devices': ['The known devices', 'listDevices'],
+  'DELETE /api/v1/devices/{id}': ['Forget a known device', 'removeDevice'],
+  'GET /api/v1/protection': ['What is frozen', 'getFreeze'],
+  'POST /api/v1/protection/freeze': ['Freeze withdrawals, orders or sign-in (no second factor)', 'freeze'],
+  'POST /api/v1/protection/unfreeze/options': ['WebAuthn options for lifting a freeze', 'startUnfreeze'],
+  'POST /api/v1/protection/unfreeze': ['Lift a freeze with a passkey', 'unfreeze'],
+  'POST /api/v1/protection/not-me': ['Report "this wasn\'t me"', 'reportNotMe'],
+  'POST /api/v1/protection/freeze-code': ['Freeze sign-in and withdrawals with a notice\'s freeze code', 'freezeWithCode'],
+  'POST /api/v1/protection/unfreeze-sign-in/options': ['WebAuthn options for lifting a sign-in freeze (no session)', 'startSignInUnfreeze'],
+  'POST /api/v1/protection/unfreeze-sign-in': ['Lift a sign-in freeze with a passkey, from the sign-in page', 'liftSignInFreeze'],
+  'POST /api/v1/settings/email/confirm': ['Confirm a new e-mail address with the code sent to it', 'confirmEmailChange'],
+  'GET /api/v1/settings/notices': ['The sign-in notice preference', 'getNoticePreferences'],
+  'PUT /api/v1/settings/notices': ['Change the sign-in notice preference', 'changeNoticePreferences'],
+  'POST /api/v1/recovery/password': ['Start a password recovery', 'startPasswordRecovery'],
+  'POST /api/v1/recovery/password/{id}/sms': ['Text a recovery code to the registered mobile', 'sendRecoveryCode'],
+  'POST /api/v1/recovery/password/{id}/passkey-options': ['WebAuthn options for a recovery', 'startRecoveryPasskey'],
+  'POST /api/v1/recovery/password/{id}/complete': ['Set a new password with the proof the policy asks for', 'completePasswordRecovery'],
+  'POST /api/v1/recovery/login-id': ['Send the login ID to the registered address', 'remindLoginId'],
+  'GET /api/admin/v1/customers/{loginId}/freeze': ['A customer’s freezes', 'adminGetFreeze'],
+  'POST /api/admin/v1/customers/{loginId}/unfreeze': ['Lift a freeze of a customer without a passkey, after an identity check', 'adminUnfreeze'],
+  'GET /api/admin/v1/alerts': ['Alerts for the operators ("this wasn\'t me")', 'adminListAlerts'],
 };
 
 /** Routes anyone may call; the challenge routes also serve the half-signed-in (a login challenge). */
-const ANONYMOUS = new Set(['/api/v1/login', '/api/v1/login/passkey-options', '/api/v1/login/passkey', '/api/v1/logout', '/api/v1/instruments', '/api/v1/openapi.json']);
+const ANONYMOUS = new Set([
+  '/api/v1/login',
+  '/api/v1/login/passkey-options',
+  '/api/v1/login/passkey',
+  '/api/v1/logout',
+  '/api/v1/instruments',
+  '/api/v1/openapi.json',
+  '/api/v1/protection/freeze-code',
+  '/api/v1/protection/unfreeze-sign-in/options',
+  '/api/v1/protection/unfreeze-sign-in',
+  '/api/v1/recovery/password',
+  '/api/v1/recovery/password/{id}/sms',
+  '/api/v1/recovery/password/{id}/passkey-options',
+  '/api/v1/recovery/password/{id}/complete',
+  '/api/v1/recovery/login-id',
+]);
 
 const TAGS = [
   { name: 'sign-in', description: 'Signing in and out, with a password or a passkey' },
@@ -82,6 +121,9 @@ const TAGS = [
   { name: 'settings', description: 'Two-factor settings, phone, passwords, registration details, enrolled factors' },
   { name: 'money', description: 'Instruments, the account, orders and withdrawals' },
   { name: 'history', description: 'Cash, order, sign-in and security histories' },
+  { name: 'sessions', description: 'Signed-in devices: sessions and known devices' },
+  { name: 'protection', description: 'Freezes, the notice freeze code, "this wasn\'t me"' },
+  { name: 'recovery', description: 'Forgotten password and login ID' },
   { name: 'admin', description: 'The back office (with KABUTO_ADMIN_TOKEN)' },
   { name: 'operations', description: 'Health, readiness, metrics and this document' },
   { name: 'development', description: 'The development outbox (never in production)' },
@@ -94,6 +136,7 @@ function tagOf(url: string): string {
   if (url === '/api/v1/openapi.json' || !url.startsWith('/api/v1/')) return 'operations';
   const section = url.split('/')[3] ?? '';
   if (['login', 'logout', 'me'].includes(section)) return 'sign-in';
+  if (section === 'devices') return 'sessions';
   if (['instruments', 'account', 'orders', 'withdrawals'].includes(section)) return 'money';
   return section;
 }

@@ -129,20 +129,38 @@ export function createFactorRepo(base: Kysely<Database>): FactorStore {
         await trx.deleteFrom('recoveryCodes').where('customerId', '=', customerId).execute();
       });
     },
-    async isKnownDevice(customerId, deviceHash) {
-      const row = await db.selectFrom('knownDevices').select('deviceHash').where('customerId', '=', customerId).where('deviceHash', '=', deviceHash).executeTakeFirst();
-      return row !== undefined;
+    async isKnownDevice(customerId, deviceHash, trustedSince) {
+      let query = db.selectFrom('knownDevices').select('deviceHash').where('customerId', '=', customerId).where('deviceHash', '=', deviceHash);
+      if (trustedSince !== undefined) query = query.where((eb) => eb(eb.fn.coalesce('trustedAt', 'firstSeenAt'), '>=', trustedSince));
+      return (await query.executeTakeFirst()) !== undefined;
     },
     async deviceLastSeen(customerId, deviceHash) {
       const row = await db.selectFrom('knownDevices').select('lastSeenAt').where('customerId', '=', customerId).where('deviceHash', '=', deviceHash).executeTakeFirst();
       return row === undefined ? undefined : Number(row.lastSeenAt);
     },
-    async rememberDevice(customerId, deviceHash, now) {
+    async rememberDevice(customerId, deviceHash, now, device) {
+      const seen = { lastSeenAt: now, ...(device ? { userAgent: device.userAgent, address: device.address } : {}) };
       await db
         .insertInto('knownDevices')
-        .values({ customerId, deviceHash, firstSeenAt: now, lastSeenAt: now })
-        .onConflict((oc) => oc.columns(['customerId', 'deviceHash']).doUpdateSet({ lastSeenAt: now }))
+        .values({ customerId, deviceHash, firstSeenAt: now, trustedAt: now, userAgent: device?.userAgent ?? null, address: device?.address ?? null, lastSeenAt: now })
+        .onConflict((oc) => oc.columns(['customerId', 'deviceHash']).doUpdateSet(device?.renewTrust ? { ...seen, trustedAt: now } : seen))
         .execute();
+    },
+    async listDevices(customerId) {
+      const rows = await db.selectFrom('knownDevices').selectAll().where('customerId', '=', customerId).orderBy('lastSeenAt', 'desc').limit(100).execute();
+      return rows.map((row) => ({
+        deviceHash: row.deviceHash,
+        firstSeenAt: Number(row.firstSeenAt),
+        lastSeenAt: Number(row.lastSeenAt),
+        trustedAt: Number(row.trustedAt ?? row.firstSeenAt),
+        userAgent: row.userAgent,
+        address: row.address,
+      }));
+    },
+    async forgetDevices(customerId, deviceHash) {
+      let query = db.deleteFrom('knownDevices').where('customerId', '=', customerId);
+      if (deviceHash !== undefined) query = query.where('deviceHash', '=', deviceHash);
+      return Number((await query.executeTakeFirst()).numDeletedRows);
     },
   };
 }

@@ -41,6 +41,10 @@ export interface KnownDevicesTable {
   deviceHash: string;
   firstSeenAt: number;
   lastSeenAt: number;
+  /** Since when the device is trusted (a sign-in that found it new, or its trust expired, renews it). */
+  trustedAt: number | null;
+  userAgent: string | null;
+  address: string | null;
 }
 
 // A type alias, not an interface: Kysely's withTables<T>() wants an indexable record.

@@ -12,6 +12,8 @@ import { createMoneyRepo } from './money-repo.js';
 import { createFactorRepo } from './factors-repo.js';
 import { createNoticeQueueRepo } from './notice-queue-repo.js';
 import { createRiskRepo } from './risk-repo.js';
+import { createProtectionRepo } from './protection-repo.js';
+import { createRecoveryRepo } from './recovery-repo.js';
 
 /**
  * SQLite: no one tells this process what another revoked (a rolling restart runs two on one file;
@@ -41,10 +43,12 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
     outbox: createOutboxRepo(db),
     audit: createAuditRepo(db),
     loginEvents: createLoginEventRepo(db),
-    money: createMoneyRepo(db),
+    money: createMoneyRepo(db, handle.dialect),
     factors: createFactorRepo(db),
     notices: createNoticeQueueRepo(db, handle.dialect),
     risk: createRiskRepo(db),
+    protection: createProtectionRepo(db, handle.dialect),
+    recovery: createRecoveryRepo(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -1,14 +1,15 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { CancelReport, CancelResult, EntryKind, IdempotencyRecord, KeyClaim, LedgerEntry, MovementResult, OrderMovement, OrderRecord, StoredOutcome, WithdrawalMovement, WithdrawalRecord } from '../domain/kernel/money-store.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { CancelReport, CancelResult, EntryKind, FreezeGuard, IdempotencyRecord, KeyClaim, LedgerEntry, MovementResult, OrderMovement, OrderRecord, StoredOutcome, WithdrawalMovement, WithdrawalRecord } from '../domain/kernel/money-store.js';
+import type { Dialect } from './database.js';
 import type { MoneyTables, WithdrawalsTable } from './money-schema.js';
 import type { Database } from './schema.js';
 import { consumeVerifiedChallenge } from './challenges-repo.js';
 import { appendAuditEntry } from './audit-repo.js';
 import { insertNotice } from './notice-queue-repo.js';
 
-// Each movement is one transaction. Locks are always taken in the same order — idempotency key,
-// challenge, balance row, holding row — so two movements of one customer never deadlock on
-// PostgreSQL. SQLite runs one transaction at a time on its one connection (Kysely's mutex) and one
+// Each movement is one transaction. Locks are always taken in the same order — the customer's row
+// (shared, for the freeze check), idempotency key, challenge, balance row, holding row — so two
+// movements of one customer never deadlock on PostgreSQL. SQLite runs one transaction at a time on its one connection (Kysely's mutex) and one
 // writer per file across processes.
 
 export type Db = Kysely<Database & MoneyTables>;
@@ -107,6 +108,24 @@ export function entryOf(customerId: string, kind: EntryKind, amount: number, bal
   return { customerId, seq: Number(balance.seq), kind, amount, balanceAfter: Number(balance.available), reference, at };
 }
 
+/**
+ * 取引制限 inside the movement's transaction: the customer's row is locked shared (PostgreSQL; a freeze
+ * locks it exclusively before it writes, protection-repo.ts), so a freeze either committed before this
+ * read and refuses the movement, or waits until the movement has committed. SQLite runs one
+ * transaction at a time. The refusal rolls back: nothing moved, the key and the challenge unused.
+ */
+async function checkFreeze(trx: Trx, dialect: Dialect, customerId: string, guard: FreezeGuard | undefined): Promise<void> {
+  if (!guard) return;
+  const lock = dialect === 'postgres' ? sql` for share of c` : sql``;
+  const { rows } = await sql<{ frozenAt: number | string | null; liftedAt: number | string | null }>`
+    select f.${sql.ref(guard.level === 'withdrawals' ? 'withdrawals_at' : 'orders_at')} as frozen_at, f.lifted_at as lifted_at
+    from customers c left join account_freezes f on f.customer_id = c.id where c.id = ${customerId}${lock}`.execute(trx);
+  const row = rows[0];
+  if (row?.frozenAt !== null && row?.frozenAt !== undefined) throw new Rollback({ status: 'frozen', level: guard.level });
+  const liftedAt = row?.liftedAt === null || row?.liftedAt === undefined ? null : Number(row.liftedAt);
+  if (guard.liftedAt !== undefined && liftedAt !== guard.liftedAt) throw new Rollback({ status: 'lifted_meanwhile' });
+}
+
 function toWithdrawal(row: WithdrawalsTable): WithdrawalRecord {
   return {
     id: row.id,
@@ -120,7 +139,7 @@ function toWithdrawal(row: WithdrawalsTable): WithdrawalRecord {
   };
 }
 
-export function createMovements(db: Db) {
+export function createMovements(db: Db, dialect: Dialect) {
   return {
     async deposit(customerId: string, amount: number, kind: 'opening' | 'deposit', now: number): Promise<LedgerEntry> {
       return db.transaction().execute(async (trx) => {
@@ -132,6 +151,7 @@ export function createMovements(db: Db) {
 
     async withdraw(m: WithdrawalMovement): Promise<MovementResult<WithdrawalRecord>> {
       return run<WithdrawalRecord>(db, m.claim, async (trx) => {
+        await checkFreeze(trx, dialect, m.claim.customerId, m.freeze);
         if (!(await claimKey(trx, m.claim, m.refusal))) return TAKEN;
         if (m.challenge) {
           const match = { customerId: m.claim.customerId, purpose: m.challenge.purpose, contentHash: m.challenge.contentHash, now: m.claim.now };
@@ -184,6 +204,7 @@ export function createMovements(db: Db) {
 
     async trade(m: OrderMovement): Promise<MovementResult<OrderRecord>> {
       return run<OrderRecord>(db, m.claim, async (trx) => {
+        await checkFreeze(trx, dialect, m.claim.customerId, m.freeze);
         if (!(await claimKey(trx, m.claim, m.refusal))) return TAKEN;
         const o = m.order;
         let balance: { available: number; seq: number } | undefined;

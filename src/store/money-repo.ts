@@ -3,16 +3,17 @@ import type { EntryKind, LedgerEntry, MoneyStore, OrderRecord, Side } from '../d
 import { createMovements, findKey, type Db } from './money-movements.js';
 import type { MoneyTables, OrdersTable } from './money-schema.js';
 import type { Database } from './schema.js';
+import type { Dialect } from './database.js';
 
 function toOrder(row: OrdersTable): OrderRecord {
   return { ...row, side: row.side as Side, seq: Number(row.seq), quantity: Number(row.quantity), price: Number(row.price), amount: Number(row.amount), at: Number(row.at) };
 }
 
-export function createMoneyRepo(base: Kysely<Database>): MoneyStore {
+export function createMoneyRepo(base: Kysely<Database>, dialect: Dialect): MoneyStore {
   // The money tables are typed on their own (money-schema.ts), added here: schema.ts stays the identity's.
   const db: Db = base.withTables<MoneyTables>();
   return {
-    ...createMovements(db),
+    ...createMovements(db, dialect),
     findKey: (customerId, key) => findKey(db, customerId, key),
     async available(customerId) {
       const row = await db.selectFrom('cashAccounts').select('available').where('customerId', '=', customerId).executeTakeFirst();

@@ -2,6 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { NewNotice, NoticeChannel, NoticeQueueStore, NoticeStatus, QueuedNotice } from '../domain/kernel/notice-outbox.js';
 import type { Dialect } from './database.js';
 import type { Database } from './schema.js';
+import { insertFreezeCode } from './protection-repo.js';
+import { inTransaction } from './transaction.js';
 
 export interface NoticeQueueTable {
   id: string;
@@ -25,10 +27,15 @@ type ClaimedRow = Pick<NoticeQueueTable, 'id' | 'channel' | 'recipient' | 'subje
 
 /** Queue a notice inside the caller's transaction (a withdrawal queues its notice with the debit). */
 export async function insertNotice(db: Kysely<any>, notice: NewNotice & { id: string; createdAt: number }): Promise<void> {
-  await (db as Kysely<NoticeTables>)
-    .insertInto('noticeQueue')
-    .values({ ...notice, status: 'pending', attempts: 0, nextAttemptAt: notice.createdAt, lastError: null, sentAt: null })
-    .execute();
+  const { freezeCode, ...row } = notice;
+  const write = async (executor: Kysely<any>) => {
+    await (executor as Kysely<NoticeTables>)
+      .insertInto('noticeQueue')
+      .values({ ...row, status: 'pending', attempts: 0, nextAttemptAt: row.createdAt, lastError: null, sentAt: null })
+      .execute();
+    if (freezeCode) await insertFreezeCode(executor, { ...freezeCode, createdAt: row.createdAt });
+  };
+  await (freezeCode ? inTransaction(db, write) : write(db));
 }
 
 export function createNoticeQueueRepo(base: Kysely<Database>, dialect: Dialect): NoticeQueueStore {

@@ -108,6 +108,10 @@ export function createSessionRepo(db: Kysely<Database>, options: SessionRepoOpti
         return Number(result.numDeletedRows);
       });
     },
+    async listForCustomer(customerId) {
+      const rows = await db.selectFrom('sessions').selectAll().where('customerId', '=', customerId).orderBy('createdAt', 'desc').limit(200).execute();
+      return rows.map((row) => ({ ...row, createdAt: Number(row.createdAt), lastSeenAt: Number(row.lastSeenAt), credentialVersion: Number(row.credentialVersion), lineageId: row.lineageId ?? row.id }));
+    },
     async revokeOtherSessions(customerId, keepSessionId) {
       return revoking(true, async (trx, after) => {
         const { credentialVersion } = await trx

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dialect, useTestServer } from '../support/harness.js';
-import { createCustomer, passChallengeBySms, signedInWithSms, signInWithPassword, type TestCustomer } from '../support/flows.js';
+import { createCustomer, passChallengeBySms, signedInWithSms, signInWithPassword, type TestCustomer, confirmNewEmail } from '../support/flows.js';
 import type { HttpClient } from '../support/http-client.js';
 import { newAuthenticator, registerPasskey, withStepUp } from '../factors/support/factor-flows.js';
 import { BANK, withdraw } from '../money/money-support.js';
@@ -65,6 +65,9 @@ describe(`step-ups belong to their session; contact and factor changes end the o
     const other = await secondSession(customer);
     const done = await client.put('/api/v1/settings/profile', { email: `moved-${customer.email}`, tradingPassword: customer.tradingPassword });
     expect(done.status).toBe(200);
+    // It takes effect with the code sent to the new address (issue 16.4): then the other sessions end.
+    expect((await other.get('/api/v1/me')).status).toBe(200);
+    await confirmNewEmail(server, client, `moved-${customer.email}`);
     expect((await other.get('/api/v1/me')).status).toBe(401);
     expect((await client.get('/api/v1/me')).status).toBe(200);
   });

@@ -64,6 +64,13 @@ describe('registration changes and the way to a first withdrawal', () => {
     await heading(page, '本人確認');
     await sendCode(page);
     await enterCodeFromSms(portal.server, page, customer.phone!, '実行する');
+    // The new address takes effect with the code sent to it (issue 16.4).
+    await page.getByText('hanako@example.jp に確認コードを送りました', { exact: false }).waitFor();
+    expect((await (await page.request.get('/api/v1/me')).json()).email).toBe(customer.email);
+    const mails = await portal.server.client().get('/api/dev/outbox?to=hanako%40example.jp');
+    const code = (mails.body as Array<{ subject: string | null; body: string }>).find((m) => m.subject?.includes('メールアドレス確認コード'))!.body.match(/確認コード: ([0-9]{6})/)![1]!;
+    await page.getByLabel('確認コード（6桁）').fill(code);
+    await page.getByRole('button', { name: '確認して変更' }).click();
     await page.getByText('登録情報を変更しました。').waitFor();
     expect((await (await page.request.get('/api/v1/me')).json()).email).toBe('hanako@example.jp');
     expect(problems).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer, withTestServer } from '../support/harness.js';
-import { createCustomer, e164, latestCode, outbox, signInWithPassword } from '../support/flows.js';
+import { createCustomer, e164, latestCode, outbox, signInWithPassword, confirmNewEmail } from '../support/flows.js';
 import type { HttpClient } from '../support/http-client.js';
 import { BANK, newAuthenticator, registerPasskey, signInWithPasskey } from '../factors/support/factor-flows.js';
 
@@ -33,6 +33,8 @@ describe('JSDA mode against a real-time phishing relay', () => {
     expect(emailStep.status).toBe(403);
     expect((await relaySms(attacker, emailStep.body.challenge.id, victim.phone!)).status).toBe(200);
     expect((await attacker.put('/api/v1/settings/profile', { ...redirect, challengeId: emailStep.body.challenge.id })).status).toBe(200);
+    // The attacker holds the new mailbox: its confirmation code comes back (issue 16.4).
+    await confirmNewEmail(server, attacker, redirect.email);
 
     const step = await attacker.post('/api/v1/settings/passkeys/options', { tradingPassword: victim.tradingPassword });
     expect(step.status).toBe(403);

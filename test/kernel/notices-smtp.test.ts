@@ -28,6 +28,13 @@ const KINDS = {
   risk_hold_released: true,
   risk_hold_rejected: true,
   risk_sign_in_refused: true,
+  account_frozen: true,
+  account_unfrozen: true,
+  not_me_reported: true,
+  password_recovered: true,
+  login_id_reminder: true,
+  sign_in_notice: true,
+  failed_sign_ins: true,
 } satisfies Record<NoticeKind, true>;
 
 interface Received {
@@ -63,7 +70,7 @@ function decodeQ(text: string): string {
 
 describe('notices', () => {
   it.each(Object.keys(KINDS) as NoticeKind[])('renders %s in Japanese and English, without links', (kind) => {
-    const { subject, body } = renderNotice(kind, 'Kabuto証券', { until: 'x', method: 'sms', scope: 'all', last4: '1234', fields: 'email', at: 'x', address: 'x', userAgent: 'x', side: 'buy', symbol: '7203', quantity: 1, price: 1, amount: '1', status: 'x', remaining: 5, count: 10, name: 'iPhone', what: '注文', whatEn: 'an order' });
+    const { subject, body } = renderNotice(kind, 'Kabuto証券', { until: 'x', method: 'sms', scope: 'all', last4: '1234', fields: 'email', at: 'x', address: 'x', userAgent: 'x', side: 'buy', symbol: '7203', quantity: 1, price: 1, amount: '1', status: 'x', remaining: 5, count: 10, name: 'iPhone', what: '注文', whatEn: 'an order', place: 'JP', levelsJa: '出金', levelsEn: 'withdrawals', how: 'x', howEn: 'x', loginIds: 'cust1' });
     expect(subject).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
     expect(subject).toMatch(/ \/ [A-Z][a-z]/);
     expect(body).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);

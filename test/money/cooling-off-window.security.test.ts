@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dialect, useTestServer } from '../support/harness.js';
-import { e164, outbox, passChallengeBySms } from '../support/flows.js';
+import { confirmNewEmail, e164, outbox, passChallengeBySms } from '../support/flows.js';
 import { BANK, moneyCustomer, withdraw } from './money-support.js';
 
 // Issue 11.7: the warning to replaced contacts looked back only to the latest change, so a second
@@ -14,6 +14,7 @@ describe(`cooling-off: every contact replaced within the window is told (${diale
     const { customer, client } = await moneyCustomer(server, { cash: 500_000 });
     const original = customer.email;
     expect((await client.put('/api/v1/settings/profile', { email: `thief-${original}`, tradingPassword: customer.tradingPassword })).status).toBe(200);
+    await confirmNewEmail(server, client, `thief-${original}`);
     server.clock.advance(10 * 60_000);
     expect((await client.put('/api/v1/settings/profile', { bankAccount: { ...BANK, accountNumber: '6543210' }, tradingPassword: customer.tradingPassword })).status).toBe(200);
     server.clock.advance(10 * 60_000);
@@ -47,6 +48,7 @@ describe(`cooling-off: every contact replaced within the window is told (${diale
     const { customer, client } = await moneyCustomer(server, { cash: 500_000 });
     const original = customer.email;
     expect((await client.put('/api/v1/settings/profile', { email: `later-${original}`, tradingPassword: customer.tradingPassword })).status).toBe(200);
+    await confirmNewEmail(server, client, `later-${original}`);
     server.clock.advance(25 * 3600_000);
     const signIn = await client.post('/api/v1/login', { loginId: customer.loginId, password: customer.password });
     expect(signIn.status).toBe(200);

@@ -16,10 +16,19 @@ describe('attack: skipping the second factor with a phished password', () => {
     const login = await signInWithPassword(attacker, customer);
     expect(login.body.status).toBe('second_factor_required');
     // Public by design: signing in itself, the challenge endpoints (bearer: the challenge id), sign-out,
-    // the API description and market prices. Everything else belongs to a signed-in customer.
-    const PUBLIC = new Set(['/api/v1/logout', '/api/v1/openapi.json', '/api/v1/instruments']);
+    // the API description and market prices; and the signed-out customer's own defences (issue 16: the
+    // notice freeze code, lifting a sign-in freeze with a passkey, recovery). Everything else belongs to a
+    // signed-in customer.
+    const PUBLIC = new Set([
+      '/api/v1/logout',
+      '/api/v1/openapi.json',
+      '/api/v1/instruments',
+      '/api/v1/protection/freeze-code',
+      '/api/v1/protection/unfreeze-sign-in/options',
+      '/api/v1/protection/unfreeze-sign-in',
+    ]);
     const customerRoutes = server.app.routeTable.filter(
-      (r) => r.url.startsWith('/api/v1/') && !r.url.startsWith('/api/v1/login') && !r.url.startsWith('/api/v1/challenges/') && !PUBLIC.has(r.url),
+      (r) => r.url.startsWith('/api/v1/') && !r.url.startsWith('/api/v1/login') && !r.url.startsWith('/api/v1/challenges/') && !r.url.startsWith('/api/v1/recovery/') && !PUBLIC.has(r.url),
     );
     expect(customerRoutes.length).toBeGreaterThan(8);
     for (const route of customerRoutes) {

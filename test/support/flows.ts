@@ -106,3 +106,14 @@ export async function signedInWithSms(server: TestServer, customer?: TestCustome
   await enableSms(server, client, c, scope);
   return { customer: c, client };
 }
+
+/** メールアドレスの変更 (issue 16.4): the code sent to the new address, entered; the change takes effect. */
+export async function confirmNewEmail(server: TestServer, client: HttpClient, email: string) {
+  const mail = (await outbox(server, email)).find((m) => m.subject?.includes('メールアドレス確認コード'));
+  const code = mail?.body.match(/確認コード: ([0-9]{6})/)?.[1];
+  if (!code) throw new Error(`no confirmation code for ${email}`);
+  rememberSecret(code);
+  const confirmed = await client.post('/api/v1/settings/email/confirm', { code });
+  expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+  return confirmed.body;
+}

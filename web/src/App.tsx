@@ -7,6 +7,8 @@ import { Layout } from './components/Layout';
 import { forgetDrafts, keepForReturn, takeReturnPath } from './drafts';
 import { useTexts } from './i18n/texts';
 import { LoginPage } from './pages/LoginPage';
+import { ForgotLoginIdPage, ForgotPasswordPage, FreezeWithCodePage, LiftSignInFreezePage } from './pages/RecoveryPages';
+import { invitePasskeyAfterSignIn } from './components/PasskeyInvitation';
 import { SecurityInfoPage } from './pages/SecurityInfoPage';
 import { SignedInRoutes } from './SignedInRoutes';
 import { navigate, usePath } from './router';
@@ -82,12 +84,28 @@ export function App() {
       </SessionContext.Provider>
     );
   }
+  if (!session && path.startsWith('/recovery/')) {
+    return (
+      <Layout>
+        {path === '/recovery/password' ? (
+          <ForgotPasswordPage />
+        ) : path === '/recovery/login-id' ? (
+          <ForgotLoginIdPage />
+        ) : path === '/recovery/unfreeze' ? (
+          <LiftSignInFreezePage />
+        ) : (
+          <FreezeWithCodePage />
+        )}
+      </Layout>
+    );
+  }
   if (!session) {
     return (
       <Layout>
         <LoginPage
           notice={status.state === 'signed_out' ? status.notice : undefined}
           onSignedIn={(customer) => {
+            invitePasskeyAfterSignIn();
             setStatus({ state: 'signed_in', customer });
             navigate(takeReturnPath() ?? '/mypage', { replace: true });
           }}

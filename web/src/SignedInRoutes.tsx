@@ -13,6 +13,8 @@ import { PhonePage } from './pages/PhonePage';
 import { ProfileChangePage } from './pages/ProfileChangePage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SecurityCentrePage } from './pages/SecurityCentrePage';
+import { DevicesPage } from './pages/DevicesPage';
+import { FreezePage } from './pages/FreezePage';
 import { WithdrawalPage } from './pages/WithdrawalPage';
 import { Link, navigate } from './router';
 
@@ -35,6 +37,10 @@ export function SignedInRoutes({ path }: { path: string }) {
       return <HoldsPage />;
     case '/security':
       return <SecurityCentrePage />;
+    case '/security/devices':
+      return <DevicesPage />;
+    case '/security/freeze':
+      return <FreezePage />;
     case '/settings':
       return <SettingsPage />;
     case '/settings/mfa':

@@ -45,8 +45,18 @@ export const EVENT_TYPES: Readonly<Record<string, EventType>> = {
   withdrawal_requested: { type: 'withdrawal.requested', fields: ['id', 'amount', 'status'] },
   withdrawal_cancelled: { type: 'withdrawal.cancelled', fields: ['id', 'amount'] },
   webhook_changed: { type: 'webhook.changed', fields: ['endpoint', 'change'] },
-  // Freezes (room protection) and risk decisions (room risk) add their lines here, e.g.
-  //   account_frozen: { type: 'freeze.changed', fields: ['scope', 'reason'], set: { change: 'frozen' } },
+  // The customer's own defences (issue 16: rooms protection, recovery, sessions, settings). An operator's
+  // reason and identity check for a lift stay private (free text).
+  account_frozen: { type: 'freeze.changed', fields: ['levels', 'source'], set: { change: 'frozen' } },
+  account_unfrozen: { type: 'freeze.changed', fields: ['levels', 'by'], set: { change: 'lifted' } },
+  not_me_reported: { type: 'customer.not_me_reported', fields: ['via', 'devicesUntrusted'] },
+  password_recovered: { type: 'password.changed', fields: ['by'], set: { password: 'login', change: 'recovered' } },
+  session_ended: { type: 'session.ended', fields: ['address'], set: { reason: 'ended_by_customer' } },
+  other_sessions_ended: { type: 'session.ended', fields: [], set: { reason: 'others_ended_by_customer' } },
+  device_removed: { type: 'device.removed', fields: ['address'] },
+  email_change_requested: { type: 'contact.change_requested', fields: [], set: { contact: 'email' } },
+  notice_preferences_changed: { type: 'settings.changed', fields: ['everySignIn'], set: { setting: 'sign_in_notices' } },
+  // Risk decisions (room risk) add their line here, e.g.
   //   risk_decided: { type: 'risk.decided', fields: ['decision', 'score', 'operation'] },
 };
 

@@ -1,5 +1,6 @@
 import type { ChallengeView, PhishingResistantOperation } from './types.js';
 import type { WithdrawalView } from './money-store.js';
+import type { FreezeLevel } from './protection-store.js';
 
 // Expected failures are values, not exceptions. Each has a stable public `code`; the HTTP layer
 // maps every code to a status in one table (src/http/error-table.ts).
@@ -56,6 +57,10 @@ export const ERROR_CODES = [
   'hold_not_pending',
   // admin
   'login_id_taken',
+  // the customer's own defences (issue 16)
+  'account_frozen',
+  'unfreeze_by_passkey',
+  'recovery_refused',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -119,6 +124,10 @@ interface DetailsByCode {
   risk_refused: NoDetails;
   hold_not_pending: { status: string };
   login_id_taken: NoDetails;
+  /** The frozen level that refused the operation (withdrawals, orders, sign_in). */
+  account_frozen: { level: FreezeLevel };
+  unfreeze_by_passkey: NoDetails;
+  recovery_refused: NoDetails;
 }
 
 export type FailureDetails<C extends ErrorCode> = DetailsByCode[C];

@@ -63,8 +63,23 @@ export interface FactorStore {
   /** An operator's reset after a lost device: app secret, passkeys and recovery codes go, in one transaction. */
   deleteAllFactors(customerId: string): Promise<void>;
 
-  isKnownDevice(customerId: string, deviceHash: string): Promise<boolean>;
+  /** With `trustedSince`: only a device whose trust began then or later counts (older trust has expired). */
+  isKnownDevice(customerId: string, deviceHash: string, trustedSince?: number): Promise<boolean>;
   /** When the customer last completed a sign-in with this device; undefined: never (the risk engine's device signal). */
   deviceLastSeen(customerId: string, deviceHash: string): Promise<number | undefined>;
-  rememberDevice(customerId: string, deviceHash: string, now: number): Promise<void>;
+  /** Seen now; `device.renewTrust` starts its trust afresh (a sign-in that found it new). */
+  rememberDevice(customerId: string, deviceHash: string, now: number, device?: { userAgent: string; address: string; renewTrust: boolean }): Promise<void>;
+  /** The customer's known devices, most recently seen first. */
+  listDevices(customerId: string): Promise<KnownDeviceRecord[]>;
+  /** Forget one device (true when it was known), or every device of the customer (`deviceHash` undefined). */
+  forgetDevices(customerId: string, deviceHash?: string): Promise<number>;
+}
+
+export interface KnownDeviceRecord {
+  deviceHash: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  trustedAt: number;
+  userAgent: string | null;
+  address: string | null;
 }

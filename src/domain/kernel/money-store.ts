@@ -4,6 +4,7 @@
 
 import type { BankAccount, Purpose } from './types.js';
 import type { NewNotice } from './notice-outbox.js';
+import type { FreezeLevel } from './protection-store.js';
 
 export type EntryKind = 'opening' | 'deposit' | 'withdrawal' | 'withdrawal_cancelled' | 'buy' | 'sell';
 export type Side = 'buy' | 'sell';
@@ -107,7 +108,21 @@ export type MovementResult<T> =
   | { status: 'done'; record: T }
   | { status: 'refused' }
   | { status: 'replay'; previous: IdempotencyRecord }
-  | { status: 'challenge_mismatch' };
+  | { status: 'challenge_mismatch' }
+  | { status: 'frozen'; level: FreezeLevel }
+  | { status: 'lifted_meanwhile' };
+
+/**
+ * The customer's freeze (取引制限), read inside the movement's transaction under the customer's row lock
+ * (a freeze takes that lock first): a freeze committed before the movement refuses it (`frozen`, nothing
+ * moved, the key and the challenge unused), and a freeze racing it waits for it. `liftedAt`: the last
+ * lift the caller computed the cooling-off from; a different one found (a lift meanwhile) answers
+ * `lifted_meanwhile`, nothing moved, to be tried again.
+ */
+export interface FreezeGuard {
+  level: Extract<FreezeLevel, 'withdrawals' | 'orders'>;
+  liftedAt?: number | null;
+}
 
 export interface WithdrawalMovement {
   claim: KeyClaim;
@@ -117,6 +132,7 @@ export interface WithdrawalMovement {
   /** Consumed in the same transaction as the debit: a failure in between loses neither. */
   challenge: ChallengeMatch | undefined;
   withdrawal: Omit<WithdrawalRecord, 'seq'>;
+  freeze?: FreezeGuard;
   success: StoredOutcome;
   refusal: StoredOutcome;
 }
@@ -124,6 +140,7 @@ export interface WithdrawalMovement {
 export interface OrderMovement {
   claim: KeyClaim;
   order: Omit<OrderRecord, 'seq'>;
+  freeze?: FreezeGuard;
   /** The 約定通知, queued in the same transaction as the trade. */
   notices?: Array<NewNotice & { id: string; createdAt: number }>;
   success: StoredOutcome;

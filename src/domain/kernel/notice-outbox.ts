@@ -8,7 +8,9 @@ import { sortableId } from './crypto.js';
 // instance killed between the send and the mark may send a notice a second time, never zero times.
 //
 // One-time codes do NOT go through here: the customer is waiting for them, so they are sent inside
-// the request, and never stored anywhere but as an HMAC. A notice never holds a code.
+// the request, and never stored anywhere but as an HMAC. A notice holds no code that opens anything: the
+// one exception is the freeze code of a customer's notice e-mail (issue 16.2), which can only stop the
+// account (sign-in and withdrawals), so it travels in the notice's body; only its hash is kept elsewhere.
 
 export type NoticeChannel = 'email' | 'sms';
 
@@ -19,6 +21,11 @@ export interface NewNotice {
   body: string;
   /** The notice kind (metrics and the dead-letter alert name it; never the body). */
   kind: string;
+  /**
+   * The one-time freeze code this e-mail carries (src/domain/protection): its hash is stored with the
+   * notice, in the same statement's transaction. A freeze code can only stop an account, never open one.
+   */
+  freezeCode?: { customerId: string; codeHash: string; expiresAt: number };
 }
 
 export interface QueuedNotice extends NewNotice {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Deps } from './context.js';
 import type { CustomerRecord } from './types.js';
 import { newQueuedNotice } from './notice-outbox.js';
@@ -27,15 +28,22 @@ export type NoticeKind =
   | 'risk_held'
   | 'risk_hold_released'
   | 'risk_hold_rejected'
-  | 'risk_sign_in_refused';
+  | 'risk_sign_in_refused'
+  | 'account_frozen'
+  | 'account_unfrozen'
+  | 'not_me_reported'
+  | 'password_recovered'
+  | 'login_id_reminder'
+  | 'sign_in_notice'
+  | 'failed_sign_ins';
 
 type Params = Record<string, string | number>;
 type Render = (p: Params) => { ja: [string, string]; en: [string, string] };
 
 const NOTICES: Record<NoticeKind, Render> = {
   login_locked: (p) => ({
-    ja: ['ログインを一時的に停止しました', `ログインパスワードの誤りが続いたため、${p.until} までログインを停止しています。お心当たりがない場合はパスワードを変更し、当社までご連絡ください。`],
-    en: ['Sign-in temporarily locked', `After repeated wrong passwords, sign-in is locked until ${p.until}. If this was not you, change your password and contact us.`],
+    ja: ['ログインを一時的に停止しました', `ログインパスワードの誤りが続いたため、${p.until} までログインを停止しています。${p.address ? `\n最後の試行: IPアドレス ${p.address}、場所（推定） ${p.place}\n` : ''}お心当たりがない場合はパスワードを変更し、当社までご連絡ください。`],
+    en: ['Sign-in temporarily locked', `After repeated wrong passwords, sign-in is locked until ${p.until}.${p.address ? `\nLast attempt: address ${p.address}, approximate place ${p.place}\n` : ''} If this was not you, change your password and contact us.`],
   }),
   trading_locked: (p) => ({
     ja: ['取引パスワードをロックしました', `取引パスワードの誤りが続いたため、${p.until} まで取引を停止しています。`],
@@ -70,8 +78,16 @@ const NOTICES: Record<NoticeKind, Render> = {
     en: ['Two-factor authentication reset', 'After identity checks at our call centre, your two-factor authentication was reset. Set it up again after signing in.'],
   }),
   new_device_login: (p) => ({
-    ja: ['ログインのお知らせ', `新しい端末からログインがありました。\n日時: ${p.at}\nIPアドレス: ${p.address}\nブラウザ: ${p.userAgent}\nお心当たりがない場合は至急パスワードを変更してください。`],
-    en: ['New sign-in', `A sign-in from a new device.\nTime: ${p.at}\nAddress: ${p.address}\nBrowser: ${p.userAgent}\nIf this was not you, change your password at once.`],
+    ja: ['ログインのお知らせ', `新しい端末からログインがありました。\n日時: ${p.at}\nIPアドレス: ${p.address}${p.place ? `\n場所（推定）: ${p.place}` : ''}\nブラウザ: ${p.userAgent}\nお心当たりがない場合は至急パスワードを変更してください。`],
+    en: ['New sign-in', `A sign-in from a new device.\nTime: ${p.at}\nAddress: ${p.address}${p.place ? `\nApproximate place: ${p.place}` : ''}\nBrowser: ${p.userAgent}\nIf this was not you, change your password at once.`],
+  }),
+  sign_in_notice: (p) => ({
+    ja: ['ログインのお知らせ', `ログインがありました。\n日時: ${p.at}\nIPアドレス: ${p.address}\n場所（推定）: ${p.place}\nブラウザ: ${p.userAgent}\nお心当たりがない場合は至急パスワードを変更してください。`],
+    en: ['Sign-in', `A sign-in to your account.\nTime: ${p.at}\nAddress: ${p.address}\nApproximate place: ${p.place}\nBrowser: ${p.userAgent}\nIf this was not you, change your password at once.`],
+  }),
+  failed_sign_ins: (p) => ({
+    ja: ['ログインの失敗が続いています', `パスワードの誤りによるログイン失敗が${p.count}回続きました。\n最後の試行: ${p.at}\nIPアドレス: ${p.address}\n場所（推定）: ${p.place}\nお心当たりがない場合はパスワードを変更してください。`],
+    en: ['Repeated failed sign-ins', `${p.count} sign-ins failed in a row with a wrong password.\nLast attempt: ${p.at}\nAddress: ${p.address}\nApproximate place: ${p.place}\nIf this was not you, change your password.`],
   }),
   order_executed: (p) => ({
     ja: ['約定通知', `${p.side} ${p.symbol} ${p.quantity}株 @ ${p.price}円 が約定しました。`],
@@ -105,6 +121,26 @@ const NOTICES: Record<NoticeKind, Render> = {
     ja: ['パスキーを登録しました', `パスキー「${p.name}」が登録されました。登録から24時間は出金を保留します。お心当たりがない場合は至急ご連絡ください。`],
     en: ['Passkey added', `The passkey "${p.name}" was added. Withdrawals are held for 24 hours after it. If this was not you, contact us at once.`],
   }),
+  account_frozen: (p) => ({
+    ja: ['お取引を制限しました', `次の制限をかけました: ${p.levelsJa}。${p.how}。解除にはパスキー、またはお持ちでない場合はコールセンターでの本人確認が必要です。お心当たりがない場合は至急ご連絡ください。`],
+    en: ['Account frozen', `Frozen: ${p.levelsEn}. ${p.howEn}. Lifting it takes your passkey or, without one, an identity check at our call centre. If this was not you, contact us at once.`],
+  }),
+  account_unfrozen: (p) => ({
+    ja: ['お取引の制限を解除しました', `次の制限を解除しました: ${p.levelsJa}（${p.how}）。解除から24時間は出金を保留します。お心当たりがない場合は至急ご連絡ください。`],
+    en: ['Freeze lifted', `Lifted: ${p.levelsEn} (${p.howEn}). Withdrawals are held for 24 hours after it. If this was not you, contact us at once.`],
+  }),
+  not_me_reported: () => ({
+    ja: ['「心当たりがない」とのご連絡を受け付けました', '出金を停止し、すべての端末をログアウトさせ、登録済みの端末を未確認に戻しました。担当者からご連絡します。'],
+    en: ['Report received: "this wasn\'t me"', 'Withdrawals are frozen, every session was ended and your devices must be verified again. Our staff will contact you.'],
+  }),
+  password_recovered: () => ({
+    ja: ['ログインパスワードを再設定しました', 'パスワード再設定の手続きにより、ログインパスワードが再設定されました。すべての端末はログアウトされ、24時間は出金を保留します。お心当たりがない場合は至急ご連絡ください。'],
+    en: ['Login password reset', 'Your login password was reset through password recovery. Every session was ended, and withdrawals are held for 24 hours. If this was not you, contact us at once.'],
+  }),
+  login_id_reminder: (p) => ({
+    ja: ['ログインIDのお知らせ', `このメールアドレスで登録されているログインID: ${p.loginIds}\nお心当たりがない場合は、このメールを破棄してください。`],
+    en: ['Your login ID', `The login ID registered with this address: ${p.loginIds}\nIf you did not ask for it, you may ignore this e-mail.`],
+  }),
   passkey_removed: (p) => ({
     ja: ['パスキーを削除しました', `パスキー「${p.name}」が削除されました。お心当たりがない場合は至急ご連絡ください。`],
     en: ['Passkey removed', `The passkey "${p.name}" was removed. If this was not you, contact us at once.`],
@@ -128,19 +164,44 @@ const NOTICES: Record<NoticeKind, Render> = {
   }),
 };
 
-export function renderNotice(kind: NoticeKind, firmName: string, params: Params = {}): { subject: string; body: string } {
+export function renderNotice(kind: NoticeKind, firmName: string, params: Params = {}, freezeCode?: string): { subject: string; body: string } {
   const { ja, en } = NOTICES[kind](params);
+  const freeze = freezeCode
+    ? `\n\n緊急停止コード: ${freezeCode}\nお心当たりのない操作があれば、ログイン画面の「取引を緊急停止」にログインIDとこのコードを入力してください（パスワード不要）。ログインと出金を直ちに停止します。コードは1回限り、30日間有効です。\nFreeze code: ${freezeCode}\nIf you see activity that was not yours, enter your login ID and this code under "Freeze my account" on the sign-in page (no password needed): sign-in and withdrawals stop at once. The code works once, for 30 days.`
+    : '';
   return {
     subject: `【${firmName}】${ja[0]} / ${en[0]}`,
-    body: `${ja[1]}\n\n---\n${en[1]}\n\n${firmName}\nこのメールにリンクはありません。当社がパスワードや認証コードを尋ねることはありません。\nThis e-mail contains no links. We never ask for your password or codes.`,
+    body: `${ja[1]}\n\n---\n${en[1]}${freeze}\n\n${firmName}\nこのメールにリンクはありません。当社がパスワードや認証コードを尋ねることはありません。\nThis e-mail contains no links. We never ask for your password or codes.`,
   };
 }
 
-/** The queue row of a notice: rendered now, delivered by the outbox's sender (notice-outbox.ts). */
+/** A freeze code lives this long (issue 16.2). */
+export const FREEZE_CODE_TTL_MS = 30 * 24 * 3600_000;
+const FREEZE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** What is stored of a freeze code: its hash, from the code as typed (case, spaces and hyphens aside). */
+export function freezeCodeHash(code: string): string {
+  return createHash('sha256').update(`freeze-code:${code.toUpperCase().replace(/[\s-]/g, '')}`).digest('hex');
+}
+
+/** A fresh code, e.g. "K7QXM-4PRTA": 50 random bits, shown in one e-mail. */
+function newFreezeCode(random: Pick<Deps, 'random'>['random']): string {
+  const chars = Array.from({ length: 10 }, () => FREEZE_ALPHABET[random.int(FREEZE_ALPHABET.length)]);
+  return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
+}
+
+/**
+ * The queue row of a notice: rendered now, delivered by the outbox's sender (notice-outbox.ts). An
+ * e-mail to a customer carries a one-time freeze code (stored as a hash with the row): a customer whose
+ * password and phone were both stolen can still stop the thief from the sign-in page.
+ */
 export function noticeFor(deps: Pick<Deps, 'clock' | 'random' | 'firmName'>, to: string | CustomerRecord, kind: NoticeKind, params: Params = {}) {
   const address = typeof to === 'string' ? to : to.email;
-  const { subject, body } = renderNotice(kind, deps.firmName, params);
-  return newQueuedNotice(deps.clock, deps.random, { channel: 'email', recipient: address, subject, body, kind });
+  const code = typeof to === 'string' ? undefined : newFreezeCode(deps.random);
+  const { subject, body } = renderNotice(kind, deps.firmName, params, code);
+  const row = newQueuedNotice(deps.clock, deps.random, { channel: 'email', recipient: address, subject, body, kind });
+  if (code === undefined || typeof to === 'string') return row;
+  return { ...row, freezeCode: { customerId: to.id, codeHash: freezeCodeHash(code), expiresAt: row.createdAt + FREEZE_CODE_TTL_MS } };
 }
 
 /** Queues a notice; throws when it cannot (inside a transaction: the change is rolled back with it). */

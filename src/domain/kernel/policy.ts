@@ -31,6 +31,8 @@ export interface SecurityPolicy {
   readonly coolingOffMs: number;
   /** The risk engine's rules and thresholds (KABUTO_RISK_POLICY); undefined: the default policy of src/domain/risk/config.ts. */
   readonly risk?: RiskPolicy;
+  /** A known device counts as new again this long after the sign-in that trusted it (KABUTO_DEVICE_TRUST_DAYS). */
+  readonly deviceTrustMs: number;
 }
 
 const MINUTE = 60_000;
@@ -61,6 +63,7 @@ export function createPolicy(overrides: Partial<SecurityPolicy> = {}): SecurityP
     sessionIdleMs: 30 * MINUTE,
     sessionAbsoluteMs: 12 * HOUR,
     coolingOffMs: 24 * HOUR,
+    deviceTrustMs: 90 * 24 * HOUR,
     ...overrides,
   });
 }

@@ -17,6 +17,8 @@ import type { MoneyStore } from './money-store.js';
 import type { FactorStore } from './factor-store.js';
 import type { NoticeQueueStore } from './notice-outbox.js';
 import type { RiskStore } from './risk-store.js';
+import type { ProtectionStore } from './protection-store.js';
+import type { RecoveryStore } from './recovery-store.js';
 
 export interface CustomerStore {
   findByLoginId(loginId: string): Promise<CustomerRecord | undefined>;
@@ -107,6 +109,8 @@ export interface SessionStore {
   touch(id: string, now: number): Promise<void>;
   delete(id: string): Promise<void>;
   deleteForCustomer(customerId: string, exceptId?: string): Promise<number>;
+  /** The customer's sessions as stored (live or not), newest first: the sessions list (ログイン中の端末). */
+  listForCustomer(customerId: string): Promise<SessionRecord[]>;
 }
 
 /** Counts of the events that reservations and records left (limits are taken through ReservationStore). */
@@ -167,6 +171,10 @@ export interface Store {
   notices: NoticeQueueStore;
   /** The risk engine's decisions and held orders and withdrawals (risk-store.ts). */
   risk: RiskStore;
+  /** Freezes, freeze codes and operators' alerts (src/domain/protection). */
+  protection: ProtectionStore;
+  /** Forgotten passwords and login IDs (src/domain/recovery). */
+  recovery: RecoveryStore;
   ping(): Promise<void>;
   /**
    * Run `work` in one database transaction, against a store bound to it: a change, its audit entry

@@ -1,4 +1,5 @@
 import type { Deps } from '../kernel/context.js';
+import { refuseIfFrozen } from '../protection/freeze.js';
 import { newId } from '../kernel/crypto.js';
 import { fail } from '../kernel/errors.js';
 import { findInstrument, type PriceFeed } from './instruments.js';
@@ -51,6 +52,10 @@ export async function placeOrder(deps: OrderDeps, prices: PriceFeed, customer: C
   if (!isQuantity(request.quantity)) return fail('invalid_quantity');
   const instrument = findInstrument(request.symbol);
   if (!instrument) return fail('unknown_symbol', { symbol: request.symbol });
+  // 取引制限 (orders): refused before the trading password is even judged (and checked again inside
+  // the trade's transaction: executeOrder).
+  const frozen = await refuseIfFrozen(deps, customer.id, 'orders');
+  if (frozen) return frozen;
   const password = await checkTradingPassword(deps, customer, request.tradingPassword);
   if (password !== true) return password;
 
@@ -89,6 +94,8 @@ export async function executeOrder(
   const result = await deps.store.money.trade({
     claim: { customerId: customer.id, key: request.idempotencyKey, requestHash: hash, now },
     order,
+    // 取引制限, read again under the customer's row lock with the trade: a freeze racing it cannot slip in between.
+    freeze: { level: 'orders' },
     // 約定通知, queued with the trade (durable outbox): a crash after the commit loses it not.
     notices: [
       noticeFor(deps, customer, 'order_executed', {
@@ -102,6 +109,7 @@ export async function executeOrder(
     refusal: { kind: 'refused', code: refusal },
   });
   if (result.status === 'replay') return replay<OrderView>(result.previous, hash);
+  if (result.status === 'frozen') return fail('account_frozen', { level: result.level });
   if (result.status !== 'done') return fail(refusal);
 
   return { kind: 'done', body: view };

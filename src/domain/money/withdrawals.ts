@@ -1,4 +1,5 @@
 import type { Deps } from '../kernel/context.js';
+import { freezeOf, refuseIfFrozen } from '../protection/freeze.js';
 import { formatYen, hashContent } from '../challenges/create.js';
 import { newId } from '../kernel/crypto.js';
 import { fail, isFailure, type Failure } from '../kernel/errors.js';
@@ -36,10 +37,13 @@ export function viewWithdrawal(w: Omit<WithdrawalRecord, 'seq'>, now: number): W
   };
 }
 
-/** Within 24 hours of a change of phone, e-mail or bank account, a withdrawal is held for 24 hours. */
-export function heldUntil(deps: Pick<Deps, 'policy'>, customer: CustomerRecord, now: number): number | null {
-  const changed = customer.contactChangedAt;
-  return changed !== null && now - changed < deps.policy.coolingOffMs ? now + deps.policy.coolingOffMs : null;
+/**
+ * Within 24 hours of a change of phone, e-mail or bank account, a withdrawal is held for 24 hours; so
+ * it is within 24 hours of a freeze's lift (`liftedAt`, issue 16.2).
+ */
+export function heldUntil(deps: Pick<Deps, 'policy'>, customer: CustomerRecord, now: number, liftedAt: number | null = null): number | null {
+  const changed = Math.max(customer.contactChangedAt ?? -Infinity, liftedAt ?? -Infinity);
+  return Number.isFinite(changed) && now - changed < deps.policy.coolingOffMs ? now + deps.policy.coolingOffMs : null;
 }
 
 /**
@@ -59,6 +63,10 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: 
   if (!isAmount(request.amount)) return fail('invalid_amount');
   const bank = customer.bankAccount;
   if (!bank) return fail('no_bank_account');
+  // 取引制限 (withdrawals): refused before the trading password is even judged (and checked again
+  // inside the debit's transaction: executeWithdrawal).
+  const frozen = await refuseIfFrozen(deps, customer.id, 'withdrawals');
+  if (frozen) return frozen;
   const password = await checkTradingPassword(deps, customer, request.tradingPassword);
   if (password !== true) return password;
 
@@ -106,8 +114,26 @@ export async function executeWithdrawal(
 ): Promise<MovementOutcome<WithdrawalView>> {
   const bank = customer.bankAccount;
   if (!bank) return fail('no_bank_account');
+  // A lift racing this debit (its cooling-off not yet counted here) is tried again with it.
+  for (let attempt = 1; ; attempt++) {
+    const { liftedAt } = await freezeOf(deps, customer.id);
+    const outcome = await debitWithdrawal(deps, customer, bank, request, hash, challenge, liftedAt);
+    if (outcome !== 'lifted_meanwhile') return outcome;
+    if (attempt === 3) return fail('account_frozen', { level: 'withdrawals' });
+  }
+}
+
+async function debitWithdrawal(
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'firmName' | 'events'>,
+  customer: CustomerRecord,
+  bank: NonNullable<CustomerRecord['bankAccount']>,
+  request: { amount: number; idempotencyKey: string },
+  hash: string,
+  challenge: ChallengeMatch | undefined,
+  liftedAt: number | null,
+): Promise<MovementOutcome<WithdrawalView> | 'lifted_meanwhile'> {
   const now = deps.clock.now();
-  const withdrawal = { id: newId(deps.random, 12), customerId: customer.id, amount: request.amount, bankAccount: bank, heldUntil: heldUntil(deps, customer, now), at: now };
+  const withdrawal = { id: newId(deps.random, 12), customerId: customer.id, amount: request.amount, bankAccount: bank, heldUntil: heldUntil(deps, customer, now, liftedAt), at: now };
   const view = viewWithdrawal(withdrawal, now);
   const noticeStatus = view.status === 'pending' ? '保留中 pending（24時間 / 24 hours）' : '受付済 completed';
   const result = await deps.store.money.withdraw({
@@ -121,9 +147,13 @@ export async function executeWithdrawal(
     ],
     challenge,
     withdrawal,
+    // 取引制限, read again under the customer's row lock with the debit: a freeze racing it cannot slip in between.
+    freeze: { level: 'withdrawals', liftedAt },
     success: { kind: 'done', body: view },
     refusal: { kind: 'refused', code: 'insufficient_cash' },
   });
+  if (result.status === 'frozen') return fail('account_frozen', { level: result.level });
+  if (result.status === 'lifted_meanwhile') return 'lifted_meanwhile';
   if (result.status === 'challenge_mismatch') {
     deps.events.stepUp('withdrawal', 'mismatch');
     return fail('challenge_mismatch');

@@ -4,6 +4,12 @@ import { formatJst, queueNotice, withinTransaction } from '../kernel/notices.js'
 import type { CustomerRecord } from '../kernel/types.js';
 import { describeUserAgent } from './user-agent.js';
 
+/** The approximate place of an address for a notice: a country code from offline data, or "unknown". */
+export function describePlace(deps: Pick<Deps, 'places'>, address: string): string {
+  const place = deps.places.lookup(address);
+  return place.country ? `${place.country}${place.city ? ` (${place.city.replace(/[^\p{L}\p{N} .'-]/gu, '').slice(0, 40)})` : ''}` : '不明 (unknown)';
+}
+
 // New-device sign-in (security.md: notices). A browser carries a long-lived device token (cookie)
 // that only the server issues: a random part and its MAC under the server's key, so a value the
 // client chose is never accepted or registered. The database keeps only the token's keyed hash per
@@ -45,9 +51,20 @@ export function deviceKey(deps: Pick<Deps, 'secrets'>, token: string | undefined
   return valid === undefined ? undefined : deviceHash(deps, valid);
 }
 
-export async function isKnownDevice(deps: Pick<Deps, 'store' | 'secrets'>, customerId: string, token: string | undefined): Promise<boolean> {
+/**
+ * A device this customer completed a sign-in with, whose trust has not expired: trust lasts
+ * KABUTO_DEVICE_TRUST_DAYS (90 days) from the sign-in that found it new, after which the device counts
+ * as new again (a second factor where new devices need one, the notice) and its next sign-in renews it.
+ */
+export async function isKnownDevice(deps: Pick<Deps, 'store' | 'secrets' | 'clock' | 'policy'>, customerId: string, token: string | undefined): Promise<boolean> {
   const valid = validDeviceToken(deps, token);
-  return valid !== undefined && deps.store.factors.isKnownDevice(customerId, deviceHash(deps, valid));
+  return valid !== undefined && deps.store.factors.isKnownDevice(customerId, deviceHash(deps, valid), deps.clock.now() - deps.policy.deviceTrustMs);
+}
+
+/** The keyed hash naming the device of this browser's token (undefined for none or a forged one). */
+export function deviceHashOf(deps: Pick<Deps, 'secrets'>, token: string | undefined): string | undefined {
+  const valid = validDeviceToken(deps, token);
+  return valid === undefined ? undefined : deviceHash(deps, valid);
 }
 
 /** When this customer last completed a sign-in with the client's device; undefined: a device never seen (or no valid token). */
@@ -60,16 +77,20 @@ export async function deviceLastSeen(deps: Pick<Deps, 'store' | 'secrets'>, cust
  * After a completed sign-in: remember the device, and tell the customer when it is new. Returns the
  * token the browser keeps (its own, or a fresh one).
  */
-export async function recordDeviceSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'firmName'>, customer: CustomerRecord, client: { address: string; userAgent: string; deviceToken?: string }): Promise<string> {
+export async function recordDeviceSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'firmName' | 'policy' | 'places'>, customer: CustomerRecord, client: { address: string; userAgent: string; deviceToken?: string }): Promise<string> {
   const known = await isKnownDevice(deps, customer.id, client.deviceToken);
+  // The customer may ask for a notice on every sign-in (known devices too).
+  const everySignIn = known && (await deps.store.protection.noticeOnEverySignIn(customer.id));
   // Kept: a token the server issued, or an earlier unsigned one this customer registered already.
   // Anything else the client brought is replaced by a fresh token of ours: it is never registered.
   const token = issuedToken(deps, client.deviceToken) ?? (known ? client.deviceToken! : issueDeviceToken(deps));
   const now = deps.clock.now();
   // The device and the sign-in notice commit together (durable outbox).
   await withinTransaction(deps, async (deps) => {
-    await deps.store.factors.rememberDevice(customer.id, deviceHash(deps, token), now);
-    if (!known) await queueNotice(deps, customer, 'new_device_login', { at: formatJst(now), address: client.address, userAgent: describeUserAgent(client.userAgent) });
+    await deps.store.factors.rememberDevice(customer.id, deviceHash(deps, token), now, { userAgent: client.userAgent.slice(0, 256), address: client.address, renewTrust: !known });
+    const params = { at: formatJst(now), address: client.address, place: describePlace(deps, client.address), userAgent: describeUserAgent(client.userAgent) };
+    if (!known) await queueNotice(deps, customer, 'new_device_login', params);
+    else if (everySignIn) await queueNotice(deps, customer, 'sign_in_notice', params);
   });
   return token;
 }

@@ -52,12 +52,19 @@ function version(raw: string | undefined): string {
   return ['XP', 'Vista', 'RT'].includes(raw) ? ` ${raw}` : '';
 }
 
-/** e.g. "Chrome 120 / Windows 10"; a browser or OS outside the list is "不明 (unknown)". */
-export function describeUserAgent(userAgent: string): string {
+/** The browser and the OS, e.g. "Chrome 120" and "Windows 10", each null when outside the lists. */
+export function parseUserAgent(userAgent: string): { browser: string | null; os: string | null } {
   const parsed = new UAParser(userAgent.slice(0, 512)).getResult();
   const browserName = parsed.browser.name && BROWSERS.get(parsed.browser.name);
   const osName = parsed.os.name && SYSTEMS.get(parsed.os.name);
-  const browser = browserName ? `${browserName}${version(parsed.browser.version)}` : '不明 (unknown)';
-  const os = osName ? `${osName}${version(parsed.os.version)}` : '不明 (unknown)';
-  return `${browser} / ${os}`;
+  return {
+    browser: browserName ? `${browserName}${version(parsed.browser.version)}` : null,
+    os: osName ? `${osName}${version(parsed.os.version)}` : null,
+  };
+}
+
+/** e.g. "Chrome 120 / Windows 10"; a browser or OS outside the list is "不明 (unknown)". */
+export function describeUserAgent(userAgent: string): string {
+  const { browser, os } = parseUserAgent(userAgent);
+  return `${browser ?? '不明 (unknown)'} / ${os ?? '不明 (unknown)'}`;
 }

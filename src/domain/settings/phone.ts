@@ -1,4 +1,5 @@
 import type { Deps } from '../kernel/context.js';
+import { newQueuedNotice } from '../kernel/notice-outbox.js';
 import { defaultSummary, viewChallenge } from '../challenges/create.js';
 import { fail, isFailure, type Failure } from '../kernel/errors.js';
 import { recordAudit } from '../kernel/audit.js';
@@ -74,6 +75,11 @@ export async function changePhone(deps: Deps, customer: CustomerRecord, session:
     await endOtherSessions(deps, session);
     await recordAudit(deps, customer.id, 'phone_changed', { from: customer.phone ? last4(customer.phone) : null, to: last4(parsed.e164), type: parsed.type });
     await queueNotice(deps, customer, 'phone_changed', { last4: last4(parsed.e164) });
+    // The old number hears of it too (issue 16.4): whoever swapped the number may also hold the mailbox.
+    if (customer.phone && customer.phone !== parsed.e164 && customer.phoneType === 'mobile') {
+      const text = `【${deps.firmName}】電話認証番号が末尾 ${last4(parsed.e164)} の番号に変更されました。お心当たりがない場合は至急当社へご連絡ください。`;
+      await deps.store.notices.enqueue(newQueuedNotice(deps.clock, deps.random, { channel: 'sms', recipient: customer.phone, subject: null, body: text, kind: 'phone_changed_sms' }));
+    }
   });
   return { ...customer, ...patch };
 }

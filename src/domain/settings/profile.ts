@@ -1,4 +1,5 @@
 import type { Deps } from '../kernel/context.js';
+import { refuseIfFrozen } from '../protection/freeze.js';
 import { defaultSummary } from '../challenges/create.js';
 import { fail, type Failure } from '../kernel/errors.js';
 import { recordAudit } from '../kernel/audit.js';
@@ -8,7 +9,7 @@ import { checkTradingPassword } from '../factors/trading-password.js';
 import { policyDemandsStepUp, youngPasskeysOnly } from '../factors/phishing-resistance.js';
 import type { BankAccount, CustomerRecord, SessionRecord } from '../kernel/types.js';
 import { last4 } from '../kernel/phone-numbers.js';
-import { endOtherSessions } from '../sessions/sessions.js';
+import { requestEmailChange } from './email-change.js';
 
 export interface ProfileChange {
   email?: string;
@@ -33,12 +34,16 @@ export function validateBankAccount(bank: BankAccount): Failure | undefined {
 }
 
 /**
- * 登録情報の変更: with MFA scope `all` (or a mandatory policy) it needs the second factor; e-mail and
- * bank changes start the cooling-off; an e-mail change ends the customer's other sessions.
+ * 登録情報の変更: with MFA scope `all` (or a mandatory policy) it needs the second factor; a bank change
+ * starts the cooling-off at once; a new e-mail address takes effect only when the code sent to it comes
+ * back (email-change.ts: then the cooling-off starts and the other sessions end).
  */
 export async function changeProfile(deps: Deps, customer: CustomerRecord, session: SessionRecord, change: ProfileChange): Promise<CustomerRecord | Failure> {
   const invalid = (change.email !== undefined && validateEmail(change.email)) || (change.bankAccount && validateBankAccount(change.bankAccount));
   if (invalid) return invalid;
+  // 取引制限 (withdrawals) covers the bank account withdrawals go to.
+  const frozen = change.bankAccount !== undefined ? await refuseIfFrozen(deps, customer.id, 'withdrawals') : undefined;
+  if (frozen) return frozen;
   const password = await checkTradingPassword(deps, customer, change.tradingPassword);
   if (password !== true) return password;
 
@@ -53,34 +58,27 @@ export async function changeProfile(deps: Deps, customer: CustomerRecord, sessio
   }
 
   const now = deps.clock.now();
-  const contactChanged = (change.email !== undefined && change.email !== customer.email) || change.bankAccount !== undefined;
+  // A new e-mail address waits for the code sent to it (email-change.ts); the rest takes effect now.
+  const emailChanged = change.email !== undefined && change.email !== customer.email;
+  const contactChanged = change.bankAccount !== undefined;
   const patch: Partial<CustomerRecord> = {
-    ...(change.email !== undefined ? { email: change.email } : {}),
     ...(change.address !== undefined ? { address: change.address } : {}),
     ...(change.bankAccount !== undefined ? { bankAccount: change.bankAccount } : {}),
     ...(contactChanged ? { contactChangedAt: now } : {}),
     updatedAt: now,
   };
-  const fields = Object.keys(content).filter((k) => content[k as keyof typeof content] !== undefined);
-  // The change, its audit entry and its notices commit together (durable outbox).
-  const emailChanged = change.email !== undefined && change.email !== customer.email;
-  await withinTransaction(deps, async (deps) => {
-    await deps.store.customers.update(customer.id, patch);
-    if (emailChanged) {
-      // Kept for the cooling-off: the replaced address hears of every withdrawal and new passkey in the window.
-      await deps.store.customers.recordReplacedContact(customer.id, { kind: 'email', value: customer.email, phoneType: null, replacedAt: now });
-      // A new address is a new way to reach (and recover) the account: other sessions end.
-      await endOtherSessions(deps, session);
-    }
-    await recordAudit(deps, customer.id, 'profile_changed', {
-      fields,
-      ...(change.bankAccount ? { bankAccountLast4: last4(change.bankAccount.accountNumber) } : {}),
-      // The cooling-off tells the replaced address of a withdrawal held after the change.
-      ...(change.email !== undefined && change.email !== customer.email ? { previousEmail: customer.email } : {}),
+  const fields = (['address', 'bankAccount'] as const).filter((k) => content[k] !== undefined);
+  if (fields.length > 0) {
+    // The change, its audit entry and its notice commit together (durable outbox).
+    await withinTransaction(deps, async (deps) => {
+      await deps.store.customers.update(customer.id, patch);
+      await recordAudit(deps, customer.id, 'profile_changed', { fields, ...(change.bankAccount ? { bankAccountLast4: last4(change.bankAccount.accountNumber) } : {}) });
+      await queueNotice(deps, customer, 'profile_changed', { fields: fields.join(', ') });
     });
-    // The old address hears of a change of address: a thief's new address would hide it otherwise.
-    await queueNotice(deps, customer, 'profile_changed', { fields: fields.join(', ') });
-    if (change.email !== undefined && change.email !== customer.email) await queueNotice(deps, change.email, 'profile_changed', { fields: fields.join(', ') });
-  });
+  }
+  if (emailChanged) {
+    const requested = await requestEmailChange(deps, customer, change.email!);
+    if (requested !== true) return requested;
+  }
   return { ...customer, ...patch };
 }

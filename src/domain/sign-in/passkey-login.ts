@@ -1,5 +1,6 @@
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Deps } from '../kernel/context.js';
+import { refuseIfFrozen } from '../protection/freeze.js';
 import { fail, type Failure } from '../kernel/errors.js';
 import { verifyPasskeyAssertion } from '../factors/passkey-assertion.js';
 import { WEBAUTHN_TIMEOUT_MS, type RelyingParty } from '../factors/passkey-ceremony.js';
@@ -52,6 +53,13 @@ export async function signInWithPasskey(deps: Pick<Deps, 'store' | 'clock' | 'ra
   }
   await release(deps, addressPlace);
   await leaveNetworkGate(deps, gate);
+  // ログイン一時停止 first: a frozen sign-in stays shut whatever the risk engine would say.
+  const frozen = await refuseIfFrozen(deps, customer.id, 'sign_in');
+  if (frozen) {
+    await logEvent(deps, customer.id, customer.loginId, client, 'locked');
+    deps.events.signIn('frozen');
+    return frozen;
+  }
   // A passkey is the step-up the risk engine would ask for; only a refusal stops it.
   const risk = await assessSignIn(deps, customer, client);
   if (risk.outcome === 'refuse') return refuseSignIn(deps, customer, client);

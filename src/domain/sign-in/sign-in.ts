@@ -1,11 +1,12 @@
 import type { Deps } from '../kernel/context.js';
+import { refuseIfFrozen } from '../protection/freeze.js';
 import { createChallenge, defaultSummary, viewChallenge, type ChallengeView } from '../challenges/create.js';
 import { fail, type Failure } from '../kernel/errors.js';
 import { formatJst, queueNotice, withinTransaction } from '../kernel/notices.js';
 import { loginLockDuration } from '../kernel/policy.js';
 import { recordAudit } from '../kernel/audit.js';
 import { createSession } from '../sessions/sessions.js';
-import { deviceKey, isKnownDevice, recordDeviceSignIn } from '../sessions/new-device.js';
+import { describePlace, deviceKey, isKnownDevice, recordDeviceSignIn } from '../sessions/new-device.js';
 import { riskStepUpReason, secondFactorReason } from './second-factor.js';
 import { release, reserve } from '../kernel/reservations.js';
 import type { CustomerRecord, LoginEvent } from '../kernel/types.js';
@@ -68,7 +69,8 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
   }
   if (!(await judged(deps.hasher.verify(customer.passwordHash, input.password), giveBack))) {
     // The guess stays counted; the one that took the last place before the lock imposes it.
-    if (attempt.kind === 'account' && attempt.failedLogins >= deps.policy.loginLockThreshold) await lockAccount(deps, customer, attempt.lockCount, now);
+    if (attempt.kind === 'account' && attempt.failedLogins >= deps.policy.loginLockThreshold) await lockAccount(deps, customer, attempt.lockCount, now, client);
+    else if (attempt.kind === 'account' && attempt.failedLogins === FAILED_BURST) await tellFailedBurst(deps, customer, attempt.failedLogins, client, now);
     await failSignIn(deps, customer, input.loginId, client, 'invalid_credentials', gate);
     return fail('invalid_credentials');
   }
@@ -77,6 +79,14 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
   await leaveNetworkGate(deps, gate);
   if (attempt.kind === 'device') await release(deps, attempt.place);
   await deps.store.customers.resetLoginFailures(customer.id);
+  // ログイン一時停止: the right password opens nothing (a login challenge already issued dies with the
+  // freeze, which moved the credential version on).
+  const frozen = await refuseIfFrozen(deps, customer.id, 'sign_in');
+  if (frozen) {
+    await logEvent(deps, customer.id, input.loginId, client, 'locked');
+    deps.events.signIn('frozen');
+    return frozen;
+  }
   if (deps.hasher.needsRehash(customer.passwordHash)) {
     await deps.store.customers.update(customer.id, { passwordHash: await deps.hasher.hash(input.password), updatedAt: now });
   }
@@ -145,7 +155,7 @@ function deviceFailureKey(deps: Pick<Deps, 'secrets'>, customer: CustomerRecord,
  * The last step of every successful sign-in: a fresh session (never one the client brought), on the
  * credential version the first factor was checked against (a login challenge carries it).
  */
-export async function completeSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'events' | 'firmName'>, customer: CustomerRecord, client: Client, credentialVersion = customer.credentialVersion): Promise<SignedIn> {
+export async function completeSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'events' | 'firmName' | 'policy' | 'places'>, customer: CustomerRecord, client: Client, credentialVersion = customer.credentialVersion): Promise<SignedIn> {
   const { token } = await createSession(deps, { id: customer.id, credentialVersion }, client);
   await logEvent(deps, customer.id, customer.loginId, client, 'signed_in');
   deps.events.signIn('signed_in');
@@ -158,13 +168,22 @@ export async function countWrongPassword(deps: Pick<Deps, 'store' | 'clock' | 'r
   if (failedLogins >= deps.policy.loginLockThreshold) await lockAccount(deps, customer, lockCount, now);
 }
 
-async function lockAccount(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'events' | 'firmName'>, customer: CustomerRecord, lockCount: number, now: number): Promise<void> {
+/** Wrong passwords in a row that tell the customer before the lock does (issue 16.4). */
+const FAILED_BURST = 3;
+
+/** ログインの失敗が続いています: the burst, where it came from (the address and its approximate place). */
+async function tellFailedBurst(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'firmName' | 'places'>, customer: CustomerRecord, count: number, client: Client, now: number): Promise<void> {
+  await queueNotice(deps, customer, 'failed_sign_ins', { count, at: formatJst(now), address: client.address, place: describePlace(deps, client.address) });
+}
+
+async function lockAccount(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'events' | 'firmName'> & Partial<Pick<Deps, 'places'>>, customer: CustomerRecord, lockCount: number, now: number, client?: Client): Promise<void> {
   const until = now + loginLockDuration(deps.policy, lockCount);
   // The lock, its audit entry and the owner's notice commit together (durable outbox).
   const locked = await withinTransaction(deps, async (deps) => {
     if (!(await deps.store.customers.lockLogin(customer.id, deps.policy.loginLockThreshold, lockCount, until))) return false;
     await recordAudit(deps, customer.id, 'login_locked', { until: new Date(until).toISOString() }, 'system');
-    await queueNotice(deps, customer, 'login_locked', { until: formatJst(until) });
+    const where: Record<string, string> = client && deps.places ? { address: client.address, place: describePlace({ places: deps.places }, client.address) } : {};
+    await queueNotice(deps, customer, 'login_locked', { until: formatJst(until), ...where });
     return true;
   });
   if (!locked) return;

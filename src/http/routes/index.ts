@@ -11,7 +11,11 @@ import { adminRiskRoutes } from './ops/admin-risk.js';
 import { devRoutes } from './ops/dev.js';
 import { feedRoutes } from './feed/webhooks.js';
 import { healthRoutes } from './ops/health.js';
+import { deviceRoutes } from './sessions/devices.js';
 import { meRoutes } from './sessions/me.js';
+import { adminProtectionRoutes } from './protection/admin-protection.js';
+import { freezeCodeRoutes, protectionRoutes } from './protection/protection.js';
+import { recoveryRoutes } from './recovery/recovery.js';
 import { factorRoutes } from './settings/factors.js';
 import { settingsRoutes } from './settings/settings.js';
 import { loginRoutes } from './sign-in/login.js';
@@ -23,10 +27,10 @@ import { passkeyLoginRoutes } from './sign-in/passkey-login.js';
 type Routes = (app: FastifyInstance, kabuto: Kabuto) => void;
 
 /** Routes anyone may call. Those that read a session when there is one (sign-in, sign-out, challenges) use sessionOf. */
-const OPEN: Routes[] = [healthRoutes, loginRoutes, passkeyLoginRoutes, challengeRoutes, instrumentRoutes, adminRoutes, feedRoutes, adminRiskRoutes, devRoutes];
+const OPEN: Routes[] = [healthRoutes, loginRoutes, passkeyLoginRoutes, challengeRoutes, instrumentRoutes, freezeCodeRoutes, recoveryRoutes, adminRoutes, adminProtectionRoutes, feedRoutes, adminRiskRoutes, devRoutes];
 
 /** The customer's routes: registered inside the signed-in scope, 401 `unauthenticated` without a live session. */
-const SIGNED_IN: Routes[] = [meRoutes, settingsRoutes, factorRoutes, moneyRoutes, holdRoutes, historyRoutes];
+const SIGNED_IN: Routes[] = [meRoutes, deviceRoutes, protectionRoutes, settingsRoutes, factorRoutes, moneyRoutes, holdRoutes, historyRoutes];
 
 export async function registerRoutes(app: FastifyInstance, kabuto: Kabuto): Promise<void> {
   for (const register of OPEN) register(app, kabuto);

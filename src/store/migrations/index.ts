@@ -6,8 +6,13 @@ import * as reservations from './0004_reservations.js';
 import * as loginIdCase from './0005_login_id_case.js';
 import * as credentials from './0006_credentials_cooling_off.js';
 import * as noticeQueue from './0007_notice_queue.js';
-import * as eventFeed from './0025_event_feed.js';
+import * as deviceTrust from './0010_device_trust.js';
+import * as freezes from './0011_freezes.js';
+import * as recovery from './0012_recovery.js';
+import * as noticePreferences from './0013_notice_preferences.js';
+import * as emailChanges from './0014_email_changes.js';
 import * as risk from './0015_risk.js';
+import * as eventFeed from './0025_event_feed.js';
 
 // Listed here rather than read from the folder: the same code runs from TypeScript sources and bundles.
 const migrations: Readonly<Record<string, Migration>> = {
@@ -18,8 +23,13 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0005_login_id_case': loginIdCase,
   '0006_credentials_cooling_off': credentials,
   '0007_notice_queue': noticeQueue,
-  '0025_event_feed': eventFeed,
+  '0010_device_trust': deviceTrust,
+  '0011_freezes': freezes,
+  '0012_recovery': recovery,
+  '0013_notice_preferences': noticePreferences,
+  '0014_email_changes': emailChanges,
   '0015_risk': risk,
+  '0025_event_feed': eventFeed,
 };
 
 export const migrationProvider: MigrationProvider = {

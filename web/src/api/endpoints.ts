@@ -1,6 +1,7 @@
+import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { api } from './client';
-import type { operations } from './schema';
-import type { Account, CashEntry, Challenge, Held, CodeSent, Customer, Instrument, LoginEvent, LoginResult, LoginSummary, MfaMethod, MfaScope, MfaSettings, Order, Profile, SecurityEvent, Verified, Withdrawal } from './types';
+import type { components, operations } from './schema';
+import type { Account, CashEntry, Challenge, CodeSent, Customer, Held, Instrument, LoginEvent, LoginResult, LoginSummary, MfaMethod, MfaScope, MfaSettings, Order, Profile, SecurityEvent, Verified, Withdrawal } from './types';
 
 // One function per endpoint of the v1 API the portal uses; every write the portal makes is here
 // (or in factors.ts), none in a page. Request bodies are the generated ones (schema.ts).
@@ -50,3 +51,57 @@ export const fetchLoginSummary = () => api.get<LoginSummary>('/api/v1/history/lo
 export const fetchSecurityHistory = () => api.get<SecurityEvent[]>('/api/v1/history/security?limit=100');
 export const fetchCashHistory = () => api.get<CashEntry[]>('/api/v1/history/cash?limit=100');
 export const fetchOrderHistory = () => api.get<Order[]>('/api/v1/history/orders?limit=100');
+
+// The customer's own defences (issue 16): ログイン中の端末, 取引制限, 「心当たりがない」, notices, recovery.
+type Schemas = components['schemas'];
+export type SessionEntry = Schemas['SessionEntry'];
+export type KnownDevice = Schemas['KnownDevice'];
+export type Freeze = Schemas['Freeze'];
+export type FreezeLevel = RequestBody<'freeze'>['levels'][number];
+
+export const fetchSessions = () => api.get<{ sessions: SessionEntry[] }>('/api/v1/sessions');
+export const endSession = (id: string) => api.delete<{ status: 'ended' }>(`/api/v1/sessions/${encodeURIComponent(id)}`, {});
+export const endOtherSessions = () => api.post<{ status: 'ended' }>('/api/v1/sessions/end-others');
+export const fetchDevices = () => api.get<{ devices: KnownDevice[] }>('/api/v1/devices');
+export const removeDevice = (id: string) => api.delete<{ status: 'removed' }>(`/api/v1/devices/${encodeURIComponent(id)}`, {});
+export const fetchNoticePreferences = () => api.get<{ everySignIn: boolean }>('/api/v1/settings/notices');
+export const putNoticePreferences = (everySignIn: boolean) => api.put<{ everySignIn: boolean }>('/api/v1/settings/notices', { everySignIn } satisfies RequestBody<'changeNoticePreferences'>);
+
+export const fetchFreeze = () => api.get<Freeze>('/api/v1/protection');
+export const freeze = (levels: FreezeLevel[]) => api.post<Freeze>('/api/v1/protection/freeze', { levels } satisfies RequestBody<'freeze'>);
+/** 解除: the browser's passkey signs this lift (its levels, this session) and nothing else. */
+export async function unfreezeWithPasskey(levels: FreezeLevel[]): Promise<Freeze> {
+  const options = await api.post<PublicKeyCredentialRequestOptionsJSON>('/api/v1/protection/unfreeze/options', { levels });
+  const response = await startAuthentication({ optionsJSON: options });
+  return api.post<Freeze>('/api/v1/protection/unfreeze', { levels, response });
+}
+export const reportNotMe = () => api.post<{ status: 'reported' }>('/api/v1/protection/not-me');
+export const freezeWithCode = (loginId: string, code: string, notMe: boolean) =>
+  api.post<{ status: 'frozen' }>('/api/v1/protection/freeze-code', { loginId, code, notMe } satisfies RequestBody<'freezeWithCode'>);
+
+export const startPasswordRecovery = (loginId: string) => api.post<{ recoveryId: string; expiresAt: string }>('/api/v1/recovery/password', { loginId });
+export const sendRecoveryCode = (id: string) => api.post<{ status: 'sent' }>(`/api/v1/recovery/password/${encodeURIComponent(id)}/sms`);
+export type RecoveryProof = Omit<RequestBody<'completePasswordRecovery'>, 'passkey'>;
+export const completePasswordRecovery = (id: string, proof: RecoveryProof) => api.post<{ status: 'recovered' }>(`/api/v1/recovery/password/${encodeURIComponent(id)}/complete`, proof);
+export async function recoverWithPasskey(id: string, newPassword: string): Promise<{ status: 'recovered' }> {
+  const options = await api.post<PublicKeyCredentialRequestOptionsJSON>(`/api/v1/recovery/password/${encodeURIComponent(id)}/passkey-options`);
+  const passkey = await startAuthentication({ optionsJSON: options });
+  return api.post(`/api/v1/recovery/password/${encodeURIComponent(id)}/complete`, { newPassword, passkey });
+}
+export const remindLoginId = (email: string) => api.post<{ status: 'sent' }>('/api/v1/recovery/login-id', { email } satisfies RequestBody<'remindLoginId'>);
+
+/** パスキーの自動入力 (WebAuthn conditional mediation): resolves when the customer picks a passkey in the login ID field's autofill. */
+export async function signInWithPasskeyAutofill(): Promise<{ status: 'signed_in'; customer: Customer } | null> {
+  if (typeof window.PublicKeyCredential?.isConditionalMediationAvailable !== 'function' || !(await window.PublicKeyCredential.isConditionalMediationAvailable())) return null;
+  const options = await api.post<PublicKeyCredentialRequestOptionsJSON>('/api/v1/login/passkey-options');
+  const response = await startAuthentication({ optionsJSON: options, useBrowserAutofill: true });
+  return api.post('/api/v1/login/passkey', { response });
+}
+/** ログイン一時停止の解除 from the sign-in page: the passkey says whose freeze it is. */
+export async function liftSignInFreeze(): Promise<{ status: 'lifted' }> {
+  const options = await api.post<PublicKeyCredentialRequestOptionsJSON>('/api/v1/protection/unfreeze-sign-in/options');
+  const response = await startAuthentication({ optionsJSON: options });
+  return api.post('/api/v1/protection/unfreeze-sign-in', { response });
+}
+/** メールアドレスの変更: the code sent to the new address makes it take effect. */
+export const confirmEmailChange = (code: string) => api.post<{ email: string }>('/api/v1/settings/email/confirm', { code });

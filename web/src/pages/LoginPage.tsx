@@ -1,6 +1,6 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { errorIdFor } from '../api/field-errors';
-import { signIn } from '../api/endpoints';
+import { signIn, signInWithPasskeyAutofill } from '../api/endpoints';
 import type { Challenge, Customer } from '../api/types';
 import { Alert } from '../components/Alert';
 import { ChallengePanel } from '../components/ChallengePanel';
@@ -9,6 +9,7 @@ import { PageTitle } from '../components/PageTitle';
 import { PasskeySignInButton } from '../components/PasskeySignInButton';
 import { errorText } from '../i18n/error-text';
 import { useTexts } from '../i18n/texts';
+import { useDefenceTexts } from '../i18n/texts-defences';
 import { Link } from '../router';
 
 /** ログイン: login ID and password; then, when a second factor is required, the code screen. */
@@ -20,6 +21,26 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
   const [busy, setBusy] = useState(false);
   const [challenge, setChallenge] = useState<Challenge | null>(null);
   const errorId = useId();
+  const d = useDefenceTexts();
+
+  // パスキーの自動入力: the browser offers the customer's passkeys in the login ID field's autofill
+  // (WebAuthn conditional mediation); picking one signs in. Quietly nothing where unsupported.
+  useEffect(() => {
+    let alive = true;
+    signInWithPasskeyAutofill().then(
+      (result) => {
+        if (alive && result) onSignedIn(result.customer);
+      },
+      (failure: unknown) => {
+        // A dismissed or superseded autofill is no error; a refused passkey is shown.
+        if (alive && (failure as { name?: string } | null)?.name !== 'AbortError' && (failure as { name?: string } | null)?.name !== 'NotAllowedError') setError(failure);
+      },
+    );
+    return () => {
+      alive = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -63,7 +84,7 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
       {notice === 'signed_out' ? <Alert kind="info">{t.common.signedOut}</Alert> : null}
       {notice === 'expired' ? <Alert kind="info">{t.common.sessionEnded}</Alert> : null}
       <form onSubmit={submit} className="card">
-        <Field label={t.login.loginId} name="loginId" autoComplete="username" required value={loginId} onChange={(e) => setLoginId(e.target.value)} />
+        <Field label={t.login.loginId} name="loginId" autoComplete="username webauthn" required value={loginId} onChange={(e) => setLoginId(e.target.value)} />
         <Field
           label={t.login.password}
           name="password"
@@ -82,6 +103,10 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
       <PasskeySignInButton onSignedIn={onSignedIn} />
       <p className="phishing-note">{t.login.phishingNote}</p>
       <p className="login-links">
+        <Link to="/recovery/password">{d.recovery.forgotPassword}</Link>
+        <Link to="/recovery/login-id">{d.recovery.forgotLoginId}</Link>
+        <Link to="/recovery/freeze">{d.recovery.freezeWithCode}</Link>
+        <Link to="/recovery/unfreeze">{d.recovery.unfreezeLink}</Link>
         <Link to="/security/about#forgot">{t.login.forgot}</Link>
         <Link to="/security/about">{t.login.securityLink}</Link>
       </p>

@@ -3,6 +3,7 @@ import { fetchHolds } from '../api/holds';
 import { Alert } from '../components/Alert';
 import { HoldingsTable } from '../components/HoldingsTable';
 import { NextStep } from '../components/NextStep';
+import { PasskeyInvitation } from '../components/PasskeyInvitation';
 import { PageTitle } from '../components/PageTitle';
 import { useLoad } from '../hooks/useLoad';
 import { deviceOf, formatTime } from '../format';
@@ -36,6 +37,7 @@ export function MyPage() {
           {h.banner(waiting)} <Link to="/holds">{h.toHolds}</Link>
         </Alert>
       ) : null}
+      <PasskeyInvitation />
       {customer.mfa.method === 'none' ? (
         <Alert kind="info">
           {t.myPage.mfaOff} <Link to="/settings/mfa">{t.myPage.mfaOffLink}</Link>

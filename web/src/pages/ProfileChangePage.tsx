@@ -6,6 +6,7 @@ import { Alert } from '../components/Alert';
 import { BusyButton } from '../components/BusyButton';
 import { Field } from '../components/Field';
 import { PageTitle } from '../components/PageTitle';
+import { EmailConfirm } from '../components/EmailConfirm';
 import { StepUpSection } from '../components/StepUpSection';
 import { TradingPasswordField } from '../components/TradingPasswordField';
 import { useLoad } from '../hooks/useLoad';
@@ -35,6 +36,7 @@ export function ProfileChangePage({ kind }: { kind: ProfileKind }) {
   const [bank, setBank] = useState<BankAccount>(EMPTY_BANK);
   const [tradingPassword, setTradingPassword] = useState('');
   const [done, setDone] = useState<Profile | null>(null);
+  const [confirmed, setConfirmed] = useState(false);
   const errorId = useId();
   const stepUp = useStepUp<Profile>((next) => {
     setDone(next);
@@ -62,6 +64,21 @@ export function ProfileChangePage({ kind }: { kind: ProfileKind }) {
           : profile.data.bankAccount
             ? `${profile.data.bankAccount.bankName} ${profile.data.bankAccount.branchName} ****${profile.data.bankAccount.accountNumber.slice(-4)}`
             : t.settings.none;
+
+  if (done && kind === 'email' && done.pendingEmail && !confirmed) {
+    return (
+      <>
+        <PageTitle title={title}>{title}</PageTitle>
+        <EmailConfirm
+          email={done.pendingEmail}
+          onConfirmed={() => {
+            setConfirmed(true);
+            void session.refresh();
+          }}
+        />
+      </>
+    );
+  }
 
   if (done) {
     return (

@@ -5,11 +5,13 @@ import { useLoad } from '../hooks/useLoad';
 import { useTexts } from '../i18n/texts';
 import { Link } from '../router';
 import { useSession } from '../session';
+import { useDefenceTexts } from '../i18n/texts-defences';
 
 /** セキュリティ: every factor with its status and what can be done, 2FA, the phone, passwords, histories. */
 export function SecurityCentrePage() {
   const t = useTexts();
   const s = t.securityCentre;
+  const d = useDefenceTexts();
   const { customer } = useSession();
   const factors = useLoad(fetchFactorSummary);
   const ready = factors.state === 'ready' ? factors.data : null;
@@ -20,6 +22,17 @@ export function SecurityCentrePage() {
     <>
       <PageTitle title={s.title}>{s.title}</PageTitle>
       {ready ? <NextStep factors={ready} /> : null}
+      <section className="card" aria-labelledby="sc-defences">
+        <h2 id="sc-defences">{d.devices.title}</h2>
+        <ul className="link-list">
+          <li>
+            <Link to="/security/devices">{d.links.devices}</Link>
+          </li>
+          <li>
+            <Link to="/security/freeze">{d.links.freeze}</Link>
+          </li>
+        </ul>
+      </section>
       <section className="card" aria-labelledby="sc-mfa">
         <h2 id="sc-mfa">{t.settings.mfa}</h2>
         <p data-testid="sc-mfa-state">

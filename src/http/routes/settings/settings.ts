@@ -7,12 +7,15 @@ import { changeMfaSettings, viewMfaSettings, type MfaChange } from '../../../dom
 import { changePassword, type PasswordChange } from '../../../domain/settings/passwords.js';
 import { changePhone, type PhoneChange } from '../../../domain/settings/phone.js';
 import { changeProfile, type ProfileChange } from '../../../domain/settings/profile.js';
+import { changeNoticePreferences, viewNoticePreferences } from '../../../domain/settings/notice-preferences.js';
+import { confirmEmailChange, pendingEmailOf } from '../../../domain/settings/email-change.js';
 import { answer } from '../../answer.js';
 import { bankAccount, body, challengeId, enumOf, secret, text } from '../../schemas.js';
 import { setSessionCookie } from '../../session.js';
 
-function viewProfile(customer: CustomerRecord) {
+function viewProfile(customer: CustomerRecord, pendingEmail: string | null = null) {
   return {
+    pendingEmail,
     name: customer.name,
     email: customer.email,
     address: customer.address,
@@ -61,11 +64,23 @@ export function settingsRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     );
   }
 
-  app.get('/api/v1/settings/profile', async (request) => viewProfile(request.customer!));
+  app.get('/api/v1/settings/notices', async (request) => viewNoticePreferences(deps, request.customer!));
+
+  app.put<{ Body: { everySignIn: boolean } }>('/api/v1/settings/notices', { schema: { body: body({ everySignIn: { type: 'boolean' } }, ['everySignIn']) } }, async (request) =>
+    changeNoticePreferences(deps, request.customer!, request.body),
+  );
+
+  app.get('/api/v1/settings/profile', async (request) => viewProfile(request.customer!, await pendingEmailOf(deps, request.customer!.id)));
+
+  // The code sent to a new e-mail address: the change takes effect.
+  app.post<{ Body: { code: string } }>('/api/v1/settings/email/confirm', { schema: { body: body({ code: text(32, 1) }, ['code']) } }, async (request, reply) =>
+    answer(request, reply, await confirmEmailChange(deps, request.customer!, request.session!, request.body.code)),
+  );
 
   app.put<{ Body: ProfileChange }>(
     '/api/v1/settings/profile',
     { schema: { body: body({ email: text(254, 3), address: text(200), bankAccount, tradingPassword: secret, challengeId }, ['tradingPassword']) } },
-    async (request, reply) => answer(request, reply, await changeProfile(deps, request.customer!, request.session!, request.body), viewProfile),
+    async (request, reply) =>
+      answer(request, reply, await changeProfile(deps, request.customer!, request.session!, request.body), async (customer) => viewProfile(customer, await pendingEmailOf(deps, customer.id))),
   );
 }

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kabuto } from '../../../kabuto.js';
+import { findCustomer } from '../../../domain/customers/lookup.js';
+import { fail } from '../../../domain/kernel/errors.js';
+import { unfreeze, viewFreeze, type FreezeLevel } from '../../../domain/protection/freeze.js';
+import { listAlerts } from '../../../domain/protection/alerts.js';
+import { adminActor, adminScope } from '../../admin-scope.js';
+import { answer } from '../../answer.js';
+import { sendFailure } from '../../failures.js';
+import { body, text } from '../../schemas.js';
+import { levelsSchema } from './protection.js';
+
+const loginIdParams = { type: 'object', properties: { loginId: text(64, 1) }, required: ['loginId'] };
+const alertsQuery = { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 200 }, before: text(64, 1) }, additionalProperties: false };
+
+/** The back office's side of the customer's defences: a freeze's state and its lift, the alerts (behind adminScope). */
+export function adminProtectionRoutes(app: FastifyInstance, kabuto: Kabuto): void {
+  const { deps } = kabuto;
+  adminScope(app, kabuto, (admin) => {
+    admin.get<{ Params: { loginId: string } }>('/api/admin/v1/customers/:loginId/freeze', { config: { roles: ['viewer', 'support', 'supervisor', 'security'] }, schema: { params: loginIdParams } }, async (request, reply) => {
+      const customer = await findCustomer(deps, request.params.loginId);
+      if (!customer) return sendFailure(request, reply, fail('not_found'));
+      return viewFreeze(deps, customer);
+    });
+
+    // A customer without a passkey: lifted by a supervisor after a fresh identity check, named with the reason.
+    admin.post<{ Params: { loginId: string }; Body: { levels: FreezeLevel[]; reason: string; identityCheck: string } }>(
+      '/api/admin/v1/customers/:loginId/unfreeze',
+      { config: { roles: ['supervisor', 'security'] }, schema: { params: loginIdParams, body: body({ levels: levelsSchema, reason: text(500, 1), identityCheck: text(200, 1) }, ['levels', 'reason', 'identityCheck']) } },
+      async (request, reply) => {
+        const customer = await findCustomer(deps, request.params.loginId);
+        if (!customer) return sendFailure(request, reply, fail('not_found'));
+        const { levels, reason, identityCheck } = request.body;
+        return answer(request, reply, await unfreeze(deps, customer, { by: 'operator', levels, reason, identityCheck, actor: adminActor(request) }));
+      },
+    );
+
+    admin.get<{ Querystring: { limit?: number; before?: string } }>('/api/admin/v1/alerts', { config: { roles: ['viewer', 'support', 'supervisor', 'security'] }, schema: { querystring: alertsQuery } }, async (request) =>
+      listAlerts(deps, request.query.limit ?? 50, request.query.before),
+    );
+  });
+}
