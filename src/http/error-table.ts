@@ -52,4 +52,7 @@ export const ERROR_TABLE: Record<ErrorCode, { status: number; ja: string; en: st
   },
   hold_not_pending: { status: 409, ja: 'この保留はすでに処理されています。', en: 'This hold has already been resolved.' },
   login_id_taken: { status: 409, ja: 'このログインIDは使用されています。', en: 'This login ID is taken.' },
+  approval_used: { status: 409, ja: 'この承認はすでに使用されています。', en: 'This approval has already been used.' },
+  approval_mismatch: { status: 403, ja: 'この承認は別の内容のものです。', en: 'This approval was given for other content.' },
+  interaction_not_found: { status: 404, ja: '連携サービスからのログイン手続きが見つかりません。連携サービスからやり直してください。', en: 'This sign-in request was not found. Please start again from the service you came from.' },
 };

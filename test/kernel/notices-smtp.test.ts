@@ -28,6 +28,7 @@ const KINDS = {
   risk_hold_released: true,
   risk_hold_rejected: true,
   risk_sign_in_refused: true,
+  federated_withdrawal_approved: true,
 } satisfies Record<NoticeKind, true>;
 
 interface Received {

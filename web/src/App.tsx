@@ -7,6 +7,7 @@ import { Layout } from './components/Layout';
 import { forgetDrafts, keepForReturn, takeReturnPath } from './drafts';
 import { useTexts } from './i18n/texts';
 import { LoginPage } from './pages/LoginPage';
+import { FederationPage } from './pages/FederationPage';
 import { SecurityInfoPage } from './pages/SecurityInfoPage';
 import { SignedInRoutes } from './SignedInRoutes';
 import { navigate, usePath } from './router';
@@ -69,6 +70,14 @@ export function App() {
     return (
       <Layout>
         <p role="status">{t.loading}</p>
+      </Layout>
+    );
+  }
+  // 連携サービスへのログイン (the OpenID Provider's sign-in and approval): its own page, signed in or not.
+  if (path.startsWith('/federation/')) {
+    return (
+      <Layout>
+        <FederationPage uid={decodeURIComponent(path.slice('/federation/'.length))} />
       </Layout>
     );
   }

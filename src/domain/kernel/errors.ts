@@ -56,6 +56,10 @@ export const ERROR_CODES = [
   'hold_not_pending',
   // admin
   'login_id_taken',
+  // federation (the OpenID Provider)
+  'approval_used',
+  'approval_mismatch',
+  'interaction_not_found',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -119,6 +123,9 @@ interface DetailsByCode {
   risk_refused: NoDetails;
   hold_not_pending: { status: string };
   login_id_taken: NoDetails;
+  approval_used: NoDetails;
+  approval_mismatch: { field?: string };
+  interaction_not_found: NoDetails;
 }
 
 export type FailureDetails<C extends ErrorCode> = DetailsByCode[C];

@@ -27,7 +27,8 @@ export type NoticeKind =
   | 'risk_held'
   | 'risk_hold_released'
   | 'risk_hold_rejected'
-  | 'risk_sign_in_refused';
+  | 'risk_sign_in_refused'
+  | 'federated_withdrawal_approved';
 
 type Params = Record<string, string | number>;
 type Render = (p: Params) => { ja: [string, string]; en: [string, string] };
@@ -104,6 +105,10 @@ const NOTICES: Record<NoticeKind, Render> = {
   passkey_added: (p) => ({
     ja: ['パスキーを登録しました', `パスキー「${p.name}」が登録されました。登録から24時間は出金を保留します。お心当たりがない場合は至急ご連絡ください。`],
     en: ['Passkey added', `The passkey "${p.name}" was added. Withdrawals are held for 24 hours after it. If this was not you, contact us at once.`],
+  }),
+  federated_withdrawal_approved: (p) => ({
+    ja: ['連携サービスへの出金承認', `${p.name} に、出金 ${p.amount}円（口座末尾 ${p.last4}）を承認しました。お心当たりがない場合は至急ご連絡ください。`],
+    en: ['Withdrawal approved for a partner service', `You approved a withdrawal of ${p.amount} yen to the account ending ${p.last4} for ${p.name}. If this was not you, contact us at once.`],
   }),
   passkey_removed: (p) => ({
     ja: ['パスキーを削除しました', `パスキー「${p.name}」が削除されました。お心当たりがない場合は至急ご連絡ください。`],

@@ -6,8 +6,9 @@ import * as reservations from './0004_reservations.js';
 import * as loginIdCase from './0005_login_id_case.js';
 import * as credentials from './0006_credentials_cooling_off.js';
 import * as noticeQueue from './0007_notice_queue.js';
-import * as eventFeed from './0025_event_feed.js';
 import * as risk from './0015_risk.js';
+import * as oidc from './0020_oidc.js';
+import * as eventFeed from './0025_event_feed.js';
 
 // Listed here rather than read from the folder: the same code runs from TypeScript sources and bundles.
 const migrations: Readonly<Record<string, Migration>> = {
@@ -18,8 +19,9 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0005_login_id_case': loginIdCase,
   '0006_credentials_cooling_off': credentials,
   '0007_notice_queue': noticeQueue,
-  '0025_event_feed': eventFeed,
   '0015_risk': risk,
+  '0020_oidc': oidc,
+  '0025_event_feed': eventFeed,
 };
 
 export const migrationProvider: MigrationProvider = {

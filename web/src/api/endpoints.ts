@@ -50,3 +50,12 @@ export const fetchLoginSummary = () => api.get<LoginSummary>('/api/v1/history/lo
 export const fetchSecurityHistory = () => api.get<SecurityEvent[]>('/api/v1/history/security?limit=100');
 export const fetchCashHistory = () => api.get<CashEntry[]>('/api/v1/history/cash?limit=100');
 export const fetchOrderHistory = () => api.get<Order[]>('/api/v1/history/orders?limit=100');
+
+/** The OpenID Provider's sign-in and approval (docs/oidc.md): what the relying party asks, and the answers. */
+export type FederationDetails = operations['getFederationInteractionsByUidDetails']['responses'][200]['content']['application/json'];
+export type FederationRedirect = { status: 'redirect'; redirectTo: string };
+const interaction = (uid: string) => `/api/v1/federation/interactions/${encodeURIComponent(uid)}`;
+export const fetchFederation = (uid: string) => api.get<FederationDetails>(`${interaction(uid)}/details`);
+export const continueFederation = (uid: string) => api.post<FederationRedirect>(`${interaction(uid)}/continue`, {});
+export const abortFederation = (uid: string) => api.post<FederationRedirect>(`${interaction(uid)}/abort`, {});
+export const verifyFederation = (uid: string, body: RequestBody<'postFederationInteractionsByUidVerify'>) => api.post<FederationRedirect>(`${interaction(uid)}/verify`, body);
