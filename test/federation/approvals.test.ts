@@ -3,6 +3,7 @@ import * as oidc from 'openid-client';
 import { useTestServer, withTestServer, type TestServerOptions } from '../support/harness.js';
 import { createCustomer, e164, latestCode, outbox, signedInWithSms, type TestCustomer } from '../support/flows.js';
 import { BANK, newAuthenticator, registerPasskey } from '../factors/support/factor-flows.js';
+import { recordAudit } from '../../src/domain/kernel/audit.js';
 import { authorizationUrl, Browser, discover, exchange, oidcServerOptions, registerClient, uidOf, type RegisteredClient } from './support/relying-party.js';
 
 // Transaction approval for another back end (RFC 9396): a withdrawal of 50,000 yen approved with the same
@@ -17,8 +18,8 @@ const server = useTestServer(() => options, { per: 'suite' });
 
 const withdrawal = (amount: number, accountNumber = BANK.accountNumber) => [{ type: 'withdrawal', amount, currency: 'JPY', bankAccount: { accountNumber } }];
 
-async function approvalRequest(amount: number, accountNumber?: string) {
-  const customer = await createCustomer(server, { bankAccount: BANK });
+async function approvalRequest(amount: number, accountNumber?: string, cash?: number) {
+  const customer = await createCustomer(server, { bankAccount: BANK, ...(cash !== undefined ? { cash } : {}) });
   const rp = await registerClient(server, { authorizationDetailsTypes: ['withdrawal'] });
   const config = await discover(server, rp);
   const browser = new Browser(server.url);
@@ -142,6 +143,36 @@ describe('a withdrawal approved for a relying party', () => {
       const location = new URL(response.headers.get('location') ?? 'http://x/', server.url);
       expect(location.searchParams.get('error'), JSON.stringify(bad)).toBe('invalid_authorization_details');
     }
+  });
+
+  it('passes the risk engine as the portal\'s withdrawal does: a factor and a contact changed, then most of the cash: refused here, held in the portal', async () => {
+    const { customer, browser, uid } = await approvalRequest(950_000, undefined, 1_000_000);
+    // What changed an hour earlier (seeded, as in test/risk: the changes' own flows are tested elsewhere).
+    const { deps } = server.kabuto;
+    const record = (await deps.store.customers.findByLoginId(customer.loginId))!;
+    const anHourAgo = deps.clock.now() - 3_600_000;
+    await deps.store.customers.update(record.id, { contactChangedAt: anHourAgo });
+    await recordAudit({ store: deps.store, clock: { now: () => anHourAgo } }, record.id, 'totp_enrolled', {});
+
+    const asked = await browser.api('POST', `/api/v1/federation/interactions/${uid}/continue`, {});
+    expect(asked.body.error).toBe('step_up_required');
+    expect((await browser.api('POST', `/api/v1/challenges/${asked.body.challenge.id}/sms`, {})).status).toBe(200);
+    const refused = await browser.api('POST', `/api/v1/federation/interactions/${uid}/verify`, { challengeId: asked.body.challenge.id, method: 'sms', code: await latestCode(server, customer.phone!) });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(403);
+    expect(refused.body.error).toBe('risk_refused');
+    // Nothing approved: no audit entry, no notice of an approval; the decision is kept for operators.
+    const audit = await deps.store.audit.listForCustomer(record.id, 50);
+    expect(audit.map((e) => e.action)).not.toContain('oidc_withdrawal_approved');
+    const decisions = await server.admin().get(`/api/admin/v1/risk/decisions?loginId=${customer.loginId}`);
+    expect(decisions.body[0]).toMatchObject({ operation: 'withdrawal', outcome: 'hold', rule: 'withdrawal.change_then_withdraw' });
+    // The relying party gets no code: the interaction is still open, the customer can only decline.
+    const declined = await browser.api('POST', `/api/v1/federation/interactions/${uid}/abort`, {});
+    expect((await browser.navigate(declined.body.redirectTo)).searchParams.get('error')).toBe('access_denied');
+
+    // The same withdrawal in the portal, by the same customer in the same browser: held.
+    const portal = await browser.api('POST', '/api/v1/withdrawals', { amount: 950_000, tradingPassword: customer.tradingPassword, idempotencyKey: 'risk-portal-1' });
+    expect(portal.status, JSON.stringify(portal.body)).toBe(202);
+    expect(portal.body).toMatchObject({ status: 'held', hold: { kind: 'withdrawal' } });
   });
 
   it('a client not registered for withdrawals cannot ask for one', async () => {

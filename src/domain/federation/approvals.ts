@@ -7,6 +7,8 @@ import { formatYen } from '../challenges/create.js';
 import { passStepUp, requireStepUp } from '../challenges/step-up.js';
 import { policyDemandsStepUp, youngPasskeysOnly } from '../factors/phishing-resistance.js';
 import { isAmount } from '../money/ledger.js';
+import { checkWithdrawalRisk, type RiskClient } from '../money/risk-checks.js';
+import { recordDecision } from '../risk/engine.js';
 import type { CustomerRecord, SessionRecord } from '../kernel/types.js';
 import type { FederationStore } from './ports.js';
 
@@ -55,6 +57,33 @@ export interface ApprovalRequest {
   clientName: string;
   detail: unknown;
   challengeId: string | undefined;
+  /** Where the customer's browser is: the address the risk engine places, as for a withdrawal in the portal. */
+  client: RiskClient;
+}
+
+/**
+ * The customer's own bars on withdrawals, asked before any step-up (nothing is sent to a customer who
+ * could not approve anyway). None yet: THE place for the customer's withdrawal freeze (issue 16,
+ * 取引制限): `refuseIfFrozen(deps, customer.id, 'withdrawals')` goes here, as it does first thing in
+ * money/withdrawals.ts.
+ */
+async function refuseIfBarred(deps: Deps, customer: CustomerRecord): Promise<Failure | undefined> {
+  void deps;
+  void customer;
+  return undefined;
+}
+
+/**
+ * The risk engine's look at the withdrawal, the same as for a withdrawal in the portal
+ * (`checkWithdrawalRisk`, after the step-up, the decision kept with its audit entry). A relying party's
+ * withdrawal runs in its own back end, so there is nothing for Kabuto to keep on hold and release later:
+ * a decision that would hold the portal's withdrawal refuses the approval (403 risk_refused), as a refusal does.
+ */
+async function refuseIfRisky(deps: Deps, customer: CustomerRecord, client: RiskClient, amount: number): Promise<Failure | undefined> {
+  const risk = await checkWithdrawalRisk(deps, customer, client, amount);
+  await recordDecision(deps, risk);
+  if (risk.outcome === 'allow') return undefined;
+  return fail('risk_refused');
 }
 
 /**
@@ -63,12 +92,16 @@ export interface ApprovalRequest {
  * explicit approval): without `challengeId` a challenge bound to the amount, the account, the client and
  * the session (403 step_up_required); with it, that verified challenge consumed once. Under the
  * phishing-resistant policy only a passkey past its cooling-off approves, as for Kabuto's own withdrawals.
+ * Then the risk engine, as for a withdrawal in the portal (`refuseIfRisky`); the customer's own bars
+ * (freezes) are asked first of all (`refuseIfBarred`). A relying party is no way around either.
  */
 export async function approveWithdrawal(deps: Deps, request: ApprovalRequest): Promise<WithdrawalDetail | Failure> {
   const detail = parseWithdrawalDetail(request.detail);
   if (isFailure(detail)) return detail;
   const bank = request.customer.bankAccount;
   if (!bank) return fail('no_bank_account');
+  const barred = await refuseIfBarred(deps, request.customer);
+  if (barred) return barred;
   const named = detail.bankAccount;
   if (named.accountNumber !== bank.accountNumber || (named.bankName !== undefined && named.bankName !== bank.bankName) || (named.branchName !== undefined && named.branchName !== bank.branchName)) {
     return fail('approval_mismatch', { field: 'bankAccount' });
@@ -84,6 +117,9 @@ export async function approveWithdrawal(deps: Deps, request: ApprovalRequest): P
   if (request.challengeId === undefined) return requireStepUp(deps, stepUp);
   const passed = await passStepUp(deps, { ...stepUp, challengeId: request.challengeId });
   if (passed !== true) return passed;
+  // After the step-up, as in the portal: a relayed code passes it, the risk engine does not.
+  const risky = await refuseIfRisky(deps, request.customer, request.client, detail.amount);
+  if (risky) return risky;
   const last4 = bank.accountNumber.slice(-4);
   // The audit entry and the customer's notice commit together (durable outbox).
   await withinTransaction(deps, async (deps) => {

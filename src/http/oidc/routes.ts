@@ -202,7 +202,7 @@ function interactionRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: OidcRu
     const asked = detailsOf(interaction);
     if (asked.length > 0) {
       // An approval is given with a step-up only: this answers 403 step_up_required with its challenge.
-      const result = await approveWithdrawal(deps, { customer, session, clientId: String(interaction.params.client_id), clientName: await clientNameOf(provider, interaction.params.client_id), detail: asked[0], challengeId: undefined });
+      const result = await approveWithdrawal(deps, { customer, session, clientId: String(interaction.params.client_id), clientName: await clientNameOf(provider, interaction.params.client_id), detail: asked[0], challengeId: undefined, client: { address: request.ip } });
       return answer(request, reply, result);
     }
     return answer(request, reply, await finishConsent(provider, interaction, request, reply, undefined));
@@ -234,7 +234,7 @@ function interactionRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: OidcRu
         outcome = isFailure(authenticated) ? authenticated : await finishLogin(provider, request, reply, session, customer, authenticated);
       } else {
         if (interaction.session?.accountId !== customer.id) return sendFailure(request, reply, fail('forbidden'));
-        const approved = await approveWithdrawal(deps, { customer, session, clientId: String(interaction.params.client_id), clientName: await clientNameOf(provider, interaction.params.client_id), detail: detailsOf(interaction)[0], challengeId: id });
+        const approved = await approveWithdrawal(deps, { customer, session, clientId: String(interaction.params.client_id), clientName: await clientNameOf(provider, interaction.params.client_id), detail: detailsOf(interaction)[0], challengeId: id, client: { address: request.ip } });
         outcome = isFailure(approved) ? approved : await finishConsent(provider, interaction, request, reply, approved);
       }
       if (isFailure(outcome)) return sendFailure(request, reply, outcome);
