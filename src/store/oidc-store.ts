@@ -1,10 +1,11 @@
-import type { Kysely } from 'kysely';
-import type { FederationStore, ModelRow, SigningKeyRecord } from '../domain/federation/ports.js';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { FederationStore, LogoutNotice, ModelRow, SigningKeyRecord } from '../domain/federation/ports.js';
 import type { Database, OidcModelsTable, OidcSigningKeysTable } from './schema.js';
 
 // The OpenID Provider's storage (src/domain/federation/ports.ts), the same on SQLite and PostgreSQL:
 // one table for the provider's models (payload as JSON, expiry, consumed mark, the lookups the
-// provider asks by), its signing keys, and the single-use redemptions of approvals.
+// provider asks by), its signing keys, the single-use redemptions of approvals, and the back-channel
+// logout notices still owed to relying parties.
 
 function rowOf(row: Pick<OidcModelsTable, 'payload' | 'expiresAt' | 'consumedAt'>): ModelRow {
   return {
@@ -111,6 +112,67 @@ export function createOidcStore(db: Kysely<Database>): FederationStore {
           .returning('tokenId')
           .executeTakeFirst();
         return result !== undefined;
+      },
+    },
+    logoutNotices: {
+      async queue(notice) {
+        const result = await db
+          .insertInto('oidcLogoutNotices')
+          .values({ ...notice, status: 'pending', leaseUntil: null })
+          .onConflict((oc) => oc.columns(['clientId', 'sid']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        return result !== undefined;
+      },
+      async claimDue(now, leaseUntil, limit) {
+        const free = (eb: ExpressionBuilder<Database, 'oidcLogoutNotices'>) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<=', now)]);
+        const due = await db
+          .selectFrom('oidcLogoutNotices')
+          .select('id')
+          .where('status', '=', 'pending')
+          .where('nextAttemptAt', '<=', now)
+          .where(free)
+          .orderBy('nextAttemptAt')
+          .limit(limit)
+          .execute();
+        const claimed: LogoutNotice[] = [];
+        // One conditional update each: of two instances sweeping at once, one wins every notice.
+        for (const { id } of due) {
+          const row = await db
+            .updateTable('oidcLogoutNotices')
+            .set({ leaseUntil })
+            .where('id', '=', id)
+            .where('status', '=', 'pending')
+            .where(free)
+            .returning(['id', 'clientId', 'sub', 'sid', 'attempts', 'createdAt'])
+            .executeTakeFirst();
+          if (row) claimed.push({ ...row, attempts: Number(row.attempts), createdAt: Number(row.createdAt) });
+        }
+        return claimed;
+      },
+      async delivered(id) {
+        await db.deleteFrom('oidcLogoutNotices').where('id', '=', id).execute();
+      },
+      async failed(id, attempts, nextAttemptAt, lastError) {
+        await db
+          .updateTable('oidcLogoutNotices')
+          .set(nextAttemptAt === null ? { attempts, status: 'dead', leaseUntil: null, lastError } : { attempts, nextAttemptAt, leaseUntil: null, lastError })
+          .where('id', '=', id)
+          .execute();
+      },
+      async list() {
+        const rows = await db.selectFrom('oidcLogoutNotices').selectAll().orderBy('createdAt').execute();
+        return rows.map((row) => ({
+          id: row.id,
+          clientId: row.clientId,
+          sub: row.sub,
+          sid: row.sid,
+          attempts: Number(row.attempts),
+          createdAt: Number(row.createdAt),
+          status: row.status === 'dead' ? ('dead' as const) : ('pending' as const),
+          nextAttemptAt: Number(row.nextAttemptAt),
+          lastError: row.lastError,
+        }));
       },
     },
   };

@@ -122,6 +122,7 @@ export interface Database {
   oidcModels: OidcModelsTable;
   oidcSigningKeys: OidcSigningKeysTable;
   oidcRedemptions: OidcRedemptionsTable;
+  oidcLogoutNotices: OidcLogoutNoticesTable;
   throttleEvents: ThrottleEventsTable;
   outbox: OutboxTable;
   loginEvents: LoginEventsTable;
@@ -150,6 +151,20 @@ export interface OidcSigningKeysTable {
   activatesAt: number;
   retiredAt: number | null;
   expiresAt: number | null;
+}
+
+export interface OidcLogoutNoticesTable {
+  id: string;
+  clientId: string;
+  sub: string;
+  sid: string;
+  /** `pending` (due at nextAttemptAt) or `dead` (given up after the last attempt). */
+  status: string;
+  attempts: number;
+  nextAttemptAt: number;
+  leaseUntil: number | null;
+  lastError: string | null;
+  createdAt: number;
 }
 
 export interface OidcRedemptionsTable {

@@ -1,4 +1,5 @@
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { useTestServer, type TestServerOptions } from '../support/harness.js';
@@ -92,6 +93,61 @@ describe('back-channel logout', () => {
     const found = await server.kabuto.deps.store.customers.findByLoginId(customer.loginId);
     await endAllSessions(server.kabuto.deps, found!.id);
     await eventually(() => receiver.tokens.some((t) => decodeJwt(t).sid === tokens.claims()!.sid), 'a logout token for the revoked session');
+  });
+
+  it('a relying party that refuses the logout token at first gets it again, with back-off, from the table of pending notices', async () => {
+    // A receiver that answers 503 the first time, then takes the token.
+    const received: string[] = [];
+    let calls = 0;
+    const flaky = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        calls += 1;
+        if (calls === 1) return void response.writeHead(503).end();
+        received.push(new URLSearchParams(body).get('logout_token') ?? '');
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = flaky.address();
+      const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/backchannel-logout`;
+      const customer = await createCustomer(server);
+      const rp = await registerClient(server, { backchannelLogoutUri: url });
+      const config = await discover(server, rp);
+      const browser = new Browser(server.url);
+      await signIn(browser, customer);
+      const tokens = await authorize(browser, config, rp);
+      expect((await browser.api('POST', '/api/v1/logout', {})).status).toBe(204);
+      await eventually(() => calls === 1, 'the first attempt');
+      // Refused: written down in the database, due again after the back-off (5 s ±20 %), not before.
+      const notices = server.kabuto.federation.logoutNotices;
+      await eventually(async () => (await notices.list()).some((n) => n.clientId === rp.clientId && n.attempts === 1), 'the notice kept for a retry');
+      const [pending] = (await notices.list()).filter((n) => n.clientId === rp.clientId);
+      expect(pending).toMatchObject({ status: 'pending', sid: tokens.claims()!.sid, lastError: expect.stringContaining('503') });
+      expect(pending!.nextAttemptAt - server.clock.now()).toBeGreaterThanOrEqual(3_900);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(calls).toBe(1);
+      server.clock.advance(6_500);
+      await eventually(() => received.length === 1, 'the logout token on the retry');
+      expect(decodeJwt(received[0]!)).toMatchObject({ aud: rp.clientId, sid: tokens.claims()!.sid });
+      expect(await verifiedWithJwks(received[0]!)).toBe(true);
+      await eventually(async () => !(await notices.list()).some((n) => n.clientId === rp.clientId), 'the delivered notice gone');
+      expect(calls).toBe(2);
+    } finally {
+      await new Promise((resolve) => flaky.close(() => resolve(undefined)));
+    }
+  });
+
+  it('a notice written down before a restart (found in the table, not in this process) is delivered by the sweep', async () => {
+    const rp = await registerClient(server, { backchannelLogoutUri: receiver.url });
+    const { queueLogoutNotice } = await import('../../src/domain/federation/logout-notices.js');
+    // As the previous process left it: the first attempt failed, the retry due in the past.
+    await queueLogoutNotice(server.kabuto.deps, server.kabuto.federation.logoutNotices, { clientId: rp.clientId, sub: 'sub-before-restart', sid: 'sid-before-restart' }, 'connection reset');
+    server.clock.advance(10_000);
+    await eventually(() => receiver.tokens.some((t) => decodeJwt(t).sid === 'sid-before-restart'), 'the logout token after the restart');
+    expect(receiver.tokens.filter((t) => decodeJwt(t).sid === 'sid-before-restart')).toHaveLength(1);
   });
 
   it('RP-initiated logout ends the provider session and the Kabuto session of that browser', async () => {

@@ -51,10 +51,35 @@ export interface RedemptionStore {
   redeem(record: { tokenId: string; clientId: string; customerId: string; detailHash: string; redeemedAt: number }): Promise<boolean>;
 }
 
+/** A back-channel logout token owed to a relying party (docs/oidc.md, "Logout"). */
+export interface LogoutNotice {
+  id: string;
+  clientId: string;
+  sub: string;
+  sid: string;
+  /** Attempts made so far. */
+  attempts: number;
+  createdAt: number;
+}
+
+export interface LogoutNoticeStore {
+  /** Queued once per relying party and provider session: false when that logout was queued already. */
+  queue(notice: LogoutNotice & { nextAttemptAt: number; lastError: string | null }): Promise<boolean>;
+  /** Pending notices due at `now`, each leased to this caller alone until `leaseUntil` (a conditional update). */
+  claimDue(now: number, leaseUntil: number, limit: number): Promise<LogoutNotice[]>;
+  /** Taken by the relying party: the notice is deleted. */
+  delivered(id: string): Promise<void>;
+  /** Refused or timed out: due again at `nextAttemptAt`, or `dead` (null) after the last attempt; the lease is let go. */
+  failed(id: string, attempts: number, nextAttemptAt: number | null, lastError: string): Promise<void>;
+  /** Pending and dead notices (operators, tests). */
+  list(): Promise<Array<LogoutNotice & { status: 'pending' | 'dead'; nextAttemptAt: number; lastError: string | null }>>;
+}
+
 export interface FederationStore {
   /** Which of these session lineages still have a Kabuto session (the rest ended: single logout). */
   liveLineages(lineages: readonly string[]): Promise<Set<string>>;
   models: ModelStore;
   keys: SigningKeyStore;
   redemptions: RedemptionStore;
+  logoutNotices: LogoutNoticeStore;
 }

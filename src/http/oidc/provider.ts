@@ -22,6 +22,8 @@ export const INTERACTION_PATH = '/api/v1/federation/interactions';
 export const APPROVALS_RESOURCE = 'urn:kabuto:approvals';
 
 const KEY_CHECK_MS = 30_000;
+/** Outbound calls (back-channel logout, a client's jwks_uri): the library's own limit, kept when it gives none. */
+const OUTBOUND_TIMEOUT_MS = 2_500;
 
 const TTL = {
   AccessToken: 10 * 60,
@@ -212,6 +214,8 @@ function configuration(kabuto: Kabuto, federation: FederationStore, jwks: { keys
     // guard against internal addresses; loopback receivers are allowed outside production only.
     fetch: (url, init) => {
       const options = { ...init } as RequestInit & { dispatcher?: unknown };
+      // Every outbound call has a time-out: the library's own signal, or ours if it ever stops giving one.
+      options.signal ??= AbortSignal.timeout(OUTBOUND_TIMEOUT_MS);
       if (allowLoopback && loopback(url)) delete options.dispatcher;
       return fetch(url, options);
     },
