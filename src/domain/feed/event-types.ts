@@ -45,9 +45,19 @@ export const EVENT_TYPES: Readonly<Record<string, EventType>> = {
   withdrawal_requested: { type: 'withdrawal.requested', fields: ['id', 'amount', 'status'] },
   withdrawal_cancelled: { type: 'withdrawal.cancelled', fields: ['id', 'amount'] },
   webhook_changed: { type: 'webhook.changed', fields: ['endpoint', 'change'] },
-  // Freezes (room protection) and risk decisions (room risk) add their lines here, e.g.
+  // The risk engine (room risk, docs/risk.md): a decision where a rule fired, a held request resolved, an alert.
+  risk_decision: { type: 'risk.decided', fields: ['decisionId', 'operation', 'outcome', 'rule', 'score', 'holdId'] },
+  risk_hold_released: { type: 'risk_hold.resolved', fields: ['holdId', 'kind', 'decisionId', 'rule'], set: { resolution: 'released' } },
+  risk_hold_rejected: { type: 'risk_hold.resolved', fields: ['holdId', 'kind', 'decisionId', 'rule'], set: { resolution: 'rejected' } },
+  risk_alert: { type: 'risk.alerted', fields: ['kind', 'network', 'failures', 'windowMinutes'] },
+  // The OpenID Provider (room federation, docs/oidc.md): approvals for relying parties, clients, signing keys.
+  oidc_withdrawal_approved: { type: 'approval.granted', fields: ['clientId', 'amount', 'bankAccountLast4'], set: { operation: 'withdrawal' } },
+  oidc_approval_redeemed: { type: 'approval.redeemed', fields: ['clientId', 'amount'], set: { operation: 'withdrawal' } },
+  oidc_client_registered: { type: 'relying_party.changed', fields: ['clientId', 'name', 'authMethod'], set: { change: 'registered' } },
+  oidc_client_removed: { type: 'relying_party.changed', fields: ['clientId'], set: { change: 'removed' } },
+  oidc_signing_key_rotated: { type: 'signing_key.rotated', fields: ['kid', 'activatesAt'] },
+  // Freezes (room protection) add their lines here, e.g.
   //   account_frozen: { type: 'freeze.changed', fields: ['scope', 'reason'], set: { change: 'frozen' } },
-  //   risk_decided: { type: 'risk.decided', fields: ['decision', 'score', 'operation'] },
 };
 
 /** Every public type, once (the admin API's and the CLI's `--events` are checked against it). */

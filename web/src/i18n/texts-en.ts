@@ -289,6 +289,12 @@ export const en: Texts = {
     sign_in_failed: 'Sign-in refused',
     signed_out: 'Signed out',
     step_up_approved: 'Approved with a second factor',
+    withdrawal_cancelled: 'Withdrawal cancelled',
+    risk_decision: 'Checked to protect your account',
+    risk_hold_released: 'Held request carried out',
+    risk_hold_rejected: 'Held request cancelled',
+    oidc_withdrawal_approved: 'Withdrawal approved for a connected service',
+    oidc_approval_redeemed: 'Withdrawal approval used by a connected service',
   },
   actors: { customer: 'you', admin: 'us', 'demo-seed': 'demo' },
   cashKinds: {

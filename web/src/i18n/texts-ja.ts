@@ -289,6 +289,12 @@ export const ja = {
     sign_in_failed: 'ログイン失敗',
     signed_out: 'ログアウト',
     step_up_approved: '追加認証による承認',
+    withdrawal_cancelled: '出金の取消',
+    risk_decision: 'ご本人確認のための確認',
+    risk_hold_released: '保留したお取引の実行',
+    risk_hold_rejected: '保留したお取引の取消',
+    oidc_withdrawal_approved: '連携サービスへの出金承認',
+    oidc_approval_redeemed: '連携サービスによる出金承認の使用',
   } as Record<string, string>,
   actors: { customer: 'お客様', admin: '当社', 'demo-seed': 'デモ' } as Record<string, string>,
   cashKinds: {
