@@ -28,6 +28,8 @@ export interface Config {
   /** Days a known device stays trusted before it counts as new again. */
   readonly deviceTrustDays: number;
   readonly publicOrigin: string | undefined;
+  /** The OpenID Provider's issuer (docs/oidc.md); undefined: the provider is off. */
+  readonly oidcIssuer: string | undefined;
   /**
    * Which proxies' X-Forwarded-For entries are believed (Fastify's trustProxy): false, a hop count
    * (the last N entries), or the proxies' addresses and CIDR ranges.
@@ -256,6 +258,27 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
       // every customer's request (CSRF) and every passkey (relying party). Production says it.
       if (origin === undefined && mode === 'production') invalid('is required in production mode: the origin customers use, e.g. https://kabuto.example.jp');
       return origin === undefined || /^https?:\/\/[^/]+$/.test(origin) ? origin : invalid('must be an origin such as https://kabuto.example.jp');
+    },
+  },
+  oidcIssuer: {
+    name: 'KABUTO_OIDC_ISSUER',
+    defaultText: 'unset (the OpenID Provider is off)',
+    description:
+      'turns on the OpenID Provider (docs/oidc.md): its issuer, the public origin followed by `/oidc` (e.g. `https://kabuto.example.jp/oidc`; `1` says exactly that, from `KABUTO_PUBLIC_ORIGIN`); https in production',
+    parse: (raw, { mode, env }) => {
+      if (raw === undefined || raw === '0') return undefined;
+      const origin = env.KABUTO_PUBLIC_ORIGIN?.replace(/\/$/, '');
+      if (raw === '1') return origin ? `${origin}/oidc` : invalid('is `1` but KABUTO_PUBLIC_ORIGIN is not set: name the issuer, e.g. https://kabuto.example.jp/oidc');
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        return invalid('must be a URL such as https://kabuto.example.jp/oidc');
+      }
+      if (url.pathname !== '/oidc' || url.search || url.hash) invalid('must be the public origin followed by /oidc, e.g. https://kabuto.example.jp/oidc');
+      if (url.protocol !== 'https:' && (mode === 'production' || url.protocol !== 'http:')) invalid('must be https in production');
+      if (origin && url.origin !== origin) invalid(`must be on KABUTO_PUBLIC_ORIGIN (${origin})`);
+      return `${url.origin}/oidc`;
     },
   },
   trustProxy: {

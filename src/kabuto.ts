@@ -17,6 +17,8 @@ import type { CustomerRecord } from './domain/kernel/types.js';
 import { createAppLogger, type AppLogger } from './http/log.js';
 import { isPostgresUrl, MIGRATION_TIMEOUTS, migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
 import { createStore } from './store/index.js';
+import { createOidcStore } from './store/oidc-store.js';
+import type { FederationStore } from './domain/federation/ports.js';
 import { listenForRevocations } from './store/revocation-listener.js';
 import { createSessionCache } from './adapters/session-cache.js';
 import { ipPlaces } from './adapters/ip-places.js';
@@ -57,6 +59,8 @@ export interface Kabuto {
   notices: NoticeDelivery;
   /** The signed event feed: its store, the endpoints' dependencies and the webhook delivery worker (every instance). */
   feed: KabutoFeed;
+  /** The OpenID Provider's storage (its models, signing keys, redemptions): docs/oidc.md. */
+  federation: FederationStore;
   /** Extension points for features composed later (the ledger credits opening cash). */
   hooks: KabutoHooks;
   close(): Promise<void>;
@@ -206,6 +210,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     notices,
     feed,
     lifecycle: { draining: false },
+    federation: createOidcStore(database.db),
     hooks: {
       // Opening cash from the firm's records (admin API, demo seed): a ledger entry like any other.
       async onInitialCash(customer, amount) {

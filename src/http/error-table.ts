@@ -55,4 +55,7 @@ export const ERROR_TABLE: Record<ErrorCode, { status: number; ja: string; en: st
   account_frozen: { status: 423, ja: 'お客様のご指示により、この操作は停止されています。', en: 'This is frozen at your request.' },
   recovery_refused: { status: 400, ja: '本人確認ができませんでした。入力内容をご確認のうえ、最初からやり直してください。', en: 'We could not confirm it is you. Please check what you entered and start again.' },
   unfreeze_by_passkey: { status: 409, ja: 'このお客様はパスキーをお持ちです。解除はお客様ご自身がパスキーで行います。', en: 'This customer has a passkey: they lift the freeze with it.' },
+  approval_used: { status: 409, ja: 'この承認はすでに使用されています。', en: 'This approval has already been used.' },
+  approval_mismatch: { status: 403, ja: 'この承認は別の内容のものです。', en: 'This approval was given for other content.' },
+  interaction_not_found: { status: 404, ja: '連携サービスからのログイン手続きが見つかりません。連携サービスからやり直してください。', en: 'This sign-in request was not found. Please start again from the service you came from.' },
 };

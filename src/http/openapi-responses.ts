@@ -25,6 +25,7 @@ const signedIn = (extra: Record<string, Schema> = {}) => object({ status: { cons
 
 /** Shared shapes: components.schemas of the document. */
 export const RESPONSE_COMPONENTS: Record<string, Schema> = {
+  FederationRedirect: object({ status: { const: 'redirect' }, redirectTo: string }),
   Customer: object({
     loginId: string,
     name: string,
@@ -250,6 +251,22 @@ export const SUCCESS_RESPONSES: Record<string, [status: number, description: str
       ),
     }),
   ],
+  'GET /api/v1/federation/interactions/{uid}/details': [
+    200,
+    'What the relying party asks (OpenID Provider)',
+    object({
+      uid: string,
+      prompt: { type: 'string', enum: ['login', 'consent'] },
+      client: object({ name: string }),
+      acr: nullable(string),
+      scopes: arrayOf(string),
+      withdrawal: nullable(object({ amount: integer, currency: { const: 'JPY' }, bankAccountLast4: string })),
+    }),
+  ],
+  'POST /api/v1/federation/interactions/{uid}/continue': [200, 'Back to the relying party', ref('FederationRedirect')],
+  'POST /api/v1/federation/interactions/{uid}/verify': [200, 'Verified: back to the relying party', ref('FederationRedirect')],
+  'POST /api/v1/federation/interactions/{uid}/abort': [200, 'Declined: back to the relying party', ref('FederationRedirect')],
+  'POST /oidc/approvals/redeem': [200, 'The approval, used now', object({ status: { const: 'redeemed' }, approved: { type: 'object' }, sub: string, clientId: string })],
 };
 
 /** Further success answers of an operation: the risk engine's 202 for a held order or withdrawal. */

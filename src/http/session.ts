@@ -50,6 +50,15 @@ export function sessionOf(deps: Deps, request: FastifyRequest): Promise<SessionR
 }
 
 /**
+ * The live session behind the session cookie of a request Fastify does not parse (the OpenID Provider's
+ * own requests, answered by its Koa app): over https only the `__Host-` cookie counts, as for every request.
+ */
+export function sessionOfCookies(deps: Deps, read: (name: string) => string | undefined, publicOrigin: string | undefined): Promise<SessionRecord | undefined> {
+  const secure = publicOrigin?.startsWith('https://') ?? false;
+  return resolveSession(deps, read(secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE));
+}
+
+/**
  * The signed-in scope's hook: a live session and its customer on the request, or 401 unauthenticated
  * (and a stale cookie cleared). A preValidation hook: authentication comes before validation, so a
  * stranger learns nothing about a route from its 400s.

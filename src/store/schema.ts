@@ -60,6 +60,8 @@ export interface SessionsTable {
   userAgent: string;
   credentialVersion: Generated<number>;
   lineageId: string | null;
+  /** How the sign-in was authenticated (RFC 8176 values, space-separated); null before migration 0020. */
+  amr: string | null;
 }
 
 export interface ReplacedContactsTable {
@@ -117,10 +119,58 @@ export interface Database {
   customers: CustomersTable;
   challenges: ChallengesTable;
   sessions: SessionsTable;
+  oidcModels: OidcModelsTable;
+  oidcSigningKeys: OidcSigningKeysTable;
+  oidcRedemptions: OidcRedemptionsTable;
+  oidcLogoutNotices: OidcLogoutNoticesTable;
   throttleEvents: ThrottleEventsTable;
   outbox: OutboxTable;
   loginEvents: LoginEventsTable;
   auditLog: AuditLogTable;
   auditHead: AuditHeadTable;
   replacedContacts: ReplacedContactsTable;
+}
+
+export interface OidcModelsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grantId: string | null;
+  userCode: string | null;
+  uid: string | null;
+  expiresAt: number | null;
+  consumedAt: number | null;
+}
+
+export interface OidcSigningKeysTable {
+  kid: string;
+  alg: string;
+  publicJwk: string;
+  sealedPrivateJwk: string;
+  createdAt: number;
+  activatesAt: number;
+  retiredAt: number | null;
+  expiresAt: number | null;
+}
+
+export interface OidcLogoutNoticesTable {
+  id: string;
+  clientId: string;
+  sub: string;
+  sid: string;
+  /** `pending` (due at nextAttemptAt) or `dead` (given up after the last attempt). */
+  status: string;
+  attempts: number;
+  nextAttemptAt: number;
+  leaseUntil: number | null;
+  lastError: string | null;
+  createdAt: number;
+}
+
+export interface OidcRedemptionsTable {
+  tokenId: string;
+  clientId: string;
+  customerId: string;
+  detailHash: string;
+  redeemedAt: number;
 }

@@ -35,6 +35,7 @@ const KINDS = {
   login_id_reminder: true,
   sign_in_notice: true,
   failed_sign_ins: true,
+  federated_withdrawal_approved: true,
 } satisfies Record<NoticeKind, true>;
 
 interface Received {

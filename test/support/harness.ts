@@ -27,6 +27,8 @@ export interface TestServerOptions {
   /** Start the clock here (epoch ms). */
   startAt?: number;
   app?: AppOptions;
+  /** Listen on this port (0, the default: any free one); a server that must know its own origin picks one first. */
+  port?: number;
 }
 
 export interface TestServer {
@@ -77,7 +79,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const kabuto = await createKabuto(config, { clock, schema: database.schema, logStream, ...options.overrides });
   const app = await buildApp(kabuto, options.app);
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {

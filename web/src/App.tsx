@@ -9,6 +9,7 @@ import { useTexts } from './i18n/texts';
 import { LoginPage } from './pages/LoginPage';
 import { ForgotLoginIdPage, ForgotPasswordPage, FreezeWithCodePage, LiftSignInFreezePage } from './pages/RecoveryPages';
 import { invitePasskeyAfterSignIn } from './components/PasskeyInvitation';
+import { FederationPage } from './pages/FederationPage';
 import { SecurityInfoPage } from './pages/SecurityInfoPage';
 import { SignedInRoutes } from './SignedInRoutes';
 import { navigate, usePath } from './router';
@@ -71,6 +72,14 @@ export function App() {
     return (
       <Layout>
         <p role="status">{t.loading}</p>
+      </Layout>
+    );
+  }
+  // 連携サービスへのログイン (the OpenID Provider's sign-in and approval): its own page, signed in or not.
+  if (path.startsWith('/federation/')) {
+    return (
+      <Layout>
+        <FederationPage uid={decodeURIComponent(path.slice('/federation/'.length))} />
       </Layout>
     );
   }

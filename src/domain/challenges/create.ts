@@ -23,6 +23,8 @@ export interface NewChallenge {
   data?: Omit<ChallengeData, 'phoneType' | 'factors' | 'phishingResistant'>;
   /** A login the risk engine stepped up: a passkey alone where the customer has one past its cooling-off. */
   passkeyWhereOne?: boolean;
+  /** A passkey alone, whatever the policy says (a relying party asked for phishing-resistant sign-in). */
+  phishingResistant?: ChallengeData['phishingResistant'];
 }
 
 export async function createChallenge(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'secrets'>, input: NewChallenge): Promise<ChallengeRecord> {
@@ -34,6 +36,7 @@ export async function createChallenge(deps: Pick<Deps, 'store' | 'clock' | 'rand
   const summary = await summariseFactors(deps, input.customer.id);
   const factors = input.target || input.data?.codesOnly ? [] : extraFactorsOf(summary);
   const phishingResistant =
+    input.phishingResistant ??
     phishingResistanceRequired(deps.policy, input.purpose, input.content, summary.trustedPasskeys) ??
     (input.passkeyWhereOne && input.purpose === 'login' && summary.maturePasskeys > 0 ? ('login' as const) : undefined);
   const challenge: ChallengeRecord = {
@@ -96,6 +99,7 @@ const SUMMARIES: Record<Purpose, string> = {
   phone_change: '電話認証番号の変更',
   password_change: 'パスワードの変更',
   phone_verification: '電話認証番号の確認',
+  federated_login: '連携サービスへのログイン',
 };
 
 export function defaultSummary(purpose: Purpose): string {

@@ -17,6 +17,7 @@ export interface StepUpRequest {
   challengeId: string | undefined;
   target?: NewChallenge['target'];
   data?: NewChallenge['data'];
+  phishingResistant?: NewChallenge['phishingResistant'];
 }
 
 /**

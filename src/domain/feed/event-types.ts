@@ -56,8 +56,17 @@ export const EVENT_TYPES: Readonly<Record<string, EventType>> = {
   device_removed: { type: 'device.removed', fields: ['address'] },
   email_change_requested: { type: 'contact.change_requested', fields: [], set: { contact: 'email' } },
   notice_preferences_changed: { type: 'settings.changed', fields: ['everySignIn'], set: { setting: 'sign_in_notices' } },
-  // Risk decisions (room risk) add their line here, e.g.
-  //   risk_decided: { type: 'risk.decided', fields: ['decision', 'score', 'operation'] },
+  // The risk engine (room risk, docs/risk.md): a decision where a rule fired, a held request resolved, an alert.
+  risk_decision: { type: 'risk.decided', fields: ['decisionId', 'operation', 'outcome', 'rule', 'score', 'holdId'] },
+  risk_hold_released: { type: 'risk_hold.resolved', fields: ['holdId', 'kind', 'decisionId', 'rule'], set: { resolution: 'released' } },
+  risk_hold_rejected: { type: 'risk_hold.resolved', fields: ['holdId', 'kind', 'decisionId', 'rule'], set: { resolution: 'rejected' } },
+  risk_alert: { type: 'risk.alerted', fields: ['kind', 'network', 'failures', 'windowMinutes'] },
+  // The OpenID Provider (room federation, docs/oidc.md): approvals for relying parties, clients, signing keys.
+  oidc_withdrawal_approved: { type: 'approval.granted', fields: ['clientId', 'amount', 'bankAccountLast4'], set: { operation: 'withdrawal' } },
+  oidc_approval_redeemed: { type: 'approval.redeemed', fields: ['clientId', 'amount'], set: { operation: 'withdrawal' } },
+  oidc_client_registered: { type: 'relying_party.changed', fields: ['clientId', 'name', 'authMethod'], set: { change: 'registered' } },
+  oidc_client_removed: { type: 'relying_party.changed', fields: ['clientId'], set: { change: 'removed' } },
+  oidc_signing_key_rotated: { type: 'signing_key.rotated', fields: ['kid', 'activatesAt'] },
 };
 
 /** Every public type, once (the admin API's and the CLI's `--events` are checked against it). */

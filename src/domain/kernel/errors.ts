@@ -61,6 +61,10 @@ export const ERROR_CODES = [
   'account_frozen',
   'unfreeze_by_passkey',
   'recovery_refused',
+  // federation (the OpenID Provider)
+  'approval_used',
+  'approval_mismatch',
+  'interaction_not_found',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -128,6 +132,9 @@ interface DetailsByCode {
   account_frozen: { level: FreezeLevel };
   unfreeze_by_passkey: NoDetails;
   recovery_refused: NoDetails;
+  approval_used: NoDetails;
+  approval_mismatch: { field?: string };
+  interaction_not_found: NoDetails;
 }
 
 export type FailureDetails<C extends ErrorCode> = DetailsByCode[C];

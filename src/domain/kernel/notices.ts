@@ -35,7 +35,8 @@ export type NoticeKind =
   | 'password_recovered'
   | 'login_id_reminder'
   | 'sign_in_notice'
-  | 'failed_sign_ins';
+  | 'failed_sign_ins'
+  | 'federated_withdrawal_approved';
 
 type Params = Record<string, string | number>;
 type Render = (p: Params) => { ja: [string, string]; en: [string, string] };
@@ -140,6 +141,10 @@ const NOTICES: Record<NoticeKind, Render> = {
   login_id_reminder: (p) => ({
     ja: ['ログインIDのお知らせ', `このメールアドレスで登録されているログインID: ${p.loginIds}\nお心当たりがない場合は、このメールを破棄してください。`],
     en: ['Your login ID', `The login ID registered with this address: ${p.loginIds}\nIf you did not ask for it, you may ignore this e-mail.`],
+  }),
+  federated_withdrawal_approved: (p) => ({
+    ja: ['連携サービスへの出金承認', `${p.name} に、出金 ${p.amount}円（口座末尾 ${p.last4}）を承認しました。お心当たりがない場合は至急ご連絡ください。`],
+    en: ['Withdrawal approved for a partner service', `You approved a withdrawal of ${p.amount} yen to the account ending ${p.last4} for ${p.name}. If this was not you, contact us at once.`],
   }),
   passkey_removed: (p) => ({
     ja: ['パスキーを削除しました', `パスキー「${p.name}」が削除されました。お心当たりがない場合は至急ご連絡ください。`],

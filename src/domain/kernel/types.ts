@@ -13,6 +13,8 @@ export const PURPOSES = [
   'phone_change',
   'password_change',
   'phone_verification',
+  /** A step-up at the OpenID Provider's sign-in (a relying party asked for more assurance: docs/oidc.md). */
+  'federated_login',
 ] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
@@ -147,6 +149,8 @@ export interface SessionRecord {
   credentialVersion: number;
   /** The first session id of this browser's chain of rotations: a verified step-up belongs to it. */
   lineageId: string;
+  /** How the sign-in was authenticated: RFC 8176 `amr` values, space-separated (`pwd`, `pwd sms mfa`, `hwk user mfa`); absent on older rows. */
+  amr?: string | null;
 }
 
 export interface LoginEvent {

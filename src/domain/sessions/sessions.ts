@@ -41,6 +41,7 @@ export async function createSession(
   deps: Pick<Deps, 'store' | 'clock' | 'random'>,
   customer: { id: string; credentialVersion: number },
   client: { address: string; userAgent: string },
+  amr: readonly string[] = ['pwd'],
 ): Promise<{ token: string; session: SessionRecord }> {
   const { id, secretHash, token } = mintToken(deps);
   const now = deps.clock.now();
@@ -54,6 +55,7 @@ export async function createSession(
     userAgent: client.userAgent.slice(0, 512),
     credentialVersion: customer.credentialVersion,
     lineageId: id,
+    amr: amr.join(' '),
   };
   await deps.store.sessions.insert(session);
   return { token, session };

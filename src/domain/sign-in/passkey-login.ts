@@ -63,5 +63,6 @@ export async function signInWithPasskey(deps: Pick<Deps, 'store' | 'clock' | 'ra
   // A passkey is the step-up the risk engine would ask for; only a refusal stops it.
   const risk = await assessSignIn(deps, customer, client);
   if (risk.outcome === 'refuse') return refuseSignIn(deps, customer, client);
-  return completeSignIn(deps, customer, client);
+  // A passkey with user verification: a hardware-held key and the PIN or biometric that unlocked it (RFC 8176).
+  return completeSignIn(deps, customer, client, customer.credentialVersion, ['hwk', 'user', 'mfa']);
 }

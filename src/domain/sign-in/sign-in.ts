@@ -155,8 +155,15 @@ function deviceFailureKey(deps: Pick<Deps, 'secrets'>, customer: CustomerRecord,
  * The last step of every successful sign-in: a fresh session (never one the client brought), on the
  * credential version the first factor was checked against (a login challenge carries it).
  */
-export async function completeSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'events' | 'firmName' | 'policy' | 'places'>, customer: CustomerRecord, client: Client, credentialVersion = customer.credentialVersion): Promise<SignedIn> {
-  const { token } = await createSession(deps, { id: customer.id, credentialVersion }, client);
+export async function completeSignIn(
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'events' | 'firmName' | 'policy' | 'places'>,
+  customer: CustomerRecord,
+  client: Client,
+  credentialVersion = customer.credentialVersion,
+  /** How it was authenticated (RFC 8176), kept on the session for the OpenID Provider's acr and amr. */
+  amr: readonly string[] = ['pwd'],
+): Promise<SignedIn> {
+  const { token } = await createSession(deps, { id: customer.id, credentialVersion }, client, amr);
   await logEvent(deps, customer.id, customer.loginId, client, 'signed_in');
   deps.events.signIn('signed_in');
   const deviceToken = await recordDeviceSignIn(deps, customer, client);

@@ -19,6 +19,7 @@ import { recoveryRoutes } from './recovery/recovery.js';
 import { factorRoutes } from './settings/factors.js';
 import { settingsRoutes } from './settings/settings.js';
 import { loginRoutes } from './sign-in/login.js';
+import { oidcInteractionRoutes, oidcRoutes } from '../oidc/routes.js';
 import { passkeyLoginRoutes } from './sign-in/passkey-login.js';
 
 // The folders mirror the domain's rooms (src/domain/<room>); ops/ holds health, the back office and the
@@ -27,10 +28,10 @@ import { passkeyLoginRoutes } from './sign-in/passkey-login.js';
 type Routes = (app: FastifyInstance, kabuto: Kabuto) => void;
 
 /** Routes anyone may call. Those that read a session when there is one (sign-in, sign-out, challenges) use sessionOf. */
-const OPEN: Routes[] = [healthRoutes, loginRoutes, passkeyLoginRoutes, challengeRoutes, instrumentRoutes, freezeCodeRoutes, recoveryRoutes, adminRoutes, adminProtectionRoutes, feedRoutes, adminRiskRoutes, devRoutes];
+const OPEN: Routes[] = [healthRoutes, loginRoutes, passkeyLoginRoutes, challengeRoutes, instrumentRoutes, freezeCodeRoutes, recoveryRoutes, adminRoutes, adminProtectionRoutes, feedRoutes, adminRiskRoutes, devRoutes, oidcRoutes];
 
 /** The customer's routes: registered inside the signed-in scope, 401 `unauthenticated` without a live session. */
-const SIGNED_IN: Routes[] = [meRoutes, deviceRoutes, protectionRoutes, settingsRoutes, factorRoutes, moneyRoutes, holdRoutes, historyRoutes];
+const SIGNED_IN: Routes[] = [meRoutes, deviceRoutes, protectionRoutes, settingsRoutes, factorRoutes, moneyRoutes, holdRoutes, historyRoutes, oidcInteractionRoutes];
 
 export async function registerRoutes(app: FastifyInstance, kabuto: Kabuto): Promise<void> {
   for (const register of OPEN) register(app, kabuto);

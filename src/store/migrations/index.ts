@@ -12,6 +12,7 @@ import * as recovery from './0012_recovery.js';
 import * as noticePreferences from './0013_notice_preferences.js';
 import * as emailChanges from './0014_email_changes.js';
 import * as risk from './0015_risk.js';
+import * as oidc from './0020_oidc.js';
 import * as eventFeed from './0025_event_feed.js';
 
 // Listed here rather than read from the folder: the same code runs from TypeScript sources and bundles.
@@ -29,6 +30,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0013_notice_preferences': noticePreferences,
   '0014_email_changes': emailChanges,
   '0015_risk': risk,
+  '0020_oidc': oidc,
   '0025_event_feed': eventFeed,
 };
 

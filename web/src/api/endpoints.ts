@@ -105,3 +105,12 @@ export async function liftSignInFreeze(): Promise<{ status: 'lifted' }> {
 }
 /** メールアドレスの変更: the code sent to the new address makes it take effect. */
 export const confirmEmailChange = (code: string) => api.post<{ email: string }>('/api/v1/settings/email/confirm', { code });
+
+/** The OpenID Provider's sign-in and approval (docs/oidc.md): what the relying party asks, and the answers. */
+export type FederationDetails = operations['getFederationInteractionsByUidDetails']['responses'][200]['content']['application/json'];
+export type FederationRedirect = { status: 'redirect'; redirectTo: string };
+const interaction = (uid: string) => `/api/v1/federation/interactions/${encodeURIComponent(uid)}`;
+export const fetchFederation = (uid: string) => api.get<FederationDetails>(`${interaction(uid)}/details`);
+export const continueFederation = (uid: string) => api.post<FederationRedirect>(`${interaction(uid)}/continue`, {});
+export const abortFederation = (uid: string) => api.post<FederationRedirect>(`${interaction(uid)}/abort`, {});
+export const verifyFederation = (uid: string, body: RequestBody<'postFederationInteractionsByUidVerify'>) => api.post<FederationRedirect>(`${interaction(uid)}/verify`, body);

@@ -45,3 +45,10 @@ export const confirmTotp = (code: string) => api.post<{ status: 'enrolled' }>('/
 export const fetchRecoveryCodes = () => api.get<RecoveryCodesState>('/api/v1/settings/recovery-codes');
 export const generateRecoveryCodes = (tradingPassword: string, challengeId?: string) =>
   api.post<{ codes: string[] }>('/api/v1/settings/recovery-codes', withChallenge(tradingPassword, challengeId));
+
+/** The OpenID Provider's step-up by passkey: the challenge's options, the browser's assertion, the interaction finished. */
+export async function verifyFederationWithPasskey(uid: string, challenge: Challenge): Promise<{ status: 'redirect'; redirectTo: string }> {
+  const options = await api.post<PublicKeyCredentialRequestOptionsJSON>(`/api/v1/challenges/${encodeURIComponent(challenge.id)}/passkey-options`);
+  const response = await startAuthentication({ optionsJSON: options });
+  return api.post(`/api/v1/federation/interactions/${encodeURIComponent(uid)}/verify`, { challengeId: challenge.id, method: 'passkey', response });
+}

@@ -6,6 +6,7 @@ import { verifyChallenge, type VerifyInput } from '../../../domain/challenges/ve
 import { fail } from '../../../domain/kernel/errors.js';
 import { rotateSession } from '../../../domain/sessions/sessions.js';
 import { completeSignIn } from '../../../domain/sign-in/sign-in.js';
+import { amrOfMethod, mergeAmr } from '../../../domain/federation/assurance.js';
 import { answer } from '../../answer.js';
 import { clientWithDevice } from '../../device-cookie.js';
 import { relyingPartyOf } from '../../relying-party.js';
@@ -61,7 +62,8 @@ export function challengeRoutes(app: FastifyInstance, kabuto: Kabuto): void {
         // The session carries the credential version the password was checked against, not today's.
         const version = result.challenge.data.credentialVersion;
         if (typeof version !== 'number' || version < result.customer.credentialVersion) return fail('challenge_expired');
-        const completed = await completeSignIn(deps, result.customer, clientWithDevice(request), version);
+        // How it was authenticated (RFC 8176), for the OpenID Provider's acr and amr: the password and this factor.
+        const completed = await completeSignIn(deps, result.customer, clientWithDevice(request), version, mergeAmr(['pwd'], amrOfMethod(request.body.method)));
         return signedIn(kabuto, request, reply, completed, extra);
       });
     },
