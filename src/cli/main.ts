@@ -9,6 +9,7 @@ import { commands as pruneCommands } from './prune.js';
 import { commands as backupCommands } from './backup.js';
 import { commands as noticeCommands } from './notices.js';
 import { commands as webhookCommands } from './webhooks.js';
+import { commands as operatorCommands } from './operators.js';
 
 import type { Command } from './command.js';
 
@@ -26,7 +27,7 @@ const serve: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands, ...configCommands, ...auditCommands, ...pruneCommands, ...backupCommands, ...noticeCommands, ...webhookCommands };
+export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands, ...configCommands, ...auditCommands, ...pruneCommands, ...backupCommands, ...noticeCommands, ...webhookCommands, ...operatorCommands };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

@@ -52,4 +52,7 @@ export const ERROR_TABLE: Record<ErrorCode, { status: number; ja: string; en: st
   },
   hold_not_pending: { status: 409, ja: 'この保留はすでに処理されています。', en: 'This hold has already been resolved.' },
   login_id_taken: { status: 409, ja: 'このログインIDは使用されています。', en: 'This login ID is taken.' },
+  approval_by_requester: { status: 403, ja: '申請者本人は承認できません。別の担当者が承認してください。', en: 'The requester cannot approve their own request: another operator must.' },
+  approval_expired: { status: 410, ja: 'この申請は期限切れです。もう一度申請してください。', en: 'This request has expired. Please file it again.' },
+  approval_decided: { status: 409, ja: 'この申請は処理済みです。', en: 'This request has already been decided.' },
 };

@@ -28,6 +28,7 @@ function watchOtherProcesses(handle: DatabaseHandle, cache: SessionCache | undef
     seen = version;
   };
 }
+import { createOperatorRepo } from './operator-repo.js';
 
 export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Store {
   const { db } = handle;
@@ -45,6 +46,7 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
     factors: createFactorRepo(db),
     notices: createNoticeQueueRepo(db, handle.dialect),
     risk: createRiskRepo(db),
+    operators: createOperatorRepo(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -28,6 +28,8 @@ const KINDS = {
   risk_hold_released: true,
   risk_hold_rejected: true,
   risk_sign_in_refused: true,
+  desk_request: true,
+  passkey_deadline: true,
 } satisfies Record<NoticeKind, true>;
 
 interface Received {

@@ -56,6 +56,10 @@ export const ERROR_CODES = [
   'hold_not_pending',
   // admin
   'login_id_taken',
+  // back office: four eyes
+  'approval_by_requester',
+  'approval_expired',
+  'approval_decided',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -119,6 +123,9 @@ interface DetailsByCode {
   risk_refused: NoDetails;
   hold_not_pending: { status: string };
   login_id_taken: NoDetails;
+  approval_by_requester: NoDetails;
+  approval_expired: NoDetails;
+  approval_decided: { status: string };
 }
 
 export type FailureDetails<C extends ErrorCode> = DetailsByCode[C];

@@ -17,6 +17,7 @@ import type { MoneyStore } from './money-store.js';
 import type { FactorStore } from './factor-store.js';
 import type { NoticeQueueStore } from './notice-outbox.js';
 import type { RiskStore } from './risk-store.js';
+import type { OperatorStore } from './operator-store.js';
 
 export interface CustomerStore {
   findByLoginId(loginId: string): Promise<CustomerRecord | undefined>;
@@ -165,6 +166,8 @@ export interface Store {
   notices: NoticeQueueStore;
   /** The risk engine's decisions and held orders and withdrawals (risk-store.ts). */
   risk: RiskStore;
+  /** The back office: operators, service tokens, approvals, the passkey migration (operator-store.ts). */
+  operators: OperatorStore;
   ping(): Promise<void>;
   /**
    * Run `work` in one database transaction, against a store bound to it: a change, its audit entry

@@ -8,6 +8,7 @@ import * as credentials from './0006_credentials_cooling_off.js';
 import * as noticeQueue from './0007_notice_queue.js';
 import * as eventFeed from './0025_event_feed.js';
 import * as risk from './0015_risk.js';
+import * as operators from './0030_operators.js';
 
 // Listed here rather than read from the folder: the same code runs from TypeScript sources and bundles.
 const migrations: Readonly<Record<string, Migration>> = {
@@ -20,6 +21,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0007_notice_queue': noticeQueue,
   '0025_event_feed': eventFeed,
   '0015_risk': risk,
+  '0030_operators': operators,
 };
 
 export const migrationProvider: MigrationProvider = {
