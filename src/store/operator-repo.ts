@@ -40,8 +40,30 @@ function toApproval(row: Selectable<ApprovalRequestsTable>): ApprovalRecord {
 
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export function createOperatorRepo(base: Kysely<Database>): OperatorStore {
+/**
+ * The passkey migration's cohorts, read on every sign-in, challenge and withdrawal (policyFor) and changed a
+ * few times a year: kept in memory. A write through this repository forgets them at once (in this process);
+ * another instance's write is seen within COHORTS_TTL_MS. A read that started before a write does not put
+ * what it read back (the generation moved on).
+ */
+export const COHORTS_TTL_MS = 5_000;
+export interface CohortCache {
+  rows?: readonly CohortRecord[];
+  loadedAt: number;
+  generation: number;
+}
+export const newCohortCache = (): CohortCache => ({ loadedAt: 0, generation: 0 });
+export function forgetCohorts(cache: CohortCache): void {
+  cache.rows = undefined;
+  cache.generation += 1;
+}
+
+export function createOperatorRepo(base: Kysely<Database>, cohorts: CohortCache = newCohortCache()): OperatorStore {
   const db = base.withTables<OperatorTables>();
+  const loadCohorts = async () => {
+    const rows = await db.selectFrom('passkeyCohorts').selectAll().orderBy('dueAt').orderBy('bucketFrom').execute();
+    return rows.map((r): CohortRecord => ({ ...r, bucketFrom: n(r.bucketFrom), bucketTo: n(r.bucketTo), dueAt: n(r.dueAt), createdAt: n(r.createdAt) }));
+  };
   return {
     async insertOperator(o) {
       const taken = await db.selectFrom('operators').select('id').where(sql`lower(email)`, '=', o.email.toLowerCase()).executeTakeFirst();
@@ -165,14 +187,25 @@ export function createOperatorRepo(base: Kysely<Database>): OperatorStore {
     },
 
     async insertCohort(c) {
+      forgetCohorts(cohorts);
       await db.insertInto('passkeyCohorts').values(c).execute();
+      forgetCohorts(cohorts);
     },
     async listCohorts() {
-      const rows = await db.selectFrom('passkeyCohorts').selectAll().orderBy('dueAt').orderBy('bucketFrom').execute();
-      return rows.map((r): CohortRecord => ({ ...r, bucketFrom: n(r.bucketFrom), bucketTo: n(r.bucketTo), dueAt: n(r.dueAt), createdAt: n(r.createdAt) }));
+      // Inside a transaction: the transaction's own view, never the cache.
+      if (base.isTransaction) return loadCohorts();
+      const now = performance.now();
+      if (cohorts.rows && now - cohorts.loadedAt < COHORTS_TTL_MS) return [...cohorts.rows];
+      const generation = cohorts.generation;
+      const rows = await loadCohorts();
+      if (cohorts.generation === generation) Object.assign(cohorts, { rows, loadedAt: now });
+      return [...rows];
     },
     async deleteCohort(id) {
-      return changed(await db.deleteFrom('passkeyCohorts').where('id', '=', id).executeTakeFirst());
+      forgetCohorts(cohorts);
+      const deleted = changed(await db.deleteFrom('passkeyCohorts').where('id', '=', id).executeTakeFirst());
+      forgetCohorts(cohorts);
+      return deleted;
     },
 
     async countByStrongestFactor() {
