@@ -3010,7 +3010,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, unknown>;
+                "application/json": {
+                    reason?: string;
+                };
             };
         };
         responses: {
