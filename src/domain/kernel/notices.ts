@@ -130,7 +130,7 @@ const NOTICES: Record<NoticeKind, Render> = {
   }),
   desk_request: (p) => ({
     ja: ['お手続きの申請を受け付けました', `当社の窓口で「${p.action_ja}」の申請が登録されました。別の担当者の承認後に実行されます。お心当たりがない場合は至急ご連絡ください。`],
-    en: ['A request was filed by our desk', `Our desk filed a request to ${p.action_en} on your account. It takes effect once a second member of staff approves it. If you did not ask for this, contact us at once.`],
+    en: ['Request filed by our desk', `Our desk filed a request to ${p.action_en} on your account. It takes effect once a second member of staff approves it. If you did not ask for this, contact us at once.`],
   }),
   passkey_deadline: (p) => ({
     ja: ['パスキーのご登録のお願い', `${p.date} 以降、ログインと出金にはパスキーが必要になります。それまでに設定画面からパスキーを登録してください。`],
