@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import * as consoleApi from '../api/console';
 import type { Approval, Match, Me } from '../api/console';
-import { consoleTexts } from './texts';
+import { consoleTexts } from '../i18n/texts-console';
 
 // The back office's console (docs/operators.md), under /console in the portal's app: passkey sign-in,
 // customer search and case view, four-eyes approvals, the passkey migration, the audit chain.
@@ -201,11 +201,11 @@ function Migration() {
       <table aria-label={t.strongest}>
         <thead>
           <tr>
-            <th scope="col">day</th>
-            <th scope="col">passkey</th>
-            <th scope="col">app</th>
-            <th scope="col">SMS</th>
-            <th scope="col">none</th>
+            <th scope="col">{t.columns.day}</th>
+            <th scope="col">{t.columns.passkey}</th>
+            <th scope="col">{t.columns.app}</th>
+            <th scope="col">{t.columns.sms}</th>
+            <th scope="col">{t.columns.none}</th>
           </tr>
         </thead>
         <tbody>

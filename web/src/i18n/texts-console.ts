@@ -1,4 +1,4 @@
-import { currentLanguage } from '../i18n/language-store';
+import { currentLanguage } from './language-store';
 
 // The console's words, Japanese and English.
 
@@ -35,7 +35,8 @@ const ja = {
   chainBroken: (n: number) => `ハッシュチェーンが壊れています（${n} 件目）`,
   csv: '移行スケジュール（CSV）',
   strongest: '最も強い認証要素',
-  kinds: { mfa_reset: '二要素認証リセット', bank_account_change: '出金先口座の変更', deposit: '入金' } as Record<string, string>,
+  kinds: { mfa_reset: '二要素認証リセット', bank_account_change: '出金先口座の変更', deposit: '入金', risk_hold_release: 'リスク保留の解除' } as Record<string, string>,
+  columns: { day: '日付', passkey: 'パスキー', app: 'アプリ', sms: 'SMS', none: 'なし' },
 };
 const en: typeof ja = {
   title: 'Kabuto console',
@@ -70,7 +71,8 @@ const en: typeof ja = {
   chainBroken: (n: number) => `The hash chain is broken at entry ${n}`,
   csv: 'Migration schedule (CSV)',
   strongest: 'Strongest factor',
-  kinds: { mfa_reset: 'MFA reset', bank_account_change: 'Bank account change', deposit: 'Deposit' },
+  kinds: { mfa_reset: 'MFA reset', bank_account_change: 'Bank account change', deposit: 'Deposit', risk_hold_release: 'Release of a risk hold' },
+  columns: { day: 'Day', passkey: 'Passkey', app: 'App', sms: 'SMS', none: 'None' },
 };
 
 export const consoleTexts = () => (currentLanguage() === 'en' ? en : ja);
