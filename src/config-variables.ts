@@ -183,10 +183,14 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
   },
   adminToken: {
     name: 'KABUTO_ADMIN_TOKEN',
-    defaultText: 'unset (admin API off)',
-    description: 'bearer token of the admin API, 16+ characters',
+    defaultText: 'unset',
+    description:
+      'development and test only: a bootstrap service token of the admin API with every role, four eyes bypassed (16+ characters); refused in production, where services use their own tokens (`kabuto operators token create`) and people sign in to the console (docs/operators.md)',
     secret: true,
-    parse: (raw) => (raw === undefined || raw.length >= 16 ? raw : invalid('must be at least 16 characters')),
+    parse: (raw, { mode }) => {
+      if (raw !== undefined && mode === 'production') invalid('is refused in production: create a service token per service with `kabuto operators token create --name NAME --roles ROLES --days N` (docs/operators.md)');
+      return raw === undefined || raw.length >= 16 ? raw : invalid('must be at least 16 characters');
+    },
   },
   devOutbox: {
     name: 'KABUTO_DEV_OUTBOX',
@@ -206,10 +210,12 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
   },
   phishingResistant: {
     name: 'KABUTO_PHISHING_RESISTANT',
-    defaultText: 'empty',
-    description: 'e.g. `login,withdrawal,bank_account`: those operations accept only passkeys',
-    parse: (raw) => {
-      const operations = new Set((raw ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+    defaultText: 'the guideline’s `withdrawal,bank_account` in production, empty otherwise',
+    description:
+      'e.g. `login,withdrawal,bank_account`: those operations accept only passkeys (sign-in and withdrawals also for the passkey migration’s cohorts from their dates); `none` for nothing. A production that sets less than the guideline’s policy is told so at start-up and by `kabuto config check`',
+    parse: (raw, { mode }) => {
+      if (raw === 'none') return new Set<string>();
+      const operations = new Set((raw ?? (mode === 'production' ? 'withdrawal,bank_account' : '')).split(',').map((s) => s.trim()).filter(Boolean));
       for (const operation of operations) {
         if (!PHISHING_RESISTANT_OPERATIONS.includes(operation)) invalid(`unknown operation "${operation}" (known: ${PHISHING_RESISTANT_OPERATIONS.join(', ')})`);
       }

@@ -10,8 +10,10 @@ import type { Deps } from './domain/kernel/context.js';
 import { deriveSecrets, hmacHex } from './domain/kernel/crypto.js';
 import { isFailure } from './domain/kernel/errors.js';
 import { depositCash } from './domain/money/ledger.js';
-import { createPolicy, type SecurityPolicy } from './domain/kernel/policy.js';
+import { createPolicy, departuresFromGuideline, describePolicy, type SecurityPolicy } from './domain/kernel/policy.js';
 import { createPriceFeed, type PriceFeed } from './domain/money/instruments.js';
+import { approvalKinds } from './domain/operators/desk-actions.js';
+import type { ApprovalKinds } from './domain/operators/approvals.js';
 import type { OutboxStore } from './domain/kernel/store.js';
 import type { CustomerRecord } from './domain/kernel/types.js';
 import { createAppLogger, type AppLogger } from './http/log.js';
@@ -44,6 +46,8 @@ export interface Kabuto {
   log: AppLogger;
   /** The simulated prices, seeded from the master secret: every process of one installation quotes the same. */
   prices: PriceFeed;
+  /** The four-eyes kinds (src/domain/operators/desk-actions.ts): what a second operator's approval runs. */
+  approvalKinds: ApprovalKinds;
   /** Resolves when the database answers (readiness). */
   ping(): Promise<void>;
   /** What the development senders wrote (served at /api/dev/outbox when enabled). */
@@ -143,6 +147,10 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     secrets,
     policy: createPolicy({ mfaRequired: config.mfaRequired, phishingResistant: config.phishingResistant, newDeviceStepUp: config.newDeviceStepUp, deviceTrustMs: config.deviceTrustDays * 24 * 3600_000, ...(config.riskPolicy ? { risk: config.riskPolicy } : {}), ...overrides.policy }),
   };
+  // Which phishing-resistance policy is in force, and where it departs from the guideline's (docs/operators.md).
+  const departures = departuresFromGuideline(deps.policy);
+  if (departures.length > 0 && config.mode === 'production') log.warn({ policy: describePolicy(deps.policy), departures }, 'security policy: departs from the guideline');
+  else log.info({ policy: describePolicy(deps.policy), departures }, 'security policy in force');
   const notices = createNoticeDelivery({
     queue: store.notices,
     email: deps.email,
@@ -192,6 +200,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
   const timer = setInterval(tick, config.noticePollMs);
   timer.unref();
   const feed = createFeed(config, deps, database.db, metrics);
+  const prices = createPriceFeed({ clock, seed: Buffer.from(hmacHex(secrets.codeKey, 'price-feed'), 'hex') });
   const revocations =
     database.dialect === 'postgres' ? listenForRevocations(config.databaseUrl, sessionCache, { connectTimeoutMs: config.databaseConnectTimeoutMs, logger: deps.logger }) : undefined;
   return {
@@ -199,7 +208,8 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     deps,
     database,
     log,
-    prices: createPriceFeed({ clock, seed: Buffer.from(hmacHex(secrets.codeKey, 'price-feed'), 'hex') }),
+    prices,
+    approvalKinds: approvalKinds(prices),
     ping: () => store.ping(),
     devOutbox: { list: (recipient, limit) => store.outbox.list(recipient, limit) },
     hasherStats: () => hasher.stats(),

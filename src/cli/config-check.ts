@@ -1,6 +1,7 @@
 import { describeUnknown, inspectConfig, unknownVariables, type Env, type VariableReport } from '../config.js';
 import { COMMAND_INPUTS, VARIABLES } from '../config-variables.js';
 import type { Command } from './command.js';
+import { describePolicy } from '../domain/kernel/policy.js';
 
 function shown(report: VariableReport): string {
   if (report.status === 'wrong') return report.problem ?? '';
@@ -24,6 +25,8 @@ export function formatConfigCheck(env: Env): { text: string; ok: boolean; proble
   // An unknown name is a problem too: `serve` refuses to start with one.
   const problems = [...reports.filter((r) => r.status === 'wrong').map((r) => r.problem ?? r.variable.name), ...unknown.map(describeUnknown)];
   const wrong = problems.length;
+  const operations = reports.find((r) => r.key === 'phishingResistant' && r.status !== 'wrong')?.value;
+  if (operations instanceof Set) lines.push('', `policy: ${describePolicy({ phishingResistant: operations as ReadonlySet<string> })}`);
   lines.push('', wrong ? `${wrong} wrong: the server will not start until ${wrong === 1 ? 'it is' : 'they are'} fixed.` : 'configuration is valid.');
   return { text: lines.join('\n'), ok: wrong === 0, problems };
 }

@@ -10,6 +10,7 @@ import { commands as backupCommands } from './backup.js';
 import { commands as noticeCommands } from './notices.js';
 import { commands as webhookCommands } from './webhooks.js';
 import { commands as oidcCommands } from './oidc.js';
+import { commands as operatorCommands } from './operators.js';
 
 import type { Command } from './command.js';
 
@@ -27,7 +28,7 @@ const serve: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands, ...configCommands, ...auditCommands, ...pruneCommands, ...backupCommands, ...noticeCommands, ...webhookCommands, ...oidcCommands };
+export const COMMANDS: Record<string, Command> = { serve, ...databaseCommands, ...customerCommands, ...configCommands, ...auditCommands, ...pruneCommands, ...backupCommands, ...noticeCommands, ...webhookCommands, ...oidcCommands, ...operatorCommands };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

@@ -58,4 +58,7 @@ export const ERROR_TABLE: Record<ErrorCode, { status: number; ja: string; en: st
   approval_used: { status: 409, ja: 'この承認はすでに使用されています。', en: 'This approval has already been used.' },
   approval_mismatch: { status: 403, ja: 'この承認は別の内容のものです。', en: 'This approval was given for other content.' },
   interaction_not_found: { status: 404, ja: '連携サービスからのログイン手続きが見つかりません。連携サービスからやり直してください。', en: 'This sign-in request was not found. Please start again from the service you came from.' },
+  approval_by_requester: { status: 403, ja: '申請者本人は承認できません。別の担当者が承認してください。', en: 'The requester cannot approve their own request: another operator must.' },
+  approval_expired: { status: 410, ja: 'この申請は期限切れです。もう一度申請してください。', en: 'This request has expired. Please file it again.' },
+  approval_decided: { status: 409, ja: 'この申請は処理済みです。', en: 'This request has already been decided.' },
 };

@@ -271,9 +271,18 @@ export const SUCCESS_RESPONSES: Record<string, [status: number, description: str
 
 /** Further success answers of an operation: the risk engine's 202 for a held order or withdrawal. */
 const HELD = { description: 'Held by the risk engine (docs/risk.md): nothing ran; it waits for the customer’s passkey (POST /api/v1/holds/{id}/confirm) or an operator', content: { 'application/json': { schema: ref('Held') } } };
+/** Four eyes (docs/operators.md): a dangerous admin action answers 202 with the request a second operator approves. */
+const PENDING_APPROVAL = {
+  description: 'Filed for a second operator’s approval (four eyes): nothing ran yet (the bootstrap token of development and test runs it at once)',
+  content: { 'application/json': { schema: object({ status: { const: 'pending_approval' }, approval: { type: 'object' } }) } },
+};
 const MORE_RESPONSES: Record<string, Record<string, unknown>> = {
   'POST /api/v1/orders': { 202: HELD },
   'POST /api/v1/withdrawals': { 202: HELD },
+  'POST /api/admin/v1/customers/{loginId}/mfa/reset': { 202: PENDING_APPROVAL },
+  'POST /api/admin/v1/customers/{loginId}/deposits': { 202: PENDING_APPROVAL },
+  'POST /api/admin/v1/customers/{loginId}/bank-account': { 202: PENDING_APPROVAL },
+  'POST /api/admin/v1/risk/holds/{id}/release': { 202: PENDING_APPROVAL },
 };
 
 /** The placeholder @fastify/swagger writes for a route without a response schema. */

@@ -30,9 +30,12 @@ function watchOtherProcesses(handle: DatabaseHandle, cache: SessionCache | undef
     seen = version;
   };
 }
+import { createOperatorRepo, forgetCohorts, newCohortCache, type CohortCache } from './operator-repo.js';
 
 export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Store {
   const { db } = handle;
+  // One per process (shared with the stores of its transactions): the migration's cohorts (operator-repo.ts).
+  const cohortCache = hooks.cohortCache ?? newCohortCache();
   const cached = { dialect: handle.dialect, cache: hooks.sessionCache, committed: hooks.committedRevocations, beforeCachedRead: watchOtherProcesses(handle, hooks.sessionCache) };
   const store: Store = {
     customers: createCustomerRepo(db, cached),
@@ -49,6 +52,7 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
     risk: createRiskRepo(db),
     protection: createProtectionRepo(db, handle.dialect),
     recovery: createRecoveryRepo(db),
+    operators: createOperatorRepo(db, cohortCache),
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -56,11 +60,14 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
       // Already inside one (a repo opened it): join it.
       if (db.isTransaction) return work(store);
       const committed: SessionRevocation[] = [];
+      const cohortsBefore = cohortCache.generation;
       const result = await db
         .transaction()
-        .execute((trx) => work(createStore({ ...handle, db: trx }, { sessionCache: hooks.sessionCache, committedRevocations: committed })));
+        .execute((trx) => work(createStore({ ...handle, db: trx }, { sessionCache: hooks.sessionCache, committedRevocations: committed, cohortCache })));
       // A read that raced the transaction may have cached what it revoked: forget it again now.
       if (hooks.sessionCache) for (const revocation of committed) forget(hooks.sessionCache, revocation);
+      // The same for the cohorts, when the transaction changed them.
+      if (cohortCache.generation !== cohortsBefore) forgetCohorts(cohortCache);
       hooks.afterCommit?.();
       return result;
     },
@@ -96,4 +103,6 @@ export interface StoreHooks {
   sessionCache?: SessionCache;
   /** Inside a transaction: where the sessions repository lists what it revoked (forgotten again after commit). */
   committedRevocations?: SessionRevocation[];
+  /** The process's copy of the passkey migration's cohorts (operator-repo.ts), shared with its transactions' stores. */
+  cohortCache?: CohortCache;
 }

@@ -60,10 +60,10 @@ describe('operations endpoints', () => {
     });
   });
 
-  it('hides the admin API without KABUTO_ADMIN_TOKEN and the outbox without KABUTO_DEV_OUTBOX (404)', async () => {
+  it('without KABUTO_ADMIN_TOKEN the admin API takes operators and service tokens only (401 for the old token), and hides the outbox without KABUTO_DEV_OUTBOX (404)', async () => {
     await withTestServer({ env: { KABUTO_ADMIN_TOKEN: '', KABUTO_DEV_OUTBOX: '0' } }, async (server) => {
       const admin = await server.admin().post('/api/admin/v1/customers', {});
-      expect(admin.status).toBe(404);
+      expect(admin.status).toBe(401);
       expect((await server.client().get('/api/dev/outbox')).status).toBe(404);
     });
   });

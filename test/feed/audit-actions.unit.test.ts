@@ -27,6 +27,7 @@ function auditActions(): Set<string> {
     for (const match of text.matchAll(/recordAudit\(\s*[^,]+,\s*[^,]+,\s*'([a-z_]+)'/g)) found.add(match[1]!);
     for (const match of text.matchAll(/recordAudit\(\s*[^,]+,\s*[^,]+,\s*[^,?]+\?\s*'([a-z_]+)'\s*:\s*'([a-z_]+)'/g)) [match[1]!, match[2]!].forEach((a) => found.add(a));
     for (const match of text.matchAll(/\bactor: [^,]+, action: '([a-z_]+)'/g)) found.add(match[1]!);
+    for (const match of text.matchAll(/action:\s*'([a-z_]+)',\s*detail:/g)) found.add(match[1]!);
   }
   // logEvent audits sign-ins by result (src/domain/sessions/login-events.ts).
   const loginEvents = readFileSync('src/domain/sessions/login-events.ts', 'utf8');

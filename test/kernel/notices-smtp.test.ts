@@ -36,6 +36,8 @@ const KINDS = {
   sign_in_notice: true,
   failed_sign_ins: true,
   federated_withdrawal_approved: true,
+  desk_request: true,
+  passkey_deadline: true,
 } satisfies Record<NoticeKind, true>;
 
 interface Received {
@@ -71,7 +73,7 @@ function decodeQ(text: string): string {
 
 describe('notices', () => {
   it.each(Object.keys(KINDS) as NoticeKind[])('renders %s in Japanese and English, without links', (kind) => {
-    const { subject, body } = renderNotice(kind, 'Kabuto証券', { until: 'x', method: 'sms', scope: 'all', last4: '1234', fields: 'email', at: 'x', address: 'x', userAgent: 'x', side: 'buy', symbol: '7203', quantity: 1, price: 1, amount: '1', status: 'x', remaining: 5, count: 10, name: 'iPhone', what: '注文', whatEn: 'an order', place: 'JP', levelsJa: '出金', levelsEn: 'withdrawals', how: 'x', howEn: 'x', loginIds: 'cust1' });
+    const { subject, body } = renderNotice(kind, 'Kabuto証券', { until: 'x', method: 'sms', scope: 'all', last4: '1234', fields: 'email', at: 'x', address: 'x', userAgent: 'x', side: 'buy', symbol: '7203', quantity: 1, price: 1, amount: '1', status: 'x', remaining: 5, count: 10, name: 'iPhone', what: '注文', whatEn: 'an order', place: 'JP', levelsJa: '出金', levelsEn: 'withdrawals', how: 'x', howEn: 'x', loginIds: 'cust1', action_ja: '二要素認証のリセット', action_en: 'reset your two-factor authentication', date: '2026-04-01' });
     expect(subject).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
     expect(subject).toMatch(/ \/ [A-Z][a-z]/);
     expect(body).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);

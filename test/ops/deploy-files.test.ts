@@ -34,7 +34,7 @@ describe('deployment files', () => {
       .filter((f) => f.endsWith('.ts'))
       .map((f) => readFileSync(join('src', f), 'utf8'))
       .join('\n');
-    const imported = new Set([...sources.matchAll(/(?:from|import\(|require\.resolve\() ?'((?:@[^/']+\/)?[^./'][^/']*)/g)].map((m) => m[1]!).filter((name) => !name.startsWith('node:')));
+    const imported = new Set([...sources.matchAll(/(?:\bfrom|\bimport\(|require\.resolve\() ?'((?:@[^/']+\/)?[^./'][^/']*)/g)].map((m) => m[1]!).filter((name) => !name.startsWith('node:')));
     expect(Object.keys(pkg.dependencies).sort()).toEqual([...imported].sort());
     for (const devOnly of ['react', 'react-dom', 'smtp-server', 'tsx', 'typescript', 'vite']) expect(pkg.devDependencies).toHaveProperty(devOnly);
   });

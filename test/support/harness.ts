@@ -61,8 +61,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     KABUTO_DATABASE_URL: database.url,
     KABUTO_DATABASE_POOL_SIZE: '5',
     KABUTO_SECRET: TEST_SECRET,
-    KABUTO_ADMIN_TOKEN: ADMIN_TOKEN,
-    KABUTO_DEV_OUTBOX: '1',
+    // The bootstrap token exists in development and test only: production refuses it (docs/operators.md).
+    KABUTO_ADMIN_TOKEN: options.env?.NODE_ENV === 'production' ? '' : ADMIN_TOKEN,
+    KABUTO_DEV_OUTBOX: options.env?.NODE_ENV === 'production' ? '0' : '1',
     KABUTO_LOG_LEVEL: 'info',
     KABUTO_WEB_ROOT: '/nonexistent-portal',
     ...options.env,

@@ -2,7 +2,7 @@ import type { Deps } from '../kernel/context.js';
 import { canonicalJson, hmacHex, newId } from '../kernel/crypto.js';
 import { last4 } from '../kernel/phone-numbers.js';
 import { extraFactorsOf, summariseFactors } from '../factors/summary.js';
-import { phishingResistanceRequired } from '../factors/phishing-resistance.js';
+import { phishingResistanceRequired, policyFor } from '../factors/phishing-resistance.js';
 import type { ChallengeData, ChallengeMethod, ChallengeRecord, ChallengeView, CustomerRecord, PhoneType, Purpose } from '../kernel/types.js';
 
 export type { ChallengeMethod, ChallengeView };
@@ -37,7 +37,7 @@ export async function createChallenge(deps: Pick<Deps, 'store' | 'clock' | 'rand
   const factors = input.target || input.data?.codesOnly ? [] : extraFactorsOf(summary);
   const phishingResistant =
     input.phishingResistant ??
-    phishingResistanceRequired(deps.policy, input.purpose, input.content, summary.trustedPasskeys) ??
+    phishingResistanceRequired(await policyFor(deps, input.customer.id), input.purpose, input.content, summary.trustedPasskeys) ??
     (input.passkeyWhereOne && input.purpose === 'login' && summary.maturePasskeys > 0 ? ('login' as const) : undefined);
   const challenge: ChallengeRecord = {
     id: newId(deps.random, 18),

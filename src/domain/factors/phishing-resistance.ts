@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Deps } from '../kernel/context.js';
 import { fail, type Failure } from '../kernel/errors.js';
 import type { SecurityPolicy } from '../kernel/policy.js';
@@ -76,4 +77,31 @@ export async function youngPasskeysOnly(deps: Pick<Deps, 'store' | 'clock' | 'po
   const earliest = Math.min(...passkeys.map((p) => passkeyMatureAt(deps.policy, p)));
   if (earliest <= now) return undefined;
   return fail('factor_cooling_off', { availableAt: new Date(earliest).toISOString(), retryAfter: Math.ceil((earliest - now) / 1000) });
+}
+
+// The passkey migration (src/domain/operators/migration.ts administers it): customers fall in 100 buckets
+// by a hash of their id; a cohort covers a range of buckets and has a date from which its customers sign in
+// and withdraw with a passkey, whatever KABUTO_PHISHING_RESISTANT says for everyone.
+
+/** A customer's bucket, 0–99: stable, the same on every instance, published with the schedule. */
+export function migrationBucket(customerId: string): number {
+  return createHash('sha256').update(`kabuto-passkey-cohort:${customerId}`).digest().readUInt32BE(0) % 100;
+}
+
+/** The earliest date of the cohorts that cover the customer's bucket, or undefined when none does. */
+export function passkeyDueAt(cohorts: ReadonlyArray<{ bucketFrom: number; bucketTo: number; dueAt: number }>, customerId: string): number | undefined {
+  const bucket = migrationBucket(customerId);
+  const dates = cohorts.filter((c) => c.bucketFrom <= bucket && bucket <= c.bucketTo).map((c) => c.dueAt);
+  return dates.length ? Math.min(...dates) : undefined;
+}
+
+/**
+ * The policy as it applies to one customer: the configured one, with sign-in and withdrawals added once
+ * the customer's cohort has reached its date. Every check of sign-in and withdrawals reads it.
+ */
+export async function policyFor(deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customerId: string): Promise<SecurityPolicy> {
+  const due = passkeyDueAt(await deps.store.operators.listCohorts(), customerId);
+  if (due === undefined || due > deps.clock.now()) return deps.policy;
+  if (deps.policy.phishingResistant.has('login') && deps.policy.phishingResistant.has('withdrawal')) return deps.policy;
+  return Object.freeze({ ...deps.policy, phishingResistant: new Set([...deps.policy.phishingResistant, 'login', 'withdrawal']) });
 }

@@ -1,7 +1,7 @@
 import type { Deps } from '../kernel/context.js';
 import { fail, type Failure } from '../kernel/errors.js';
 import { verifyPasskeyAssertion } from './passkey-assertion.js';
-import { needsMaturePasskey, passkeyMatureAt } from './phishing-resistance.js';
+import { needsMaturePasskey, passkeyMatureAt, policyFor } from './phishing-resistance.js';
 import type { RelyingParty } from './passkey-ceremony.js';
 import { normaliseRecoveryCode, useRecoveryCode } from './recovery-codes.js';
 import { checkTotpCode } from './totp-check.js';
@@ -51,7 +51,7 @@ export async function verifyFactor(
     }
     // Under the phishing-resistant policy a passkey in its cooling-off approves no money and no bank change.
     const matureAt = passkeyMatureAt(deps.policy, assertion.passkey);
-    if (needsMaturePasskey(deps.policy, challenge.data.phishingResistant) && now < matureAt) {
+    if (needsMaturePasskey(await policyFor(deps, customer.id), challenge.data.phishingResistant) && now < matureAt) {
       return fail('factor_cooling_off', { availableAt: new Date(matureAt).toISOString(), retryAfter: Math.ceil((matureAt - now) / 1000) });
     }
   }

@@ -67,6 +67,24 @@ export const EVENT_TYPES: Readonly<Record<string, EventType>> = {
   oidc_client_registered: { type: 'relying_party.changed', fields: ['clientId', 'name', 'authMethod'], set: { change: 'registered' } },
   oidc_client_removed: { type: 'relying_party.changed', fields: ['clientId'], set: { change: 'removed' } },
   oidc_signing_key_rotated: { type: 'signing_key.rotated', fields: ['kid', 'activatesAt'] },
+  // The back office (src/domain/operators, docs/operators.md). `actor` names the operator or service;
+  // a reason typed by an operator stays private (it may quote the customer).
+  bank_account_changed_by_desk: { type: 'contact.changed', fields: ['accountLast4'], set: { contact: 'bank_account', by: 'desk' } },
+  customer_data_revealed: { type: 'customer.data_revealed', fields: [] },
+  approval_requested: { type: 'approval.requested', fields: ['approval', 'kind'] },
+  approval_approved: { type: 'approval.decided', fields: ['approval', 'kind', 'requestedBy'], set: { decision: 'approved' } },
+  approval_rejected: { type: 'approval.decided', fields: ['approval', 'kind', 'requestedBy'], set: { decision: 'rejected' } },
+  approval_refused: { type: 'approval.refused', fields: ['approval', 'kind', 'reason'] },
+  operator_created: { type: 'operator.changed', fields: ['operator', 'roles'], set: { change: 'created' } },
+  operator_disabled: { type: 'operator.changed', fields: ['operator'], set: { change: 'disabled' } },
+  operator_enrolment_code_issued: { type: 'operator.changed', fields: ['operator'], set: { change: 'enrolment_code_issued' } },
+  operator_passkey_registered: { type: 'operator.changed', fields: ['operator'], set: { change: 'passkey_registered' } },
+  operator_signed_in: { type: 'operator.signed_in', fields: ['operator', 'address'] },
+  operator_sign_in_refused: { type: 'operator.sign_in_failed', fields: ['operator', 'reason'] },
+  service_token_created: { type: 'service_token.changed', fields: ['token', 'name', 'roles', 'expiresAt'], set: { change: 'created' } },
+  service_token_revoked: { type: 'service_token.changed', fields: ['token'], set: { change: 'revoked' } },
+  passkey_cohort_created: { type: 'migration.cohort_changed', fields: ['cohort', 'name', 'dueAt'], set: { change: 'created' } },
+  passkey_cohort_deleted: { type: 'migration.cohort_changed', fields: ['cohort'], set: { change: 'deleted' } },
 };
 
 /** Every public type, once (the admin API's and the CLI's `--events` are checked against it). */

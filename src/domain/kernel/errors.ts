@@ -65,6 +65,10 @@ export const ERROR_CODES = [
   'approval_used',
   'approval_mismatch',
   'interaction_not_found',
+  // back office: four eyes
+  'approval_by_requester',
+  'approval_expired',
+  'approval_decided',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -135,6 +139,9 @@ interface DetailsByCode {
   approval_used: NoDetails;
   approval_mismatch: { field?: string };
   interaction_not_found: NoDetails;
+  approval_by_requester: NoDetails;
+  approval_expired: NoDetails;
+  approval_decided: { status: string };
 }
 
 export type FailureDetails<C extends ErrorCode> = DetailsByCode[C];

@@ -36,7 +36,9 @@ export type NoticeKind =
   | 'login_id_reminder'
   | 'sign_in_notice'
   | 'failed_sign_ins'
-  | 'federated_withdrawal_approved';
+  | 'federated_withdrawal_approved'
+  | 'desk_request'
+  | 'passkey_deadline';
 
 type Params = Record<string, string | number>;
 type Render = (p: Params) => { ja: [string, string]; en: [string, string] };
@@ -166,6 +168,14 @@ const NOTICES: Record<NoticeKind, Render> = {
   risk_sign_in_refused: (p) => ({
     ja: ['ログインをお断りしました', `ご本人確認のため、${p.at} のログイン（IPアドレス: ${p.address}）をお断りしました。お心当たりがない場合は至急パスワードを変更してください。`],
     en: ['Sign-in refused', `To protect your account, a sign-in at ${p.at} (address: ${p.address}) was refused. If this was not you, change your password at once.`],
+  }),
+  desk_request: (p) => ({
+    ja: ['お手続きの申請を受け付けました', `当社の窓口で「${p.action_ja}」の申請が登録されました。別の担当者の承認後に実行されます。お心当たりがない場合は至急ご連絡ください。`],
+    en: ['Request filed by our desk', `Our desk filed a request to ${p.action_en} on your account. It takes effect once a second member of staff approves it. If you did not ask for this, contact us at once.`],
+  }),
+  passkey_deadline: (p) => ({
+    ja: ['パスキーのご登録のお願い', `${p.date} 以降、ログインと出金にはパスキーが必要になります。それまでに設定画面からパスキーを登録してください。`],
+    en: ['Please register a passkey', `From ${p.date}, signing in and withdrawals will require a passkey. Please register one in your settings before then.`],
   }),
 };
 

@@ -33,6 +33,11 @@ export interface SecurityPolicy {
   readonly risk?: RiskPolicy;
   /** A known device counts as new again this long after the sign-in that trusted it (KABUTO_DEVICE_TRUST_DAYS). */
   readonly deviceTrustMs: number;
+  /** Operators' console sessions: shorter than customers' (src/domain/operators/operator-sessions.ts). */
+  readonly operatorSessionIdleMs: number;
+  readonly operatorSessionAbsoluteMs: number;
+  /** A four-eyes request waits this long for its second operator, then expires. */
+  readonly approvalTtlMs: number;
 }
 
 const MINUTE = 60_000;
@@ -64,6 +69,9 @@ export function createPolicy(overrides: Partial<SecurityPolicy> = {}): SecurityP
     sessionAbsoluteMs: 12 * HOUR,
     coolingOffMs: 24 * HOUR,
     deviceTrustMs: 90 * 24 * HOUR,
+    operatorSessionIdleMs: 15 * MINUTE,
+    operatorSessionAbsoluteMs: 8 * HOUR,
+    approvalTtlMs: 24 * HOUR,
     ...overrides,
   });
 }
@@ -72,4 +80,28 @@ export function createPolicy(overrides: Partial<SecurityPolicy> = {}): SecurityP
 export function loginLockDuration(policy: SecurityPolicy, previousLocks: number): number {
   const factor = 2 ** Math.min(previousLocks, 20);
   return Math.min(policy.loginLockBaseMs * factor, policy.loginLockMaxMs);
+}
+
+/**
+ * The guideline's policy (JSDA, in force 2025-10-15): withdrawals and bank-account changes approved with a
+ * phishing-resistant factor (a passkey) from day one; sign-in as the passkey migration's cohorts reach their
+ * dates (src/domain/factors/phishing-resistance.ts). Production runs it unless configured otherwise.
+ */
+export const GUIDELINE_OPERATIONS: readonly string[] = Object.freeze(['withdrawal', 'bank_account']);
+
+/** How the policy in force departs from the guideline's (empty: it runs the guideline's, or more). */
+export function departuresFromGuideline(policy: Pick<SecurityPolicy, 'phishingResistant'>): string[] {
+  return GUIDELINE_OPERATIONS.filter((operation) => !policy.phishingResistant.has(operation)).map(
+    (operation) => `${operation} is not approved with a passkey (the guideline asks for it from day one)`,
+  );
+}
+
+/** One line for the start-up log and `kabuto config check`. */
+export function describePolicy(policy: Pick<SecurityPolicy, 'phishingResistant'>): string {
+  const operations = [...policy.phishingResistant].sort();
+  const departures = departuresFromGuideline(policy);
+  const passkeyOnly = operations.length ? operations.join(', ') : 'nothing';
+  return departures.length === 0
+    ? `the guideline's policy: passkey only for ${passkeyOnly}; sign-in and withdrawals also by passkey-migration cohort from its date`
+    : `departs from the guideline: ${departures.join('; ')} (passkey only for ${passkeyOnly}; cohorts still apply from their dates)`;
 }

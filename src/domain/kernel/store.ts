@@ -19,6 +19,7 @@ import type { NoticeQueueStore } from './notice-outbox.js';
 import type { RiskStore } from './risk-store.js';
 import type { ProtectionStore } from './protection-store.js';
 import type { RecoveryStore } from './recovery-store.js';
+import type { OperatorStore } from './operator-store.js';
 
 export interface CustomerStore {
   findByLoginId(loginId: string): Promise<CustomerRecord | undefined>;
@@ -175,6 +176,8 @@ export interface Store {
   protection: ProtectionStore;
   /** Forgotten passwords and login IDs (src/domain/recovery). */
   recovery: RecoveryStore;
+  /** The back office: operators, service tokens, approvals, the passkey migration (operator-store.ts). */
+  operators: OperatorStore;
   ping(): Promise<void>;
   /**
    * Run `work` in one database transaction, against a store bound to it: a change, its audit entry

@@ -10,7 +10,7 @@ import { noticeFor } from '../kernel/notices.js';
 import { challengeOfSession, requireStepUp, scopeCoversOperations } from '../challenges/step-up.js';
 import { checkTradingPassword } from '../factors/trading-password.js';
 import { contactsOfWindow, oldContactNotices } from './withdrawal-cooling-off.js';
-import { policyDemandsStepUp, youngPasskeysOnly } from '../factors/phishing-resistance.js';
+import { policyDemandsStepUp, policyFor, youngPasskeysOnly } from '../factors/phishing-resistance.js';
 import type { CustomerRecord, SessionRecord } from '../kernel/types.js';
 import { last4 } from '../kernel/phone-numbers.js';
 import { recordDecision } from '../risk/engine.js';
@@ -80,7 +80,8 @@ async function attemptWithdrawal(deps: Deps, customer: CustomerRecord, session: 
   // verified makes the challenge useless.
   const content = { amount: request.amount, bankAccount: bank };
   let challenge: ChallengeMatch | undefined;
-  const policed = policyDemandsStepUp(deps.policy, 'withdrawal', content);
+  // The passkey migration: a customer whose cohort reached its date withdraws with a passkey.
+  const policed = policyDemandsStepUp(await policyFor(deps, customer.id), 'withdrawal', content);
   if (scopeCoversOperations(deps.policy, customer) || policed) {
     // Under the policy a passkey still in its cooling-off approves no money: refused, not held.
     const cooling = policed ? await youngPasskeysOnly(deps, customer.id) : undefined;

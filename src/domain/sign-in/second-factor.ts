@@ -1,6 +1,7 @@
 import type { Deps } from '../kernel/context.js';
 import { extraFactorsOf, summariseFactors } from '../factors/summary.js';
 import { isKnownDevice } from '../sessions/new-device.js';
+import { policyFor } from '../factors/phishing-resistance.js';
 import type { CustomerRecord } from '../kernel/types.js';
 
 /**
@@ -12,12 +13,14 @@ import type { CustomerRecord } from '../kernel/types.js';
 export async function secondFactorReason(deps: Pick<Deps, 'store' | 'clock' | 'voice' | 'policy' | 'secrets'>, customer: CustomerRecord, deviceToken: string | undefined): Promise<string | undefined> {
   if (customer.mfaMethod !== 'none') return 'mfa';
   if (deps.policy.mfaRequired) return 'policy';
-  const needsPolicyCheck = deps.policy.phishingResistant.has('login') || deps.policy.newDeviceStepUp;
+  // The passkey migration: once the customer's cohort reached its date, sign-in is policed for them too.
+  const policy = await policyFor(deps, customer.id);
+  const needsPolicyCheck = policy.phishingResistant.has('login') || deps.policy.newDeviceStepUp;
   if (!needsPolicyCheck) return undefined;
   const factors = await summariseFactors(deps, customer.id);
   // Any passkey asks for a second factor; the challenge takes the passkey alone once one is past its
   // cooling-off (challenge-create), the customer's other factors as well before.
-  if (deps.policy.phishingResistant.has('login') && factors.passkeys > 0) return 'phishing_resistant';
+  if (policy.phishingResistant.has('login') && factors.passkeys > 0) return 'phishing_resistant';
   if (!deps.policy.newDeviceStepUp || (await isKnownDevice(deps, customer.id, deviceToken))) return undefined;
   return phoneUsable(deps, customer) || extraFactorsOf(factors).length > 0 ? 'new_device' : undefined;
 }

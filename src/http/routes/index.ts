@@ -8,6 +8,8 @@ import { moneyRoutes } from './money/money.js';
 import { holdRoutes } from './money/holds.js';
 import { adminRoutes } from './ops/admin.js';
 import { adminRiskRoutes } from './ops/admin-risk.js';
+import { backOfficeRoutes } from './operators/back-office.js';
+import { consoleRoutes } from './operators/console.js';
 import { devRoutes } from './ops/dev.js';
 import { feedRoutes } from './feed/webhooks.js';
 import { healthRoutes } from './ops/health.js';
@@ -28,7 +30,7 @@ import { passkeyLoginRoutes } from './sign-in/passkey-login.js';
 type Routes = (app: FastifyInstance, kabuto: Kabuto) => void;
 
 /** Routes anyone may call. Those that read a session when there is one (sign-in, sign-out, challenges) use sessionOf. */
-const OPEN: Routes[] = [healthRoutes, loginRoutes, passkeyLoginRoutes, challengeRoutes, instrumentRoutes, freezeCodeRoutes, recoveryRoutes, adminRoutes, adminProtectionRoutes, feedRoutes, adminRiskRoutes, devRoutes, oidcRoutes];
+const OPEN: Routes[] = [healthRoutes, loginRoutes, passkeyLoginRoutes, challengeRoutes, instrumentRoutes, freezeCodeRoutes, recoveryRoutes, adminRoutes, adminProtectionRoutes, backOfficeRoutes, consoleRoutes, feedRoutes, adminRiskRoutes, devRoutes, oidcRoutes];
 
 /** The customer's routes: registered inside the signed-in scope, 401 `unauthenticated` without a live session. */
 const SIGNED_IN: Routes[] = [meRoutes, deviceRoutes, protectionRoutes, settingsRoutes, factorRoutes, moneyRoutes, holdRoutes, historyRoutes, oidcInteractionRoutes];

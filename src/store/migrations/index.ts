@@ -14,6 +14,7 @@ import * as emailChanges from './0014_email_changes.js';
 import * as risk from './0015_risk.js';
 import * as oidc from './0020_oidc.js';
 import * as eventFeed from './0025_event_feed.js';
+import * as operators from './0030_operators.js';
 
 // Listed here rather than read from the folder: the same code runs from TypeScript sources and bundles.
 const migrations: Readonly<Record<string, Migration>> = {
@@ -32,6 +33,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0015_risk': risk,
   '0020_oidc': oidc,
   '0025_event_feed': eventFeed,
+  '0030_operators': operators,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,8 +4,9 @@ import { findCustomer } from '../../../domain/customers/lookup.js';
 import { fail } from '../../../domain/kernel/errors.js';
 import type { HoldStatus, RiskOperation } from '../../../domain/kernel/risk-store.js';
 import { releaseHold, rejectHold } from '../../../domain/money/risk-holds.js';
+import { requestHoldRelease } from '../../../domain/operators/desk-actions.js';
 import { findDecision, listDecisions, listHolds, viewHoldForOperator, viewPolicy } from '../../../domain/risk/explain.js';
-import { adminActor, adminScope } from '../../admin-scope.js';
+import { adminActor, adminCaller, adminScope } from '../../admin-scope.js';
 import { answer } from '../../answer.js';
 import { sendFailure } from '../../failures.js';
 import { body, enumOf, idParams, text } from '../../schemas.js';
@@ -54,8 +55,16 @@ export function adminRiskRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       },
     );
 
-    admin.post<{ Params: { id: string } }>('/api/admin/v1/risk/holds/:id/release', { config: { roles: ['security'] }, schema: { params: idParams, body: body({}) } }, async (request, reply) =>
-      answer(request, reply, await releaseHold(deps, prices, request.params.id, adminActor(request)), (hold) => viewHoldForOperator(hold, undefined)),
+    // Four eyes (docs/operators.md): a security operator or service files a request (202) that another
+    // security operator approves; the bootstrap token of development and test releases at once (200, as before).
+    admin.post<{ Params: { id: string }; Body: { reason?: string } }>(
+      '/api/admin/v1/risk/holds/:id/release',
+      { config: { roles: ['security'] }, schema: { params: idParams, body: body({ reason: text(500, 1) }) } },
+      async (request, reply) => {
+        const caller = adminCaller(request);
+        if (caller.bypassesFourEyes) return answer(request, reply, await releaseHold(deps, prices, request.params.id, adminActor(request)), (hold) => viewHoldForOperator(hold, undefined));
+        return answer(request, reply, await requestHoldRelease(deps, kabuto.approvalKinds, caller, request.params.id, request.body.reason ?? 'not given'), (approval) => ({ status: 'pending_approval', approval }), 202);
+      },
     );
 
     admin.post<{ Params: { id: string } }>('/api/admin/v1/risk/holds/:id/reject', { config: { roles: ['security'] }, schema: { params: idParams, body: body({}) } }, async (request, reply) =>

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kabuto } from '../../../kabuto.js';
 import { auditTrail } from '../../../domain/customers/audit-trail.js';
-import { createCustomer, resetMfa, unlockCustomer, type NewCustomer } from '../../../domain/customers/customers.js';
+import { createCustomer, unlockCustomer, type NewCustomer } from '../../../domain/customers/customers.js';
+import { executeWithoutApproval, requestApproval } from '../../../domain/operators/approvals.js';
 import { findCustomer } from '../../../domain/customers/lookup.js';
 import { fail } from '../../../domain/kernel/errors.js';
-import { adminActor, adminScope } from '../../admin-scope.js';
-import { created } from '../../answer.js';
+import { adminActor, adminCaller, adminScope } from '../../admin-scope.js';
+import { answer, created } from '../../answer.js';
 import { sendFailure } from '../../failures.js';
 import { pageOf, pageQuery, sequenceCursor, type PageQuery } from '../../pages.js';
 import { bankAccount, body, secret, text } from '../../schemas.js';
@@ -60,12 +61,19 @@ export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       return { status: 'unlocked' };
     });
 
-    admin.post<{ Params: { loginId: string } }>('/api/admin/v1/customers/:loginId/mfa/reset', { config: { roles: ['support'] }, schema: { params: loginIdParams, body: body({}) } }, async (request, reply) => {
-      const customer = await customerOf(request, reply);
-      if (!customer) return reply;
-      await resetMfa(deps, customer, adminActor(request));
-      return { status: 'reset' };
-    });
+    // Four eyes (docs/operators.md): an operator or a service files a request (202) that a supervisor or
+    // the security desk approves; the bootstrap token of development and test resets at once, as v1 did.
+    admin.post<{ Params: { loginId: string }; Body: { reason?: string } }>(
+      '/api/admin/v1/customers/:loginId/mfa/reset',
+      { config: { roles: ['support'] }, schema: { params: loginIdParams, body: body({ reason: text(500, 1) }) } },
+      async (request, reply) => {
+        const customer = await customerOf(request, reply);
+        if (!customer) return reply;
+        const caller = adminCaller(request);
+        if (caller.bypassesFourEyes) return answer(request, reply, await executeWithoutApproval(deps, kabuto.approvalKinds, caller, 'mfa_reset', customer, {}), () => ({ status: 'reset' }));
+        return answer(request, reply, await requestApproval(deps, kabuto.approvalKinds, caller, { kind: 'mfa_reset', customer, payload: {}, reason: request.body.reason ?? 'not given' }), (approval) => ({ status: 'pending_approval', approval }), 202);
+      },
+    );
 
     adminDepositRoute(admin, kabuto, customerOf);
 

@@ -1,0 +1,239 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import * as consoleApi from '../api/console';
+import type { Approval, Match, Me } from '../api/console';
+import { consoleTexts } from '../i18n/texts-console';
+
+// The back office's console (docs/operators.md), under /console in the portal's app: passkey sign-in,
+// customer search and case view, four-eyes approvals, the passkey migration, the audit chain.
+
+type View = { name: 'search' } | { name: 'case'; loginId: string } | { name: 'approvals' } | { name: 'migration' } | { name: 'audit' };
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export function ConsoleApp() {
+  const t = consoleTexts();
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [view, setView] = useState<View>({ name: 'search' });
+  const load = () => consoleApi.fetchOperator().then(setMe, () => setMe(null));
+  useEffect(() => void load(), []);
+  if (me === undefined) return null;
+  if (me === null) return <ConsoleSignIn onSignedIn={() => void load()} />;
+  return (
+    <div className="console">
+      <header className="console-header">
+        <h1>{t.title}</h1>
+        <p>
+          {me.operator?.name ?? me.actor} ({me.roles.join(', ')})
+        </p>
+        <nav aria-label={t.title}>
+          <button type="button" onClick={() => setView({ name: 'search' })}>{t.search}</button>
+          <button type="button" onClick={() => setView({ name: 'approvals' })}>{t.approvals}</button>
+          <button type="button" onClick={() => setView({ name: 'migration' })}>{t.migration}</button>
+          <button type="button" onClick={() => setView({ name: 'audit' })}>{t.audit}</button>
+          <button type="button" className="secondary" onClick={() => void consoleApi.operatorSignOut().then(() => setMe(null))}>{t.signOut}</button>
+        </nav>
+      </header>
+      <main>
+        {view.name === 'search' ? <Search onOpen={(loginId) => setView({ name: 'case', loginId })} /> : null}
+        {view.name === 'case' ? <CaseView loginId={view.loginId} /> : null}
+        {view.name === 'approvals' ? <Approvals /> : null}
+        {view.name === 'migration' ? <Migration /> : null}
+        {view.name === 'audit' ? <AuditCheck /> : null}
+      </main>
+    </div>
+  );
+}
+
+function ConsoleSignIn({ onSignedIn }: { onSignedIn(): void }) {
+  const t = consoleTexts();
+  const [code, setCode] = useState('');
+  const [error, setError] = useState('');
+  const run = (work: () => Promise<void>) => work().then(onSignedIn, (e) => setError(message(e)));
+  return (
+    <main className="console">
+      <h1>{t.title}</h1>
+      <div className="card">
+        <button type="button" onClick={() => void run(consoleApi.operatorSignIn)}>{t.signIn}</button>
+      </div>
+      <form
+        className="card"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          void run(() => consoleApi.operatorEnrol(code));
+        }}
+      >
+        <h2>{t.enrolTitle}</h2>
+        <label htmlFor="enrol-code">{t.enrolCode}</label>
+        <input id="enrol-code" value={code} autoComplete="off" onChange={(e) => setCode(e.target.value)} />
+        <button type="submit">{t.enrol}</button>
+      </form>
+      {error ? <p role="alert" className="alert error">{error}</p> : null}
+    </main>
+  );
+}
+
+function Search({ onOpen }: { onOpen(loginId: string): void }) {
+  const t = consoleTexts();
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState<Match[] | null>(null);
+  const [error, setError] = useState('');
+  return (
+    <section>
+      <h2>{t.search}</h2>
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          consoleApi.searchCustomers(q).then((r) => setFound(r.customers), (err) => setError(message(err)));
+        }}
+      >
+        <label htmlFor="customer-q">{t.searchLabel}</label>
+        <input id="customer-q" value={q} onChange={(e) => setQ(e.target.value)} />
+        <button type="submit">{t.find}</button>
+      </form>
+      {error ? <p role="alert">{error}</p> : null}
+      {found ? (
+        <table>
+          <tbody>
+            {found.map((c) => (
+              <tr key={c.loginId}>
+                <td>
+                  <button type="button" className="link" onClick={() => onOpen(c.loginId)}>{c.loginId}</button>
+                </td>
+                <td>{c.name}</td>
+                <td>{c.email}</td>
+                <td>{c.phone ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
+
+function List({ title, items }: { title: string; items: unknown[] | null }) {
+  const t = consoleTexts();
+  return (
+    <section className="card">
+      <h3>{title}</h3>
+      {items === null ? <p>{t.none}</p> : items.length === 0 ? <p>{t.none}</p> : <pre>{items.map((i) => JSON.stringify(i)).join('\n')}</pre>}
+    </section>
+  );
+}
+
+function CaseView({ loginId }: { loginId: string }) {
+  const t = consoleTexts();
+  const [file, setFile] = useState<Record<string, any> | null>(null);
+  const [reason, setReason] = useState('');
+  const [note, setNote] = useState('');
+  const [revealed, setRevealed] = useState<Match | null>(null);
+  useEffect(() => void consoleApi.fetchCase(loginId).then(setFile, (e) => setNote(message(e))), [loginId]);
+  if (!file) return note ? <p role="alert">{note}</p> : null;
+  const customer = revealed ?? file.customer;
+  return (
+    <section>
+      <h2>{t.caseTitle(loginId)}</h2>
+      <p>
+        {customer.name} / {customer.email} / {customer.phone ?? ''}
+      </p>
+      <label htmlFor="case-reason">{t.reason}</label>
+      <input id="case-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+      <button type="button" onClick={() => consoleApi.revealCustomer(loginId, reason).then(setRevealed, (e) => setNote(message(e)))}>{t.reveal}</button>
+      <button type="button" onClick={() => consoleApi.requestMfaReset(loginId, reason).then(() => setNote(t.requested), (e) => setNote(message(e)))}>{t.mfaReset}</button>
+      {note ? <p role="status">{note}</p> : null}
+      <List title={t.factors} items={[file.factors]} />
+      <List title={t.locks} items={[file.locks]} />
+      <List title={t.sessions} items={file.sessions} />
+      <List title={t.notices} items={file.notices} />
+      <List title={t.logins} items={file.logins} />
+      <List title={t.security} items={file.security} />
+      <List title={t.freezes} items={file.freezes} />
+      <List title={t.risk} items={file.riskDecisions} />
+    </section>
+  );
+}
+
+function Approvals() {
+  const t = consoleTexts();
+  const [list, setList] = useState<Approval[]>([]);
+  const [error, setError] = useState('');
+  const load = () => consoleApi.fetchApprovals().then((r) => setList(r.approvals), (e) => setError(message(e)));
+  useEffect(() => void load(), []);
+  const act = (work: Promise<unknown>) => work.then(load, (e) => setError(message(e)));
+  return (
+    <section>
+      <h2>{t.approvals}</h2>
+      {error ? <p role="alert">{error}</p> : null}
+      <table>
+        <tbody>
+          {list.map((a) => (
+            <tr key={a.id}>
+              <td>{t.kinds[a.kind] ?? a.kind}</td>
+              <td>{a.reason}</td>
+              <td>{a.requestedBy}</td>
+              <td>{a.status}</td>
+              <td>
+                {a.status === 'pending' ? (
+                  <>
+                    <button type="button" onClick={() => void act(consoleApi.approve(a.id))}>{t.approve}</button>
+                    <button type="button" className="secondary" onClick={() => void act(consoleApi.reject(a.id))}>{t.reject}</button>
+                  </>
+                ) : (
+                  a.decidedBy
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Migration() {
+  const t = consoleTexts();
+  const [data, setData] = useState<Awaited<ReturnType<typeof consoleApi.fetchMigration>> | null>(null);
+  useEffect(() => void consoleApi.fetchMigration().then(setData, () => undefined), []);
+  if (!data) return null;
+  return (
+    <section>
+      <h2>{t.migration}</h2>
+      <table aria-label={t.strongest}>
+        <thead>
+          <tr>
+            <th scope="col">{t.columns.day}</th>
+            <th scope="col">{t.columns.passkey}</th>
+            <th scope="col">{t.columns.app}</th>
+            <th scope="col">{t.columns.sms}</th>
+            <th scope="col">{t.columns.none}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.history.map((row) => (
+            <tr key={String(row.day)}>
+              <td>{row.day}</td>
+              <td>{row.passkey}</td>
+              <td>{row.app}</td>
+              <td>{row.sms}</td>
+              <td>{row.none}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <List title="cohorts" items={data.cohorts} />
+      <a href="/api/admin/v1/migration/schedule.csv">{t.csv}</a>
+    </section>
+  );
+}
+
+function AuditCheck() {
+  const t = consoleTexts();
+  const [result, setResult] = useState('');
+  useEffect(() => void consoleApi.verifyAudit().then((r) => setResult(r.intact ? t.chainOk(r.entries) : t.chainBroken(r.brokenAt ?? 0)), (e) => setResult(message(e))), [t]);
+  return (
+    <section>
+      <h2>{t.audit}</h2>
+      <p role="status">{result}</p>
+    </section>
+  );
+}
