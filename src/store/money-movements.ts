@@ -9,8 +9,9 @@ import { insertNotice } from './notice-queue-repo.js';
 
 // Each movement is one transaction. Locks are always taken in the same order — the customer's row
 // (shared, for the freeze check), idempotency key, challenge, balance row, holding row — so two
-// movements of one customer never deadlock on PostgreSQL. SQLite runs one transaction at a time on its one connection (Kysely's mutex) and one
-// writer per file across processes.
+// movements of one customer never deadlock on PostgreSQL. SQLite runs one transaction at a time on its one
+// connection (Kysely's mutex) and one writer per file across processes; there a movement writes first (the
+// key), so it takes the write lock at its start and waits for it (busy time-out) rather than failing.
 
 export type Db = Kysely<Database & MoneyTables>;
 type Trx = Transaction<Database & MoneyTables>;
@@ -151,8 +152,12 @@ export function createMovements(db: Db, dialect: Dialect) {
 
     async withdraw(m: WithdrawalMovement): Promise<MovementResult<WithdrawalRecord>> {
       return run<WithdrawalRecord>(db, m.claim, async (trx) => {
-        await checkFreeze(trx, dialect, m.claim.customerId, m.freeze);
+        // PostgreSQL: the customer's row first (the lock order above). SQLite: after the key's insert, so that the
+        // transaction writes first and holds the file's write lock from its start (a transaction that reads
+        // first and writes later fails at once with SQLITE_BUSY when another process wrote in between).
+        if (dialect === 'postgres') await checkFreeze(trx, dialect, m.claim.customerId, m.freeze);
         if (!(await claimKey(trx, m.claim, m.refusal))) return TAKEN;
+        if (dialect !== 'postgres') await checkFreeze(trx, dialect, m.claim.customerId, m.freeze);
         if (m.challenge) {
           const match = { customerId: m.claim.customerId, purpose: m.challenge.purpose, contentHash: m.challenge.contentHash, now: m.claim.now };
           // Rolled back with the key: a 403 has not used its key (api.md).
@@ -204,8 +209,12 @@ export function createMovements(db: Db, dialect: Dialect) {
 
     async trade(m: OrderMovement): Promise<MovementResult<OrderRecord>> {
       return run<OrderRecord>(db, m.claim, async (trx) => {
-        await checkFreeze(trx, dialect, m.claim.customerId, m.freeze);
+        // PostgreSQL: the customer's row first (the lock order above). SQLite: after the key's insert, so that the
+        // transaction writes first and holds the file's write lock from its start (a transaction that reads
+        // first and writes later fails at once with SQLITE_BUSY when another process wrote in between).
+        if (dialect === 'postgres') await checkFreeze(trx, dialect, m.claim.customerId, m.freeze);
         if (!(await claimKey(trx, m.claim, m.refusal))) return TAKEN;
+        if (dialect !== 'postgres') await checkFreeze(trx, dialect, m.claim.customerId, m.freeze);
         const o = m.order;
         let balance: { available: number; seq: number } | undefined;
         if (o.side === 'buy') {

@@ -187,6 +187,22 @@ describe(`risk: the 2025 takeover scenarios over HTTP (${dialect})`, () => {
     console.log(`\n[risk scenarios, ${dialect}] detection rate: ${stopped}/${outcomes.length} = ${((100 * stopped) / outcomes.length).toFixed(1)} % of the attack scenarios stopped before money left or the illiquid buy executed\n${lines.join('\n')}\n`);
   });
 
+  it('a held order is not released while the customer has frozen orders (取引制限): 423, still held', async () => {
+    const victim = await seedVictim(server);
+    const attacker = attackerAt(server, ADDRESSES.foreignHosting);
+    expect(await signInRelayingCode(server, attacker, victim.customer)).toBe('signed_in');
+    const buy = await attacker.post('/api/v1/orders', { symbol: 'GLDP', side: 'buy', quantity: 100, tradingPassword: victim.customer.tradingPassword, idempotencyKey: 'frozen-release-1' });
+    expect(buy.status).toBe(202);
+    // The customer, told of the hold, freezes orders (seeded: the freeze's own flows are tested in test/protection).
+    const { deps } = server.kabuto;
+    await deps.store.protection.freeze(victim.record.id, ['orders'], deps.clock.now());
+    const released = await server.admin().post(`/api/admin/v1/risk/holds/${buy.body.hold.id}/release`);
+    expect(released.status, JSON.stringify(released.body)).toBe(423);
+    expect(released.body).toMatchObject({ error: 'account_frozen', level: 'orders' });
+    expect(await deps.store.risk.findHold(buy.body.hold.id)).toMatchObject({ status: 'held' });
+    expect((await damageOf(server, victim.record)).illiquidBought).toBe(false);
+  });
+
   it('stops every attack scenario (detection rate 100 %)', () => {
     expect(outcomes.length).toBe(7);
     expect(outcomes.filter((o) => !o.stopped)).toEqual([]);

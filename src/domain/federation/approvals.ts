@@ -6,7 +6,7 @@ import { recordAudit } from '../kernel/audit.js';
 import { queueNotice, withinTransaction } from '../kernel/notices.js';
 import { formatYen } from '../challenges/create.js';
 import { passStepUp, requireStepUp } from '../challenges/step-up.js';
-import { policyDemandsStepUp, youngPasskeysOnly } from '../factors/phishing-resistance.js';
+import { policyDemandsStepUp, policyFor, youngPasskeysOnly } from '../factors/phishing-resistance.js';
 import { isAmount } from '../money/ledger.js';
 import { checkWithdrawalRisk, type RiskClient } from '../money/risk-checks.js';
 import { recordDecision } from '../risk/engine.js';
@@ -107,7 +107,8 @@ export async function approveWithdrawal(deps: Deps, request: ApprovalRequest): P
   // The same content as a withdrawal inside Kabuto, plus the client: a challenge verified here approves
   // nothing in Kabuto's own ledger, nor for another relying party.
   const content = { amount: detail.amount, bankAccount: bank, client: request.clientId };
-  if (policyDemandsStepUp(deps.policy, 'withdrawal', content)) {
+  // The customer's own policy: a passkey-migration cohort past its due date makes withdrawals phishing-resistant.
+  if (policyDemandsStepUp(await policyFor(deps, request.customer.id), 'withdrawal', content)) {
     const cooling = await youngPasskeysOnly(deps, request.customer.id);
     if (cooling) return cooling;
   }

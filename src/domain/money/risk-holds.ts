@@ -15,6 +15,7 @@ import { describeHold, heldView } from './risk-checks.js';
 import type { Side } from '../kernel/money-store.js';
 import { executeOrder } from './orders.js';
 import { executeWithdrawal } from './withdrawals.js';
+import { refuseIfFrozen } from '../protection/freeze.js';
 
 // Orders and withdrawals the risk engine held (risk-checks.ts) wait for the customer's passkey (one past its
 // cooling-off: a passkey planted by a thief does not confirm) or for an operator (release / reject, one
@@ -31,6 +32,13 @@ type HoldDeps = Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'firmName' 
  */
 export async function releaseHold(deps: HoldDeps, prices: PriceFeed, holdId: string, by: string): Promise<RiskHoldRecord | Failure> {
   const now = deps.clock.now();
+  // The customer's freeze (取引制限) refuses the release, and the hold stays held: 423 account_frozen. (The
+  // movement reads the freeze again inside the transaction; a freeze racing this rolls the release back.)
+  const pending = await deps.store.risk.findHold(holdId);
+  if (pending?.status === 'held') {
+    const frozen = await refuseIfFrozen(deps, pending.customerId, pending.kind === 'order' ? 'orders' : 'withdrawals');
+    if (frozen) return frozen;
+  }
   const released = await withinTransaction(deps, async (deps): Promise<RiskHoldRecord | Failure | undefined> => {
     const hold = await deps.store.risk.resolveHold(holdId, 'released', by, now);
     if (!hold) return undefined;
