@@ -33,6 +33,15 @@ const START = Date.UTC(2026, 2, 2, 11, 0, 0);
 describe(`risk: the 2025 takeover scenarios over HTTP (${dialect})`, () => {
   const server = useTestServer({ env: { KABUTO_TRUST_PROXY: '1' }, startAt: START }, { per: 'suite' });
 
+  /** What the attacker changed an hour earlier (seeded: the changes' own flows are tested elsewhere). */
+  async function plantFactorAndBankAnHourAgo(victim: Victim): Promise<number> {
+    const { deps } = server.kabuto;
+    const anHourAgo = deps.clock.now() - HOUR;
+    await deps.store.customers.update(victim.record.id, { contactChangedAt: anHourAgo, bankAccount: { bankName: '楽天銀行', branchName: '第一営業', accountNumber: '7654321', holderName: 'テスト タロウ' } });
+    await recordAudit({ store: deps.store, clock: { now: () => anHourAgo } }, victim.record.id, 'totp_enrolled', {});
+    return anHourAgo;
+  }
+
   async function judge(name: string, victim: Victim, stoppedAt: string): Promise<Outcome> {
     const damage = await damageOf(server, victim.record);
     const outcome = { name, stoppedAt, stopped: !damage.illiquidBought && !damage.moneyLeft };
@@ -87,11 +96,7 @@ describe(`risk: the 2025 takeover scenarios over HTTP (${dialect})`, () => {
     const victim = await seedVictim(server);
     const attacker = attackerAt(server, ADDRESSES.homeTokyo[2]!);
     expect(await signInRelayingCode(server, attacker, victim.customer)).toBe('signed_in');
-    // What the attacker changed an hour earlier (seeded: the changes' own flows are tested elsewhere).
-    const { deps } = server.kabuto;
-    const anHourAgo = deps.clock.now() - HOUR;
-    await deps.store.customers.update(victim.record.id, { contactChangedAt: anHourAgo, bankAccount: { bankName: '楽天銀行', branchName: '第一営業', accountNumber: '7654321', holderName: 'テスト タロウ' } });
-    await recordAudit({ store: deps.store, clock: { now: () => anHourAgo } }, victim.record.id, 'totp_enrolled', {});
+    await plantFactorAndBankAnHourAgo(victim);
     expect(await withdrawEverything(attacker, victim.customer)).toBe(202);
     expect(await judge('E factor and bank changed, then withdraw everything', victim, 'withdrawal held')).toMatchObject({ stopped: true });
   });
@@ -100,10 +105,8 @@ describe(`risk: the 2025 takeover scenarios over HTTP (${dialect})`, () => {
     const victim = await seedVictim(server);
     const attacker = attackerAt(server, ADDRESSES.homeTokyo[2]!);
     expect(await signInRelayingCode(server, attacker, victim.customer)).toBe('signed_in');
+    const anHourAgo = await plantFactorAndBankAnHourAgo(victim);
     const { deps } = server.kabuto;
-    const anHourAgo = deps.clock.now() - HOUR;
-    await deps.store.customers.update(victim.record.id, { contactChangedAt: anHourAgo, bankAccount: { bankName: '楽天銀行', branchName: '第一営業', accountNumber: '7654321', holderName: 'テスト タロウ' } });
-    await recordAudit({ store: deps.store, clock: { now: () => anHourAgo } }, victim.record.id, 'totp_enrolled', {});
     for (let i = 0; i < 60; i++) await recordAudit({ store: deps.store, clock: { now: () => anHourAgo + 1000 * (i + 1) } }, victim.record.id, 'signed_in', { address: ADDRESSES.homeTokyo[2]! });
     expect(await withdrawEverything(attacker, victim.customer)).toBe(202);
     expect(await judge('G as E, the factor change buried under sixty audited sign-ins', victim, 'withdrawal held')).toMatchObject({ stopped: true });

@@ -28,24 +28,9 @@ export async function verifyPasskeyAssertion(deps: Pick<Deps, 'store' | 'clock' 
   const userHandle = (response as { response?: { userHandle?: unknown } }).response?.userHandle;
   if (userHandle !== undefined && userHandle !== Buffer.from(passkey.customerId).toString('base64url')) return { refused: 'user handle does not match' };
 
-  let newCounter: number;
-  try {
-    // The library is given a counter of 0, which turns its own counter check off: that check runs
-    // before the signature is verified and speaks only through its message text. The counters are
-    // compared below, once the signature proves the assertion came from the key.
-    const result = await verifyAuthenticationResponse({
-      response: response as AuthenticationResponseJSON,
-      expectedChallenge: challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.id,
-      credential: { id: passkey.id, publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')), counter: 0, transports: asTransports(passkey.transports) },
-      requireUserVerification: true,
-    });
-    if (!result.verified) return { refused: 'signature not verified' };
-    newCounter = result.authenticationInfo.newCounter;
-  } catch (error) {
-    return { refused: error instanceof Error ? error.message.slice(0, 200) : 'not verified' };
-  }
+  const signed = await verifySignature(rp, challenge, response, passkey);
+  if ('refused' in signed) return signed;
+  const { newCounter } = signed;
   if (counterRegressed(passkey.counter, newCounter)) {
     const reason = `signature counter ${newCounter} not above the stored ${passkey.counter}`;
     await reportClonedPasskey(deps, passkey, newCounter, reason);
@@ -54,6 +39,33 @@ export async function verifyPasskeyAssertion(deps: Pick<Deps, 'store' | 'clock' 
   // Two uses racing with the same counter: only one may move it.
   if (!(await deps.store.factors.updatePasskeyCounter(passkey.id, passkey.counter, newCounter, now))) return { refused: 'counter moved concurrently' };
   return { passkey };
+}
+
+/**
+ * The assertion's signature over the challenge, by the stored public key, with user verification: the new
+ * signature counter, or why not (the library's message, shortened, for the log). The counter is the caller's to
+ * compare (`counterRegressed`): the library is given 0, which turns its own counter check off — that check runs
+ * before the signature is verified and speaks only through its message text.
+ */
+export async function verifySignature(
+  rp: RelyingParty,
+  challenge: string,
+  response: unknown,
+  key: { id: string; publicKey: string; transports: string[] },
+): Promise<{ newCounter: number } | { refused: string }> {
+  try {
+    const result = await verifyAuthenticationResponse({
+      response: response as AuthenticationResponseJSON,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      credential: { id: key.id, publicKey: new Uint8Array(Buffer.from(key.publicKey, 'base64url')), counter: 0, transports: asTransports(key.transports) },
+      requireUserVerification: true,
+    });
+    return result.verified ? { newCounter: result.authenticationInfo.newCounter } : { refused: 'signature not verified' };
+  } catch (error) {
+    return { refused: error instanceof Error ? error.message.slice(0, 200) : 'not verified' };
+  }
 }
 
 /**

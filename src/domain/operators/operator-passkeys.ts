@@ -1,9 +1,7 @@
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
-  verifyAuthenticationResponse,
   verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
@@ -14,7 +12,7 @@ import { recordAudit } from '../kernel/audit.js';
 import { release, reserve } from '../kernel/reservations.js';
 import type { OperatorRecord } from '../kernel/operator-store.js';
 import { asTransports, challengeOfResponse, credentialIdOf, WEBAUTHN_TIMEOUT_MS, type RelyingParty } from '../factors/passkey-ceremony.js';
-import { counterRegressed } from '../factors/passkey-assertion.js';
+import { counterRegressed, verifySignature } from '../factors/passkey-assertion.js';
 import { enrolmentCodeHash, operatorActor } from './operators.js';
 import { createOperatorSession } from './operator-sessions.js';
 
@@ -109,21 +107,9 @@ export async function signInOperator(deps: PasskeyDeps, rp: RelyingParty, respon
   if (!operator || operator.disabledAt !== null) return refused('operator disabled', operator);
   const userHandle = (response as { response?: { userHandle?: unknown } }).response?.userHandle;
   if (userHandle !== undefined && userHandle !== Buffer.from(`op:${operator.id}`).toString('base64url')) return refused('user handle does not match', operator);
-  let newCounter: number;
-  try {
-    const result = await verifyAuthenticationResponse({
-      response: response as AuthenticationResponseJSON,
-      expectedChallenge: challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.id,
-      credential: { id: passkey.id, publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')), counter: 0, transports: asTransports(passkey.transports) },
-      requireUserVerification: true,
-    });
-    if (!result.verified) return refused('signature not verified', operator);
-    newCounter = result.authenticationInfo.newCounter;
-  } catch (error) {
-    return refused(error instanceof Error ? error.message.slice(0, 200) : 'not verified', operator);
-  }
+  const signed = await verifySignature(rp, challenge, response, passkey);
+  if ('refused' in signed) return refused(signed.refused, operator);
+  const { newCounter } = signed;
   if (counterRegressed(passkey.counter, newCounter)) return refused('signature counter went backwards (a cloned key?)', operator);
   if (!(await deps.store.operators.updatePasskeyCounter(passkey.id, passkey.counter, newCounter, now))) return refused('counter moved concurrently', operator);
   await release(deps, place);
