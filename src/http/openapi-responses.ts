@@ -283,6 +283,7 @@ const MORE_RESPONSES: Record<string, Record<string, unknown>> = {
   'POST /api/admin/v1/customers/{loginId}/deposits': { 202: PENDING_APPROVAL },
   'POST /api/admin/v1/customers/{loginId}/bank-account': { 202: PENDING_APPROVAL },
   'POST /api/admin/v1/risk/holds/{id}/release': { 202: PENDING_APPROVAL },
+  'POST /api/admin/v1/customers/{loginId}/unfreeze': { 202: PENDING_APPROVAL },
 };
 
 /** The placeholder @fastify/swagger writes for a route without a response schema. */

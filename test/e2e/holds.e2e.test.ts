@@ -70,11 +70,14 @@ describe('portal: a held order and its confirmation by passkey', () => {
     server.clock.advance(25 * 60 * 60_000);
     await own.page.goto('/login');
     // The sign-in page offers the passkey in the login ID's autofill (conditional mediation), which the virtual
-    // authenticator answers at once; otherwise パスキーでログイン.
+    // authenticator may answer by itself at any moment — even while パスキーでログイン is being clicked (the button
+    // then leaves the page under the click). Whichever signs in first, マイページ follows.
     const myPage = own.page.getByRole('heading', { name: 'マイページ', exact: true });
     const passkeyButton = own.page.getByRole('button', { name: 'パスキーでログイン' });
-    await myPage.or(passkeyButton).first().waitFor();
-    if (!(await myPage.isVisible())) await passkeyButton.click();
+    await Promise.race([
+      myPage.waitFor(),
+      passkeyButton.click({ timeout: 15_000 }).catch(() => undefined),
+    ]);
     await heading(own.page, 'マイページ');
     await own.page.getByRole('link', { name: '保留中のお取引を確認する' }).click();
     await heading(own.page, '保留中のお取引');

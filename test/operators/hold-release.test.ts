@@ -47,6 +47,12 @@ describe(`four eyes: releasing a risk hold (${dialect})`, () => {
     expect(hold).toMatchObject({ status: 'released', resolvedBy: `operator:${second.email}` });
     expect((await second.client.post(`/api/admin/v1/approvals/${approvalId}/approve`, {})).body.error).toBe('approval_decided');
 
+    // The customer's case file shows the hold, the decision that held it, and the freezes (none).
+    const file = (await support.client.get(`/api/admin/v1/customers/${victim.customer.loginId}/case`)).body;
+    expect(file.holds).toEqual([expect.objectContaining({ id: holdId, kind: 'order', status: 'released', resolvedBy: `operator:${second.email}` })]);
+    expect(file.riskDecisions).toEqual(expect.arrayContaining([expect.objectContaining({ operation: 'order', outcome: 'hold', holdId })]));
+    expect(file.freezes).toMatchObject({ withdrawals: { frozen: false }, orders: { frozen: false }, signIn: { frozen: false } });
+
     // The audit names both operators; the customer heard of the request and of the release.
     const trail = (await second.client.get(`/api/admin/v1/customers/${victim.customer.loginId}/audit`)).body as Array<{ action: string; actor: string }>;
     expect(trail.find((e) => e.action === 'approval_requested')?.actor).toBe(`operator:${first.email}`);

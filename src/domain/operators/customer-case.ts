@@ -7,6 +7,7 @@ import type { CustomerRecord } from '../kernel/types.js';
 import { summariseFactors } from '../factors/summary.js';
 import { passkeyDueAt } from '../factors/phishing-resistance.js';
 import { auditTrail } from '../customers/audit-trail.js';
+import { viewFreeze } from '../protection/freeze.js';
 import { listApprovals } from './approvals.js';
 import type { OperatorCaller } from './operators.js';
 
@@ -51,10 +52,13 @@ export async function revealCustomer(deps: Pick<Deps, 'store' | 'clock'>, caller
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** Everything the desk needs on one customer, masked. Freezes and risk decisions have their slots for the rooms that add them. */
+/**
+ * Everything the desk needs on one customer, masked: factors, locks, freezes, sessions, devices, notices,
+ * sign-ins, the security history, the risk engine's decisions and what it holds, and the approvals.
+ */
 export async function customerCase(deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customer: CustomerRecord) {
   const now = deps.clock.now();
-  const [factors, passkeys, sessions, devices, notices, logins, audit, approvals, cohorts] = await Promise.all([
+  const [factors, passkeys, sessions, devices, notices, logins, audit, approvals, cohorts, freeze, decisions, holds] = await Promise.all([
     summariseFactors(deps, customer.id),
     deps.store.factors.listPasskeys(customer.id),
     deps.store.operators.listCustomerSessions(customer.id),
@@ -64,6 +68,9 @@ export async function customerCase(deps: Pick<Deps, 'store' | 'clock' | 'policy'
     auditTrail(deps, customer.id, { limit: 20 }),
     listApprovals(deps, { customerId: customer.id }),
     deps.store.operators.listCohorts(),
+    viewFreeze(deps, customer),
+    deps.store.risk.listDecisions({ customerId: customer.id, limit: 20 }),
+    deps.store.risk.listHolds({ customerId: customer.id, limit: 20 }),
   ]);
   const due = passkeyDueAt(cohorts, customer.id);
   return {
@@ -89,8 +96,8 @@ export async function customerCase(deps: Pick<Deps, 'store' | 'clock' | 'policy'
     logins: logins.map((e) => ({ at: iso(e.at), result: e.result, address: e.address, userAgent: e.userAgent.slice(0, 120) })),
     security: audit,
     approvals,
-    // Filled by the protection and risk rooms when they exist.
-    freezes: null,
-    riskDecisions: null,
+    freezes: freeze,
+    riskDecisions: decisions.map((d) => ({ at: iso(d.at), operation: d.operation, outcome: d.outcome, rule: d.rule, score: d.score, address: d.address, holdId: d.holdId, fired: d.fired })),
+    holds: holds.map((h) => ({ id: h.id, kind: h.kind, status: h.status, rule: h.rule, request: h.request, createdAt: iso(h.createdAt), resolvedAt: iso(h.resolvedAt), resolvedBy: h.resolvedBy })),
   };
 }

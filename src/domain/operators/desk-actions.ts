@@ -7,13 +7,14 @@ import { resetMfa } from '../customers/customers.js';
 import { depositCash, viewEntry } from '../money/ledger.js';
 import type { PriceFeed } from '../money/instruments.js';
 import { releaseHold } from '../money/risk-holds.js';
+import { FREEZE_LEVELS, refuseOperatorLift, unfreeze, type FreezeLevel } from '../protection/freeze.js';
 import { validateBankAccount } from '../settings/profile.js';
 import { requestApproval, type ApprovalKinds, type ApprovalView } from './approvals.js';
 import type { OperatorCaller } from './operators.js';
 
 // The actions that need four eyes, by kind: what each checks at request, who may approve it, what the
-// customer is told, and what runs once approved. A room above may add its kinds here (unfreezing,
-// lifting a risk hold) with the same shape. The composition root builds them once (kabuto.approvalKinds):
+// customer is told, and what runs once approved: an MFA reset, a bank-account change by the desk, a
+// deposit, lifting a freeze, releasing a risk hold. The composition root builds them once (kabuto.approvalKinds):
 // releasing a risk hold needs the price feed.
 
 const noCustomer = (customer: CustomerRecord | undefined) => (customer ? undefined : fail('not_found'));
@@ -35,6 +36,13 @@ async function changeBankAccount(deps: Deps, customer: CustomerRecord, bank: Ban
     await queueNotice(deps, customer, 'profile_changed', { fields: '出金先口座 / bank account' });
   });
   return { accountLast4: bank.accountNumber.slice(-4) };
+}
+
+/** The levels of an unfreeze request's payload, or undefined when they are not a non-empty list of known levels. */
+function levelsOf(payload: Record<string, unknown>): FreezeLevel[] | undefined {
+  const levels = payload.levels;
+  if (!Array.isArray(levels) || levels.length === 0) return undefined;
+  return levels.every((l): l is FreezeLevel => (FREEZE_LEVELS as readonly unknown[]).includes(l)) ? levels : undefined;
 }
 
 export function approvalKinds(prices: PriceFeed): ApprovalKinds {
@@ -74,6 +82,24 @@ export function approvalKinds(prices: PriceFeed): ApprovalKinds {
         return isFailure(entry) ? entry : { entry: viewEntry(entry) };
       },
     },
+    // 取引制限の解除 for a customer with no passkey that may lift it (protection/freeze.ts): the operator who
+    // made the fresh identity check names it and asks; a second one approves, and the lift runs with the
+    // approver as its actor (withdrawals then cool off). The customer hears of the request and of the lift.
+    unfreeze: {
+      approverRoles: ['supervisor', 'security'],
+      notice: { ja: '取引制限（ログイン一時停止を含む）の解除', en: 'lift the freeze on your account' },
+      check(_deps, customer, payload) {
+        if (!levelsOf(payload)) return fail('invalid_request', { field: 'levels', reason: `one or more of ${FREEZE_LEVELS.join(', ')}` });
+        const check = payload.identityCheck;
+        return noCustomer(customer) ?? (typeof check === 'string' && check.trim().length > 0 ? undefined : fail('invalid_request', { field: 'identityCheck', reason: 'required' }));
+      },
+      async execute(deps, request, customer, actor) {
+        const levels = levelsOf(request.payload);
+        if (!customer || !levels) return fail('not_found');
+        const lifted = await unfreeze(deps, customer, { by: 'operator', levels, reason: request.reason, identityCheck: String(request.payload.identityCheck), actor });
+        return isFailure(lifted) ? lifted : { freeze: lifted };
+      },
+    },
     // The risk engine held an order or a withdrawal (src/domain/money/risk-holds.ts); an operator lifting
     // the hold runs it, so it takes two: one security operator asks, another approves. The customer's own
     // passkey confirmation needs no operator at all; whichever comes first wins the hold (releaseHold).
@@ -96,4 +122,20 @@ export async function requestHoldRelease(deps: Deps, kinds: ApprovalKinds, calle
   if (hold.status !== 'held') return fail('hold_not_pending', { status: hold.status });
   const customer = await deps.store.customers.findById(hold.customerId);
   return requestApproval(deps, kinds, caller, { kind: 'risk_hold_release', ...(customer ? { customer } : {}), payload: { holdId, kind: hold.kind }, reason });
+}
+
+/**
+ * An operator asks to lift a customer's freeze after a fresh identity check: refused at once where the
+ * customer has a passkey that lifts it (they lift it themselves); a second operator approves.
+ */
+export async function requestUnfreeze(
+  deps: Deps,
+  kinds: ApprovalKinds,
+  caller: OperatorCaller,
+  customer: CustomerRecord,
+  input: { levels: FreezeLevel[]; reason: string; identityCheck: string },
+): Promise<ApprovalView | Failure> {
+  const refused = await refuseOperatorLift(deps, customer.id, input.levels);
+  if (refused) return refused;
+  return requestApproval(deps, kinds, caller, { kind: 'unfreeze', customer, payload: { levels: input.levels, identityCheck: input.identityCheck }, reason: input.reason });
 }

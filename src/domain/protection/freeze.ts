@@ -172,6 +172,16 @@ export async function startUnfreezeByPasskey(
 }
 
 /**
+ * Why an operator may not lift these levels for the customer (or undefined): only where no passkey of the
+ * customer may lift it — a passkey planted before the freeze does not stop the call centre. Asked when
+ * the lift is requested (four eyes: docs/operators.md) and again when it runs.
+ */
+export async function refuseOperatorLift(deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customerId: string, levels: readonly FreezeLevel[]): Promise<Failure | undefined> {
+  if (levels.length === 0) return fail('invalid_request', { field: 'levels', reason: 'at least one level' });
+  return (await liftingPasskeys(deps, customerId, levels)).lifting.length > 0 ? fail('unfreeze_by_passkey') : undefined;
+}
+
+/**
  * 制限の解除: the one door every lift goes through (the back office may put an approval in front of
  * the operator's). A passkey must verify for exactly this operation, levels and session (under the
  * phishing-resistant policy for withdrawals, a passkey past its cooling-off); an operator may lift only
@@ -201,8 +211,8 @@ export async function unfreeze(
     }
     detail = { levels, by: 'passkey', passkey: verified.passkey.id.slice(0, 16) };
   } else {
-    // Only where no passkey of the customer may lift it: a passkey planted before the freeze does not stop the call centre.
-    if ((await liftingPasskeys(deps, customer.id, levels)).lifting.length > 0) return fail('unfreeze_by_passkey');
+    const refused = await refuseOperatorLift(deps, customer.id, levels);
+    if (refused) return refused;
     detail = { levels, by: 'operator', reason: how.reason, identityCheck: how.identityCheck };
     actor = how.actor;
   }

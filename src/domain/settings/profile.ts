@@ -19,6 +19,13 @@ export interface ProfileChange {
   challengeId?: string;
 }
 
+/** Thrown inside a transaction to roll it back with a refusal. */
+class RolledBack extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.code);
+  }
+}
+
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,63}$/;
 
 export function validateEmail(email: string): Failure | undefined {
@@ -41,7 +48,7 @@ export function validateBankAccount(bank: BankAccount): Failure | undefined {
 export async function changeProfile(deps: Deps, customer: CustomerRecord, session: SessionRecord, change: ProfileChange): Promise<CustomerRecord | Failure> {
   const invalid = (change.email !== undefined && validateEmail(change.email)) || (change.bankAccount && validateBankAccount(change.bankAccount));
   if (invalid) return invalid;
-  // 取引制限 (withdrawals) covers the bank account withdrawals go to.
+  // 取引制限 (withdrawals) covers the bank account withdrawals go to (asked again inside the change's transaction).
   const frozen = change.bankAccount !== undefined ? await refuseIfFrozen(deps, customer.id, 'withdrawals') : undefined;
   if (frozen) return frozen;
   const password = await checkTradingPassword(deps, customer, change.tradingPassword);
@@ -69,12 +76,24 @@ export async function changeProfile(deps: Deps, customer: CustomerRecord, sessio
   };
   const fields = (['address', 'bankAccount'] as const).filter((k) => content[k] !== undefined);
   if (fields.length > 0) {
-    // The change, its audit entry and its notice commit together (durable outbox).
-    await withinTransaction(deps, async (deps) => {
+    // The change, its audit entry and its notice commit together (durable outbox). A bank change reads the
+    // freeze again once its write holds the customer's row: a freeze (which takes that row first,
+    // protection-repo.ts) racing the step-up either committed before — refused here, nothing written — or
+    // waits for this change and comes after it.
+    const refused = await withinTransaction(deps, async (deps) => {
       await deps.store.customers.update(customer.id, patch);
+      const frozenMeanwhile = change.bankAccount !== undefined ? await refuseIfFrozen(deps, customer.id, 'withdrawals') : undefined;
+      if (frozenMeanwhile) throw new RolledBack(frozenMeanwhile);
       await recordAudit(deps, customer.id, 'profile_changed', { fields, ...(change.bankAccount ? { bankAccountLast4: last4(change.bankAccount.accountNumber) } : {}) });
       await queueNotice(deps, customer, 'profile_changed', { fields: fields.join(', ') });
-    });
+    }).then(
+      () => undefined,
+      (error: unknown) => {
+        if (error instanceof RolledBack) return error.failure;
+        throw error;
+      },
+    );
+    if (refused) return refused;
   }
   if (emailChanged) {
     const requested = await requestEmailChange(deps, customer, change.email!);

@@ -1,12 +1,11 @@
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Deps } from '../kernel/context.js';
-import { refuseIfFrozen } from '../protection/freeze.js';
-import { fail, type Failure } from '../kernel/errors.js';
+import { fail, isFailure, type Failure } from '../kernel/errors.js';
 import { verifyPasskeyAssertion } from '../factors/passkey-assertion.js';
 import { WEBAUTHN_TIMEOUT_MS, type RelyingParty } from '../factors/passkey-ceremony.js';
-import { release, reserve } from '../kernel/reservations.js';
-import { completeSignIn, logEvent, refuseSignIn, type Client, type SignedIn } from './sign-in.js';
-import { assessSignIn, countNetworkFailure, enterNetworkGate, leaveNetworkGate } from '../risk/sign-in.js';
+import { release } from '../kernel/reservations.js';
+import { admitSignIn, completeSignIn, logEvent, refuseIfSignInFrozen, refuseSignIn, type Client, type SignedIn } from './sign-in.js';
+import { assessSignIn, countNetworkFailure, leaveNetworkGate } from '../risk/sign-in.js';
 
 /** パスキーでログイン, step 1: request options with no credential list (the passkey says whose it is). */
 export async function startPasskeyLogin(deps: Pick<Deps, 'store' | 'clock' | 'random'>, rp: RelyingParty): Promise<PublicKeyCredentialRequestOptionsJSON> {
@@ -27,20 +26,10 @@ export async function startPasskeyLogin(deps: Pick<Deps, 'store' | 'clock' | 'ra
  * and counts against the address like a wrong password.
  */
 export async function signInWithPasskey(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'secrets' | 'events' | 'firmName' | 'places'>, rp: RelyingParty, response: unknown, client: Client): Promise<SignedIn | Failure> {
-  const now = deps.clock.now();
-  const addressKey = `login-fail:addr:${client.address}`;
   // Reserved before the assertion is checked (like a password guess), given back on success.
-  const addressPlace = await reserve(deps, addressKey, deps.policy.addressFailureLimit, deps.policy.addressWindowMs, now);
-  if (!addressPlace) {
-    deps.events.signIn('throttled');
-    return fail('too_many_attempts', { retryAfter: Math.ceil(deps.policy.addressWindowMs / 1000) });
-  }
-  const gate = await enterNetworkGate(deps, client);
-  if (!gate) {
-    await release(deps, addressPlace);
-    deps.events.signIn('throttled');
-    return fail('too_many_attempts', { retryAfter: Math.ceil(deps.policy.addressWindowMs / 1000) });
-  }
+  const admitted = await admitSignIn(deps, client, deps.clock.now());
+  if (isFailure(admitted)) return admitted;
+  const { addressPlace, gate } = admitted;
   const assertion = await verifyPasskeyAssertion(deps, rp, response, { purpose: 'login', customerId: null });
   const customer = 'passkey' in assertion ? await deps.store.customers.findById(assertion.passkey.customerId) : undefined;
   // A second factor locked by an operator stays locked, whichever factor knocks.
@@ -54,12 +43,8 @@ export async function signInWithPasskey(deps: Pick<Deps, 'store' | 'clock' | 'ra
   await release(deps, addressPlace);
   await leaveNetworkGate(deps, gate);
   // ログイン一時停止 first: a frozen sign-in stays shut whatever the risk engine would say.
-  const frozen = await refuseIfFrozen(deps, customer.id, 'sign_in');
-  if (frozen) {
-    await logEvent(deps, customer.id, customer.loginId, client, 'locked');
-    deps.events.signIn('frozen');
-    return frozen;
-  }
+  const frozen = await refuseIfSignInFrozen(deps, customer, customer.loginId, client);
+  if (frozen) return frozen;
   // A passkey is the step-up the risk engine would ask for; only a refusal stops it.
   const risk = await assessSignIn(deps, customer, client);
   if (risk.outcome === 'refuse') return refuseSignIn(deps, customer, client);

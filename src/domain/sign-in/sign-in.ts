@@ -1,7 +1,7 @@
 import type { Deps } from '../kernel/context.js';
 import { refuseIfFrozen } from '../protection/freeze.js';
 import { createChallenge, defaultSummary, viewChallenge, type ChallengeView } from '../challenges/create.js';
-import { fail, type Failure } from '../kernel/errors.js';
+import { fail, isFailure, type Failure } from '../kernel/errors.js';
 import { formatJst, queueNotice, withinTransaction } from '../kernel/notices.js';
 import { loginLockDuration } from '../kernel/policy.js';
 import { recordAudit } from '../kernel/audit.js';
@@ -35,21 +35,9 @@ export type SignInResult = SignedIn | { status: 'second_factor_required'; challe
  */
 export async function signIn(deps: Deps, input: { loginId: string; password: string }, client: Client): Promise<SignInResult | Failure> {
   const now = deps.clock.now();
-  const addressKey = `login-fail:addr:${client.address}`;
-  const { addressFailureLimit, addressWindowMs } = deps.policy;
-  const addressPlace = await reserve(deps, addressKey, addressFailureLimit, addressWindowMs, now);
-  if (!addressPlace) {
-    deps.events.signIn('throttled');
-    return fail('too_many_attempts', { retryAfter: Math.ceil(addressWindowMs / 1000) });
-  }
-
-  // Credential stuffing: the address's network has a budget of its own (risk engine); past it, slowed.
-  const gate = await enterNetworkGate(deps, client);
-  if (!gate) {
-    await release(deps, addressPlace);
-    deps.events.signIn('throttled');
-    return fail('too_many_attempts', { retryAfter: Math.ceil(addressWindowMs / 1000) });
-  }
+  const admitted = await admitSignIn(deps, client, now);
+  if (isFailure(admitted)) return admitted;
+  const { addressPlace, gate } = admitted;
 
   const customer = await deps.store.customers.findByLoginId(input.loginId);
   // Unknown ID and locked account spend the same work (the reservation's UPDATE, the hashing) as a
@@ -81,12 +69,8 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
   await deps.store.customers.resetLoginFailures(customer.id);
   // ログイン一時停止: the right password opens nothing (a login challenge already issued dies with the
   // freeze, which moved the credential version on).
-  const frozen = await refuseIfFrozen(deps, customer.id, 'sign_in');
-  if (frozen) {
-    await logEvent(deps, customer.id, input.loginId, client, 'locked');
-    deps.events.signIn('frozen');
-    return frozen;
-  }
+  const frozen = await refuseIfSignInFrozen(deps, customer, input.loginId, client);
+  if (frozen) return frozen;
   if (deps.hasher.needsRehash(customer.passwordHash)) {
     await deps.store.customers.update(customer.id, { passwordHash: await deps.hasher.hash(input.password), updatedAt: now });
   }
@@ -111,6 +95,34 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
     return { status: 'second_factor_required', challenge: viewChallenge(deps, challenge) };
   }
   return completeSignIn(deps, customer, client);
+}
+
+/**
+ * The places every sign-in takes before any credential is judged (a password or a passkey): one in
+ * its address's throttle, then one at its network's gate (credential stuffing: the risk engine's
+ * budget per network). Past either: 429, counted as throttled. The caller gives both back on success.
+ */
+export async function admitSignIn(
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'places' | 'policy' | 'events'>,
+  client: Pick<Client, 'address'>,
+  now: number,
+): Promise<{ addressPlace: string; gate: NetworkGate } | Failure> {
+  const { addressFailureLimit, addressWindowMs } = deps.policy;
+  const addressPlace = await reserve(deps, `login-fail:addr:${client.address}`, addressFailureLimit, addressWindowMs, now);
+  const gate = addressPlace ? await enterNetworkGate(deps, client) : undefined;
+  if (addressPlace && gate) return { addressPlace, gate };
+  if (addressPlace) await release(deps, addressPlace);
+  deps.events.signIn('throttled');
+  return fail('too_many_attempts', { retryAfter: Math.ceil(addressWindowMs / 1000) });
+}
+
+/** ログイン一時停止: a right credential opens nothing; the attempt is logged as refused. */
+export async function refuseIfSignInFrozen(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'events'>, customer: CustomerRecord, loginId: string, client: Client): Promise<Failure | undefined> {
+  const frozen = await refuseIfFrozen(deps, customer.id, 'sign_in');
+  if (!frozen) return undefined;
+  await logEvent(deps, customer.id, loginId, client, 'locked');
+  deps.events.signIn('frozen');
+  return frozen;
 }
 
 type Guess = { kind: 'account'; failedLogins: number; lockCount: number } | { kind: 'device'; place: string };

@@ -65,6 +65,8 @@ export const searchCustomers = (q: string) => call<{ customers: Match[] }>('GET'
 export const fetchCase = (loginId: string) => call<Record<string, any>>('GET', `/api/admin/v1/customers/${encodeURIComponent(loginId)}/case`);
 export const revealCustomer = (loginId: string, reason: string) => call<Match>('POST', `/api/admin/v1/customers/${encodeURIComponent(loginId)}/reveal`, { reason });
 export const requestMfaReset = (loginId: string, reason: string) => call<{ approval: Approval }>('POST', `/api/admin/v1/customers/${encodeURIComponent(loginId)}/mfa/reset`, { reason });
+export const requestUnfreeze = (loginId: string, levels: string[], reason: string, identityCheck: string) =>
+  call<{ approval: Approval }>('POST', `/api/admin/v1/customers/${encodeURIComponent(loginId)}/unfreeze`, { levels, reason, identityCheck });
 export const fetchApprovals = () => call<{ approvals: Approval[] }>('GET', '/api/admin/v1/approvals');
 export const approve = (id: string) => call<Approval>('POST', `/api/admin/v1/approvals/${encodeURIComponent(id)}/approve`, {});
 export const reject = (id: string) => call<Approval>('POST', `/api/admin/v1/approvals/${encodeURIComponent(id)}/reject`, {});

@@ -126,10 +126,12 @@ function CaseView({ loginId }: { loginId: string }) {
   const [file, setFile] = useState<Record<string, any> | null>(null);
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
+  const [identityCheck, setIdentityCheck] = useState('');
   const [revealed, setRevealed] = useState<Match | null>(null);
   useEffect(() => void consoleApi.fetchCase(loginId).then(setFile, (e) => setNote(message(e))), [loginId]);
   if (!file) return note ? <p role="alert">{note}</p> : null;
   const customer = revealed ?? file.customer;
+  const frozenLevels = (['withdrawals', 'orders', 'signIn'] as const).filter((level) => file.freezes?.[level]?.frozen).map((level) => (level === 'signIn' ? 'sign_in' : level));
   return (
     <section>
       <h2>{t.caseTitle(loginId)}</h2>
@@ -140,14 +142,23 @@ function CaseView({ loginId }: { loginId: string }) {
       <input id="case-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
       <button type="button" onClick={() => consoleApi.revealCustomer(loginId, reason).then(setRevealed, (e) => setNote(message(e)))}>{t.reveal}</button>
       <button type="button" onClick={() => consoleApi.requestMfaReset(loginId, reason).then(() => setNote(t.requested), (e) => setNote(message(e)))}>{t.mfaReset}</button>
+      {frozenLevels.length > 0 ? (
+        <>
+          <label htmlFor="case-identity-check">{t.identityCheck}</label>
+          <input id="case-identity-check" value={identityCheck} onChange={(e) => setIdentityCheck(e.target.value)} />
+          <button type="button" onClick={() => consoleApi.requestUnfreeze(loginId, frozenLevels, reason, identityCheck).then(() => setNote(t.requested), (e) => setNote(message(e)))}>{t.unfreeze}</button>
+        </>
+      ) : null}
       {note ? <p role="status">{note}</p> : null}
       <List title={t.factors} items={[file.factors]} />
       <List title={t.locks} items={[file.locks]} />
+      <List title={t.freezes} items={[file.freezes]} />
+      <List title={t.holds} items={file.holds} />
       <List title={t.sessions} items={file.sessions} />
+      <List title={t.devices} items={file.devices} />
       <List title={t.notices} items={file.notices} />
       <List title={t.logins} items={file.logins} />
       <List title={t.security} items={file.security} />
-      <List title={t.freezes} items={file.freezes} />
       <List title={t.risk} items={file.riskDecisions} />
     </section>
   );

@@ -4,7 +4,8 @@ import { findCustomer } from '../../../domain/customers/lookup.js';
 import { fail } from '../../../domain/kernel/errors.js';
 import { unfreeze, viewFreeze, type FreezeLevel } from '../../../domain/protection/freeze.js';
 import { listAlerts } from '../../../domain/protection/alerts.js';
-import { adminActor, adminScope } from '../../admin-scope.js';
+import { adminActor, adminCaller, adminScope } from '../../admin-scope.js';
+import { requestUnfreeze } from '../../../domain/operators/desk-actions.js';
 import { answer } from '../../answer.js';
 import { sendFailure } from '../../failures.js';
 import { body, text } from '../../schemas.js';
@@ -23,7 +24,9 @@ export function adminProtectionRoutes(app: FastifyInstance, kabuto: Kabuto): voi
       return viewFreeze(deps, customer);
     });
 
-    // A customer without a passkey: lifted by a supervisor after a fresh identity check, named with the reason.
+    // A customer without a passkey: lifted after a fresh identity check, named with the reason — four eyes
+    // (docs/operators.md): the operator's request (202) runs once a second supervisor or security operator
+    // approves it; the bootstrap token of development and test lifts at once.
     admin.post<{ Params: { loginId: string }; Body: { levels: FreezeLevel[]; reason: string; identityCheck: string } }>(
       '/api/admin/v1/customers/:loginId/unfreeze',
       { config: { roles: ['supervisor', 'security'] }, schema: { params: loginIdParams, body: body({ levels: levelsSchema, reason: text(500, 1), identityCheck: text(200, 1) }, ['levels', 'reason', 'identityCheck']) } },
@@ -31,7 +34,9 @@ export function adminProtectionRoutes(app: FastifyInstance, kabuto: Kabuto): voi
         const customer = await findCustomer(deps, request.params.loginId);
         if (!customer) return sendFailure(request, reply, fail('not_found'));
         const { levels, reason, identityCheck } = request.body;
-        return answer(request, reply, await unfreeze(deps, customer, { by: 'operator', levels, reason, identityCheck, actor: adminActor(request) }));
+        const caller = adminCaller(request);
+        if (caller.bypassesFourEyes) return answer(request, reply, await unfreeze(deps, customer, { by: 'operator', levels, reason, identityCheck, actor: adminActor(request) }));
+        return answer(request, reply, await requestUnfreeze(deps, kabuto.approvalKinds, caller, customer, { levels, reason, identityCheck }), (approval) => ({ status: 'pending_approval', approval }), 202);
       },
     );
 
