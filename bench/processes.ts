@@ -73,7 +73,10 @@ export interface SpawnOptions {
 }
 
 export async function spawnServer(options: SpawnOptions): Promise<Child> {
-  const child = spawn(process.execPath, options.args, {
+  // KABUTO_BENCH_CPU_PROFILE=<server name> (e.g. kabuto-stub-hash): that server writes a V8 CPU profile
+  // into bench/profiles/ when it stops (a diagnostic; the figures of such a run are not comparable).
+  const profiled = process.env.KABUTO_BENCH_CPU_PROFILE === options.name ? ['--cpu-prof', `--cpu-prof-dir=${ROOT}bench/profiles`] : [];
+  const child = spawn(process.execPath, [...profiled, ...options.args], {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

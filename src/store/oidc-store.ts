@@ -160,6 +160,19 @@ export function createOidcStore(db: Kysely<Database>): FederationStore {
           .where('id', '=', id)
           .execute();
       },
+      async revive(id, now) {
+        const result = await db
+          .updateTable('oidcLogoutNotices')
+          .set({ status: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null })
+          .where('id', '=', id)
+          .where('status', '=', 'dead')
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) === 1;
+      },
+      async dropDead(id) {
+        const result = await db.deleteFrom('oidcLogoutNotices').where('id', '=', id).where('status', '=', 'dead').executeTakeFirst();
+        return Number(result.numDeletedRows) === 1;
+      },
       async list() {
         const rows = await db.selectFrom('oidcLogoutNotices').selectAll().orderBy('createdAt').execute();
         return rows.map((row) => ({

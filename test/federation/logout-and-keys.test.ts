@@ -150,6 +150,35 @@ describe('back-channel logout', () => {
     expect(receiver.tokens.filter((t) => decodeJwt(t).sid === 'sid-before-restart')).toHaveLength(1);
   });
 
+  it('a dead notice is listed for the security desk, sent again on retry (and delivered), or dropped; both audited', async () => {
+    const rp = await registerClient(server, { backchannelLogoutUri: receiver.url });
+    const notices = server.kabuto.federation.logoutNotices;
+    const { queueLogoutNotice } = await import('../../src/domain/federation/logout-notices.js');
+    // Two notices as the sweep leaves them after the last attempt: dead (written as failed the tenth time).
+    for (const sid of ['sid-dead-retried', 'sid-dead-dropped']) {
+      await queueLogoutNotice(server.kabuto.deps, notices, { clientId: rp.clientId, sub: 'sub-dead', sid }, 'connection refused');
+      const queued = (await notices.list()).find((n) => n.sid === sid)!;
+      await notices.failed(queued.id, 10, null, 'connection refused');
+    }
+    const admin = server.admin();
+    const listed = (await admin.get('/api/admin/v1/oidc/logout-notices')).body.notices as Array<{ id: string; sid: string; status: string; attempts: number; nextAttemptAt: string | null }>;
+    const retried = listed.find((n) => n.sid === 'sid-dead-retried')!;
+    const dropped = listed.find((n) => n.sid === 'sid-dead-dropped')!;
+    expect(retried).toMatchObject({ status: 'dead', attempts: 10, nextAttemptAt: null });
+
+    // Sent again from its first attempt: delivered by the next sweep.
+    expect((await admin.post(`/api/admin/v1/oidc/logout-notices/${retried.id}/retry`, {})).body).toEqual({ status: 'pending' });
+    expect((await admin.post(`/api/admin/v1/oidc/logout-notices/${retried.id}/retry`, {})).status).toBe(404);
+    server.clock.advance(1_000);
+    await eventually(() => receiver.tokens.some((t) => decodeJwt(t).sid === 'sid-dead-retried'), 'the revived notice delivered');
+    // Dropped: gone; a pending or unknown notice is not dropped.
+    expect((await admin.request('DELETE', `/api/admin/v1/oidc/logout-notices/${dropped.id}`)).body).toEqual({ status: 'dropped' });
+    expect((await admin.request('DELETE', `/api/admin/v1/oidc/logout-notices/${dropped.id}`)).status).toBe(404);
+    expect((await notices.list()).some((n) => n.sid === 'sid-dead-dropped')).toBe(false);
+    const trail = await server.kabuto.deps.store.audit.listAll(0, 10_000);
+    expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(['oidc_logout_revived', 'oidc_logout_dropped']));
+  });
+
   it('RP-initiated logout ends the provider session and the Kabuto session of that browser', async () => {
     const customer = await createCustomer(server);
     const rp = await registerClient(server, { postLogoutRedirectUris: ['http://127.0.0.1:9/signed-out'] });

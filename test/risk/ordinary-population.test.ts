@@ -3,7 +3,7 @@ import { isFailure } from '../../src/domain/kernel/errors.js';
 import type { CustomerRecord } from '../../src/domain/kernel/types.js';
 import { INSTRUMENTS } from '../../src/domain/money/instruments.js';
 import { placeOrder } from '../../src/domain/money/orders.js';
-import { recordDeviceSignIn } from '../../src/domain/sessions/new-device.js';
+import { readDeviceSignIn, writeDeviceSignIn } from '../../src/domain/sessions/new-device.js';
 import { signIn } from '../../src/domain/sign-in/sign-in.js';
 import { createSeededRandom } from '../support/fake-ports.js';
 import { createCustomer, type TestCustomer } from '../support/flows.js';
@@ -44,7 +44,10 @@ describe(`risk: ordinary customers meet no added friction (${dialect})`, () => {
         const home = ADDRESSES.homeTokyo[(i + j) % ADDRESSES.homeTokyo.length]!;
         const hourJst = 7 + ((i + j) % 15);
         await seedSignIns(server, record, { address: home, hourJst, days: 12, now: START });
-        const deviceToken = await recordDeviceSignIn(deps, record, { address: home, userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0' });
+        const client = { address: home, userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0' };
+        const device = await readDeviceSignIn(deps, record, client);
+        await writeDeviceSignIn(deps, record, client, device);
+        const deviceToken = device.token;
         for (let k = 0; k < 3; k++) await seedOrder(server, record, { symbol: LIQUID[(i + j + k) % LIQUID.length]!.symbol, side: 'buy', quantity: 100 });
         members.push({ customer, record, home, hourJst, deviceToken });
       }

@@ -1,5 +1,7 @@
 import type { Deps } from '../kernel/context.js';
 import { sortableId } from '../kernel/crypto.js';
+import { recordAudit } from '../kernel/audit.js';
+import { fail, type Failure } from '../kernel/errors.js';
 import { retryDelay, type DeliveryPolicy } from '../kernel/notice-outbox.js';
 import type { LogoutNotice, LogoutNoticeStore } from './ports.js';
 
@@ -63,4 +65,29 @@ export async function deliverLogoutNotices(deps: Pick<Deps, 'clock' | 'random' |
     }
   }
   return claimed.length;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The logout tokens still owed, for the security desk: pending ones (with their next attempt) and dead
+ * ones (every attempt refused: the relying party's session may still be open — call the firm running it).
+ */
+export async function listLogoutNotices(store: LogoutNoticeStore) {
+  const notices = await store.list();
+  return notices.map((n) => ({ id: n.id, clientId: n.clientId, sid: n.sid, status: n.status, attempts: n.attempts, createdAt: iso(n.createdAt), nextAttemptAt: n.status === 'pending' ? iso(n.nextAttemptAt) : null, lastError: n.lastError }));
+}
+
+/** A dead notice sent again from the start (the relying party is back): pending, due now; audited. */
+export async function reviveLogoutNotice(deps: Pick<Deps, 'store' | 'clock' | 'random'>, store: LogoutNoticeStore, id: string, actor: string): Promise<{ status: 'pending' } | Failure> {
+  if (!(await store.revive(id, deps.clock.now()))) return fail('not_found');
+  await recordAudit(deps, null, 'oidc_logout_revived', { notice: id }, actor);
+  return { status: 'pending' };
+}
+
+/** A dead notice given up for good (the relying party is gone); audited. */
+export async function dropLogoutNotice(deps: Pick<Deps, 'store' | 'clock' | 'random'>, store: LogoutNoticeStore, id: string, actor: string): Promise<{ status: 'dropped' } | Failure> {
+  if (!(await store.dropDead(id))) return fail('not_found');
+  await recordAudit(deps, null, 'oidc_logout_dropped', { notice: id }, actor);
+  return { status: 'dropped' };
 }

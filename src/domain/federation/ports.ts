@@ -73,6 +73,10 @@ export interface LogoutNoticeStore {
   failed(id: string, attempts: number, nextAttemptAt: number | null, lastError: string): Promise<void>;
   /** Pending and dead notices (operators, tests). */
   list(): Promise<Array<LogoutNotice & { status: 'pending' | 'dead'; nextAttemptAt: number; lastError: string | null }>>;
+  /** A dead notice made pending again, due at `now` with its attempts counted afresh: false when it was not dead. */
+  revive(id: string, now: number): Promise<boolean>;
+  /** A dead notice deleted (the relying party is gone for good): false when it was not dead. */
+  dropDead(id: string): Promise<boolean>;
 }
 
 export interface FederationStore {

@@ -67,6 +67,8 @@ export const EVENT_TYPES: Readonly<Record<string, EventType>> = {
   oidc_client_registered: { type: 'relying_party.changed', fields: ['clientId', 'name', 'authMethod'], set: { change: 'registered' } },
   oidc_client_removed: { type: 'relying_party.changed', fields: ['clientId'], set: { change: 'removed' } },
   oidc_signing_key_rotated: { type: 'signing_key.rotated', fields: ['kid', 'activatesAt'] },
+  oidc_logout_revived: { type: 'relying_party.logout_notice', fields: ['notice'], set: { change: 'revived' } },
+  oidc_logout_dropped: { type: 'relying_party.logout_notice', fields: ['notice'], set: { change: 'dropped' } },
   // The back office (src/domain/operators, docs/operators.md). `actor` names the operator or service;
   // a reason typed by an operator stays private (it may quote the customer).
   bank_account_changed_by_desk: { type: 'contact.changed', fields: ['accountLast4'], set: { contact: 'bank_account', by: 'desk' } },

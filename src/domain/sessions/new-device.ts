@@ -1,6 +1,6 @@
 import type { Deps } from '../kernel/context.js';
 import { constantTimeEqual, hmacHex, newId } from '../kernel/crypto.js';
-import { formatJst, queueNotice, withinTransaction } from '../kernel/notices.js';
+import { formatJst, queueNotice } from '../kernel/notices.js';
 import type { CustomerRecord } from '../kernel/types.js';
 import { describeUserAgent } from './user-agent.js';
 
@@ -73,24 +73,36 @@ export async function deviceLastSeen(deps: Pick<Deps, 'store' | 'secrets'>, cust
   return valid === undefined ? undefined : deps.store.factors.deviceLastSeen(customerId, deviceHash(deps, valid));
 }
 
+/** What a completed sign-in will write about its device, read before its transaction opens. */
+export interface DeviceSignIn {
+  known: boolean;
+  /** The token the browser keeps: its own, or a fresh one. */
+  token: string;
+  /** The notice to queue (a new device, or every sign-in where the customer asked), with its text's params. */
+  notice?: { kind: 'new_device_login' | 'sign_in_notice'; params: Record<string, string> };
+}
+
 /**
- * After a completed sign-in: remember the device, and tell the customer when it is new. Returns the
- * token the browser keeps (its own, or a fresh one).
+ * Before a completed sign-in's transaction: whether the device is known, the token to keep, and the
+ * notice's text (the place and the browser described here, so no parsing runs inside the transaction).
  */
-export async function recordDeviceSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'firmName' | 'policy' | 'places'>, customer: CustomerRecord, client: { address: string; userAgent: string; deviceToken?: string }): Promise<string> {
+export async function readDeviceSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'policy' | 'places'>, customer: CustomerRecord, client: { address: string; userAgent: string; deviceToken?: string }): Promise<DeviceSignIn> {
   const known = await isKnownDevice(deps, customer.id, client.deviceToken);
   // The customer may ask for a notice on every sign-in (known devices too).
   const everySignIn = known && (await deps.store.protection.noticeOnEverySignIn(customer.id));
   // Kept: a token the server issued, or an earlier unsigned one this customer registered already.
   // Anything else the client brought is replaced by a fresh token of ours: it is never registered.
   const token = issuedToken(deps, client.deviceToken) ?? (known ? client.deviceToken! : issueDeviceToken(deps));
-  const now = deps.clock.now();
-  // The device and the sign-in notice commit together (durable outbox).
-  await withinTransaction(deps, async (deps) => {
-    await deps.store.factors.rememberDevice(customer.id, deviceHash(deps, token), now, { userAgent: client.userAgent.slice(0, 256), address: client.address, renewTrust: !known });
-    const params = { at: formatJst(now), address: client.address, place: describePlace(deps, client.address), userAgent: describeUserAgent(client.userAgent) };
-    if (!known) await queueNotice(deps, customer, 'new_device_login', params);
-    else if (everySignIn) await queueNotice(deps, customer, 'sign_in_notice', params);
-  });
-  return token;
+  if (known && !everySignIn) return { known, token };
+  const params = { at: formatJst(deps.clock.now()), address: client.address, place: describePlace(deps, client.address), userAgent: describeUserAgent(client.userAgent) };
+  return { known, token, notice: { kind: known ? 'sign_in_notice' : 'new_device_login', params } };
+}
+
+/**
+ * Inside a completed sign-in's transaction: remember the device (a new one's trust starts now) and
+ * queue its notice, so the device and the notice commit with the session.
+ */
+export async function writeDeviceSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'firmName'>, customer: CustomerRecord, client: { address: string; userAgent: string }, device: DeviceSignIn): Promise<void> {
+  await deps.store.factors.rememberDevice(customer.id, deviceHash(deps, device.token), deps.clock.now(), { userAgent: client.userAgent.slice(0, 256), address: client.address, renewTrust: !device.known });
+  if (device.notice) await queueNotice(deps, customer, device.notice.kind, device.notice.params);
 }

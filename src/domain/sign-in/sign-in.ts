@@ -6,7 +6,7 @@ import { formatJst, queueNotice, withinTransaction } from '../kernel/notices.js'
 import { loginLockDuration } from '../kernel/policy.js';
 import { recordAudit } from '../kernel/audit.js';
 import { createSession } from '../sessions/sessions.js';
-import { describePlace, deviceKey, isKnownDevice, recordDeviceSignIn } from '../sessions/new-device.js';
+import { describePlace, deviceKey, isKnownDevice, readDeviceSignIn, writeDeviceSignIn } from '../sessions/new-device.js';
 import { riskStepUpReason, secondFactorReason } from './second-factor.js';
 import { release, reserve } from '../kernel/reservations.js';
 import type { CustomerRecord, LoginEvent } from '../kernel/types.js';
@@ -175,11 +175,17 @@ export async function completeSignIn(
   /** How it was authenticated (RFC 8176), kept on the session for the OpenID Provider's acr and amr. */
   amr: readonly string[] = ['pwd'],
 ): Promise<SignedIn> {
-  const { token } = await createSession(deps, { id: customer.id, credentialVersion }, client, amr);
-  await logEvent(deps, customer.id, customer.loginId, client, 'signed_in');
+  const device = await readDeviceSignIn(deps, customer, client);
+  // Every write of a completed sign-in commits together, in one transaction: the session, the login
+  // event and its audit entry, the device and its notice (issue 14.2: one commit instead of three).
+  const { token } = await withinTransaction(deps, async (deps) => {
+    const session = await createSession(deps, { id: customer.id, credentialVersion }, client, amr);
+    await logEvent(deps, customer.id, customer.loginId, client, 'signed_in');
+    await writeDeviceSignIn(deps, customer, client, device);
+    return session;
+  });
   deps.events.signIn('signed_in');
-  const deviceToken = await recordDeviceSignIn(deps, customer, client);
-  return { status: 'signed_in', customer, token, deviceToken };
+  return { status: 'signed_in', customer, token, deviceToken: device.token };
 }
 
 export async function countWrongPassword(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'logger' | 'policy' | 'events' | 'firmName'>, customer: CustomerRecord, now: number): Promise<void> {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kabuto } from '../../kabuto.js';
 import { AUTH_METHODS, DETAIL_TYPES, listClients, registerClient, removeClient, type ClientRegistration } from '../../domain/federation/clients.js';
 import { DEFAULT_ROTATION, rotateSigningKey, signingKeysOf } from '../../domain/federation/signing-keys.js';
+import { dropLogoutNotice, listLogoutNotices, reviveLogoutNotice } from '../../domain/federation/logout-notices.js';
 import { fail } from '../../domain/kernel/errors.js';
 import { adminActor, adminScope } from '../admin-scope.js';
 import { sendFailure } from '../failures.js';
@@ -14,6 +15,7 @@ import type { OidcRuntime } from './provider.js';
 
 const uri = { type: 'string', minLength: 1, maxLength: 2000 };
 const clientParams = { type: 'object', properties: { clientId: text(64, 1) }, required: ['clientId'] };
+const noticeParams = { type: 'object', properties: { id: text(64, 1) }, required: ['id'] };
 
 export function oidcAdminRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: OidcRuntime | undefined): void {
   const { deps, config } = kabuto;
@@ -46,6 +48,16 @@ export function oidcAdminRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: O
     );
     admin.delete<{ Params: { clientId: string } }>('/api/admin/v1/oidc/clients/:clientId', { config: { roles: ['security'] }, schema: { params: clientParams } }, async (request, reply) =>
       runtime ? answer(request, reply, await removeClient(deps, runtime.federation, request.params.clientId, adminActor(request)), () => ({ status: 'removed' })) : off(request, reply),
+    );
+    // Back-channel logout tokens still owed (docs/oidc.md, "Logout"): a dead one is sent again, or dropped.
+    admin.get('/api/admin/v1/oidc/logout-notices', { config: { roles: ['security', 'viewer'] } }, async (request, reply) =>
+      runtime ? { notices: await listLogoutNotices(runtime.federation.logoutNotices) } : off(request, reply),
+    );
+    admin.post<{ Params: { id: string } }>('/api/admin/v1/oidc/logout-notices/:id/retry', { config: { roles: ['security'] }, schema: { params: noticeParams, body: body({}) } }, async (request, reply) =>
+      runtime ? answer(request, reply, await reviveLogoutNotice(deps, runtime.federation.logoutNotices, request.params.id, adminActor(request))) : off(request, reply),
+    );
+    admin.delete<{ Params: { id: string } }>('/api/admin/v1/oidc/logout-notices/:id', { config: { roles: ['security'] }, schema: { params: noticeParams } }, async (request, reply) =>
+      runtime ? answer(request, reply, await dropLogoutNotice(deps, runtime.federation.logoutNotices, request.params.id, adminActor(request))) : off(request, reply),
     );
     admin.get('/api/admin/v1/oidc/keys', { config: { roles: ['security', 'viewer'] } }, async (request, reply) =>
       runtime ? { keys: await signingKeysOf(deps, runtime.federation) } : off(request, reply),
