@@ -200,6 +200,9 @@ describe('portal: signing in to a relying party', () => {
       await page.getByTestId('challenge-summary').getByText('出金 50,000円').waitFor();
       await page.getByText(`SMS（末尾 ${customer.phone!.slice(-4)} の電話番号）`).waitFor();
       await page.getByRole('button', { name: '確認コードを送信' }).click();
+      // Sent: the screen moves the focus to the code's field (the screenshot checks that looking moves no focus).
+      const codeField = page.getByLabel('確認コード');
+      await expect.poll(() => codeField.evaluate((field) => field === document.activeElement)).toBe(true);
       await screenshot(page, 'oidc-withdrawal-approval');
       const code = await latestCode(server, customer.phone!);
       const sms = (await server.client().get(`/api/dev/outbox?to=${encodeURIComponent(`+81${customer.phone!.replace(/-/g, '').slice(1)}`)}`)).body as Array<{ body: string }>;

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client';
 import { errorIdFor } from '../api/field-errors';
 import { signIn, signInWithPasskeyAutofill } from '../api/endpoints';
 import type { Challenge, Customer } from '../api/types';
@@ -32,8 +33,10 @@ export function LoginPage({ notice, onSignedIn }: { notice?: 'signed_out' | 'exp
         if (alive && result) onSignedIn(result.customer);
       },
       (failure: unknown) => {
-        // A dismissed or superseded autofill is no error; a refused passkey is shown.
-        if (alive && (failure as { name?: string } | null)?.name !== 'AbortError' && (failure as { name?: string } | null)?.name !== 'NotAllowedError') setError(failure);
+        // Only Kabuto's refusal of a passkey the customer picked is shown. The rest — a dismissed or
+        // superseded autofill, a browser that cannot offer it, a request cut off — concerns no step the
+        // customer took: the form stays as it is, with nothing to explain.
+        if (alive && failure instanceof ApiError) setError(failure);
       },
     );
     return () => {
