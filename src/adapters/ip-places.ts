@@ -128,11 +128,25 @@ function load(): IpPlaces {
 
 let loaded: IpPlaces | undefined;
 
+/**
+ * The latest answers, by address: a sign-in looks its address up several times (the network gate, the
+ * risk engine, the notice) and the risk engine looks up the customer's last 30 sign-ins' addresses, which
+ * recur. The data never changes while the process runs, so an answer never goes stale; the oldest is
+ * dropped past the bound. Answers are frozen: every caller shares them.
+ */
+const ANSWERS_KEPT = 20_000;
+const answers = new Map<string, Readonly<IpPlace>>();
+
 /** The process's one copy of the data (every Kabuto of a test process shares it), loaded at first use. */
 export const ipPlaces: IpPlaces & { warm(): void } = {
   lookup(ip) {
+    const kept = answers.get(ip);
+    if (kept) return kept;
     loaded ??= load();
-    return loaded.lookup(ip);
+    const place = Object.freeze(loaded.lookup(ip));
+    if (answers.size >= ANSWERS_KEPT) answers.delete(answers.keys().next().value as string);
+    answers.set(ip, place);
+    return place;
   },
   warm() {
     loaded ??= load();

@@ -43,14 +43,14 @@ export function createLoginEventRepo(db: Kysely<Database>): LoginEventStore {
     async lastSignIns(customerId, limit) {
       const rows = await db
         .selectFrom('loginEvents')
-        .selectAll()
+        .select(['address', 'at'])
         .where('customerId', '=', customerId)
         .where('result', '=', 'signed_in')
         .orderBy('at', 'desc')
         .orderBy('id', 'desc')
         .limit(limit)
         .execute();
-      return rows as LoginEvent[];
+      return rows.map((row) => ({ address: row.address, at: Number(row.at) }));
     },
   };
 }

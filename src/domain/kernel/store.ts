@@ -153,8 +153,8 @@ export interface AuditStore {
 export interface LoginEventStore {
   add(event: LoginEvent): Promise<void>;
   list(customerId: string, limit: number, beforeAt?: number): Promise<LoginEvent[]>;
-  /** The last successful sign-in before the current one. */
-  lastSignIns(customerId: string, limit: number): Promise<LoginEvent[]>;
+  /** Where and when the customer's latest successful sign-ins were, newest first (the risk engine's history). */
+  lastSignIns(customerId: string, limit: number): Promise<Array<Pick<LoginEvent, 'address' | 'at'>>>;
 }
 
 export interface Store {

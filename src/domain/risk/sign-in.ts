@@ -101,7 +101,7 @@ export function networkSignals(policy: RiskPolicy, network: NetworkView): RiskSi
   return out;
 }
 
-function historySignals(deps: Pick<Deps, 'places'>, policy: RiskPolicy, network: NetworkView, history: LoginEvent[], now: number): RiskSignal[] {
+function historySignals(deps: Pick<Deps, 'places'>, policy: RiskPolicy, network: NetworkView, history: ReadonlyArray<Pick<LoginEvent, 'address' | 'at'>>, now: number): RiskSignal[] {
   const out: RiskSignal[] = [];
   const last = history[0];
   const here = network.place;
@@ -116,8 +116,9 @@ function historySignals(deps: Pick<Deps, 'places'>, policy: RiskPolicy, network:
       }
     }
   }
-  const countries = new Set(history.map((e) => deps.places.lookup(e.address).country).filter((c): c is string => c !== undefined));
-  if (here.country !== undefined && history.length >= 3 && countries.size > 0 && !countries.has(here.country)) {
+  // The history's places only where this address has a country to compare with (not a private or reserved one).
+  const countries = here.country !== undefined && history.length >= 3 ? new Set(history.map((e) => deps.places.lookup(e.address).country).filter((c): c is string => c !== undefined)) : new Set<string>();
+  if (here.country !== undefined && countries.size > 0 && !countries.has(here.country)) {
     out.push(signal(policy, 'new_country', here.country, `never signed in from here before (seen: ${[...countries].join(', ')})`));
   }
   if (history.length >= policy.unusualHourMinHistory) {
