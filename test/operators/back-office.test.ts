@@ -131,6 +131,28 @@ describe('four eyes', () => {
     expect((await server.kabuto.deps.store.customers.findByLoginId(customer.loginId))!.bankAccount).toEqual(bankAccount);
   });
 
+  it('no bank-account change by the desk while the customer has frozen withdrawals: refused at request (423), and an approval given before the freeze runs nothing', async () => {
+    const customer = await createCustomer(server);
+    const support = await signedInOperator(server, ['support']);
+    const supervisor = await signedInOperator(server, ['supervisor']);
+    const bankAccount = { bankName: 'みずほ銀行', branchName: '本店', accountNumber: '7654321', holderName: 'カブト タロウ' };
+    // Asked before the freeze, approved after it: nothing changes.
+    const filed = await support.client.post(`/api/admin/v1/customers/${customer.loginId}/bank-account`, { bankAccount, reason: 'written request received' });
+    expect(filed.status).toBe(202);
+    const client = server.client();
+    expect((await client.post('/api/v1/login', { loginId: customer.loginId, password: customer.password })).status).toBe(200);
+    expect((await client.post('/api/v1/protection/freeze', { levels: ['withdrawals'] })).status).toBe(200);
+    const approved = await supervisor.client.post(`/api/admin/v1/approvals/${filed.body.approval.id}/approve`, {});
+    expect(approved.body.outcome).toEqual({ error: 'account_frozen' });
+    expect((await server.kabuto.deps.store.customers.findByLoginId(customer.loginId))!.bankAccount).toBeNull();
+    // Asked under the freeze: refused at once, and with the bootstrap token too.
+    const refused = await support.client.post(`/api/admin/v1/customers/${customer.loginId}/bank-account`, { bankAccount, reason: 'again' });
+    expect(refused.status).toBe(423);
+    expect(refused.body).toMatchObject({ error: 'account_frozen', level: 'withdrawals' });
+    expect((await server.admin().post(`/api/admin/v1/customers/${customer.loginId}/bank-account`, { bankAccount })).status).toBe(423);
+    expect((await server.kabuto.deps.store.customers.findByLoginId(customer.loginId))!.bankAccount).toBeNull();
+  });
+
   it('the bootstrap token (development and test) keeps the v1 answers: the reset and the deposit happen at once', async () => {
     const customer = await createCustomer(server);
     const reset = await server.admin().post(`/api/admin/v1/customers/${customer.loginId}/mfa/reset`, {});

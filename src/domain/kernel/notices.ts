@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from './context.js';
 import type { CustomerRecord } from './types.js';
+import type { Failure } from './errors.js';
 import { newQueuedNotice } from './notice-outbox.js';
 
 // Every notice of security.md, rendered in Japanese and English in one e-mail: the customer reads
@@ -230,6 +231,23 @@ export async function queueNotice(deps: Pick<Deps, 'store' | 'clock' | 'random' 
  */
 export function withinTransaction<D extends Pick<Deps, 'store'>, T>(deps: D, work: (deps: D) => Promise<T>): Promise<T> {
   return deps.store.transaction((store) => work({ ...deps, store }));
+}
+
+/** Thrown inside `refusableTransaction`'s work: the transaction rolls back and the refusal is the answer. */
+export class Refusal extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.code);
+  }
+}
+
+/** `withinTransaction` whose work may refuse after it has written (`throw new Refusal(fail(…))`): nothing commits. */
+export async function refusableTransaction<D extends Pick<Deps, 'store'>, T>(deps: D, work: (deps: D) => Promise<T>): Promise<T | Failure> {
+  try {
+    return await withinTransaction(deps, work);
+  } catch (error) {
+    if (error instanceof Refusal) return error.failure;
+    throw error;
+  }
 }
 
 export function formatJst(ms: number): string {

@@ -1,13 +1,13 @@
 import type { Deps } from '../kernel/context.js';
 import { fail, isFailure, type Failure } from '../kernel/errors.js';
 import { recordAudit } from '../kernel/audit.js';
-import { queueNotice, withinTransaction } from '../kernel/notices.js';
+import { queueNotice, Refusal, refusableTransaction } from '../kernel/notices.js';
 import type { BankAccount, CustomerRecord } from '../kernel/types.js';
 import { resetMfa } from '../customers/customers.js';
 import { depositCash, viewEntry } from '../money/ledger.js';
 import type { PriceFeed } from '../money/instruments.js';
 import { releaseHold } from '../money/risk-holds.js';
-import { FREEZE_LEVELS, refuseOperatorLift, unfreeze, type FreezeLevel } from '../protection/freeze.js';
+import { FREEZE_LEVELS, refuseIfFrozen, refuseOperatorLift, unfreeze, type FreezeLevel } from '../protection/freeze.js';
 import { validateBankAccount } from '../settings/profile.js';
 import { requestApproval, type ApprovalKinds, type ApprovalView } from './approvals.js';
 import type { OperatorCaller } from './operators.js';
@@ -27,15 +27,21 @@ function bankAccountOf(payload: Record<string, unknown>): BankAccount | undefine
   return { bankName, branchName, accountNumber, holderName };
 }
 
-/** The desk changes a customer's bank account (a written request received): cooling-off and notice as the customer's own change. */
+/**
+ * The desk changes a customer's bank account (a written request received): cooling-off and notice as the
+ * customer's own change. Not while the customer has frozen withdrawals and bank-account changes (取引制限):
+ * read once the write holds the customer's row, as for the customer's own change (settings/profile.ts).
+ */
 async function changeBankAccount(deps: Deps, customer: CustomerRecord, bank: BankAccount, actor: string) {
   const now = deps.clock.now();
-  await withinTransaction(deps, async (deps) => {
+  const changed = await refusableTransaction(deps, async (deps) => {
     await deps.store.customers.update(customer.id, { bankAccount: bank, contactChangedAt: now, updatedAt: now });
+    const frozen = await refuseIfFrozen(deps, customer.id, 'withdrawals');
+    if (frozen) throw new Refusal(frozen);
     await recordAudit(deps, customer.id, 'bank_account_changed_by_desk', { bankName: bank.bankName, accountLast4: bank.accountNumber.slice(-4) }, actor);
     await queueNotice(deps, customer, 'profile_changed', { fields: '出金先口座 / bank account' });
   });
-  return { accountLast4: bank.accountNumber.slice(-4) };
+  return isFailure(changed) ? changed : { accountLast4: bank.accountNumber.slice(-4) };
 }
 
 /** The levels of an unfreeze request's payload, or undefined when they are not a non-empty list of known levels. */

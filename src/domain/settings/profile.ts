@@ -1,9 +1,9 @@
 import type { Deps } from '../kernel/context.js';
 import { refuseIfFrozen } from '../protection/freeze.js';
 import { defaultSummary } from '../challenges/create.js';
-import { fail, type Failure } from '../kernel/errors.js';
+import { fail, isFailure, type Failure } from '../kernel/errors.js';
 import { recordAudit } from '../kernel/audit.js';
-import { queueNotice, withinTransaction } from '../kernel/notices.js';
+import { queueNotice, Refusal, refusableTransaction } from '../kernel/notices.js';
 import { passStepUp, scopeCoversOperations } from '../challenges/step-up.js';
 import { checkTradingPassword } from '../factors/trading-password.js';
 import { policyDemandsStepUp, youngPasskeysOnly } from '../factors/phishing-resistance.js';
@@ -17,13 +17,6 @@ export interface ProfileChange {
   bankAccount?: BankAccount;
   tradingPassword: string;
   challengeId?: string;
-}
-
-/** Thrown inside a transaction to roll it back with a refusal. */
-class RolledBack extends Error {
-  constructor(readonly failure: Failure) {
-    super(failure.code);
-  }
 }
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,63}$/;
@@ -80,20 +73,14 @@ export async function changeProfile(deps: Deps, customer: CustomerRecord, sessio
     // freeze again once its write holds the customer's row: a freeze (which takes that row first,
     // protection-repo.ts) racing the step-up either committed before — refused here, nothing written — or
     // waits for this change and comes after it.
-    const refused = await withinTransaction(deps, async (deps) => {
+    const changed = await refusableTransaction(deps, async (deps) => {
       await deps.store.customers.update(customer.id, patch);
       const frozenMeanwhile = change.bankAccount !== undefined ? await refuseIfFrozen(deps, customer.id, 'withdrawals') : undefined;
-      if (frozenMeanwhile) throw new RolledBack(frozenMeanwhile);
+      if (frozenMeanwhile) throw new Refusal(frozenMeanwhile);
       await recordAudit(deps, customer.id, 'profile_changed', { fields, ...(change.bankAccount ? { bankAccountLast4: last4(change.bankAccount.accountNumber) } : {}) });
       await queueNotice(deps, customer, 'profile_changed', { fields: fields.join(', ') });
-    }).then(
-      () => undefined,
-      (error: unknown) => {
-        if (error instanceof RolledBack) return error.failure;
-        throw error;
-      },
-    );
-    if (refused) return refused;
+    });
+    if (isFailure(changed)) return changed;
   }
   if (emailChanged) {
     const requested = await requestEmailChange(deps, customer, change.email!);

@@ -6,6 +6,7 @@ import type { BankAccount } from '../../../domain/kernel/types.js';
 import { findCustomer } from '../../../domain/customers/lookup.js';
 import { approveRequest, executeWithoutApproval, listApprovals, rejectRequest, requestApproval } from '../../../domain/operators/approvals.js';
 import { customerCase, revealCustomer, searchCustomers } from '../../../domain/operators/customer-case.js';
+import { refuseIfFrozen } from '../../../domain/protection/freeze.js';
 import { createCohort, deleteCohort, migrationDashboard, scheduleCsv } from '../../../domain/operators/migration.js';
 import { listOperators, whoAmI } from '../../../domain/operators/operators.js';
 import { listServiceTokens, revokeServiceToken } from '../../../domain/operators/service-tokens.js';
@@ -63,6 +64,9 @@ export function backOfficeRoutes(app: FastifyInstance, kabuto: Kabuto): void {
         if (!customer) return reply;
         const caller = adminCaller(request);
         const payload = { bankAccount: request.body.bankAccount };
+        // 取引制限 (withdrawals) covers the bank account: refused at request (and again when it runs).
+        const frozen = await refuseIfFrozen(deps, customer.id, 'withdrawals');
+        if (frozen) return sendFailure(request, reply, frozen);
         if (caller.bypassesFourEyes) return answer(request, reply, await executeWithoutApproval(deps, kabuto.approvalKinds, caller, 'bank_account_change', customer, payload));
         return answer(request, reply, await requestApproval(deps, kabuto.approvalKinds, caller, { kind: 'bank_account_change', customer, payload, reason: request.body.reason ?? 'not given' }), (approval) => ({ status: 'pending_approval', approval }), 202);
       },
