@@ -74,6 +74,10 @@ export async function startPortal(env: Record<string, string> = {}, options: { s
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // The screen as it stands once it has settled: no request of the page in flight (an answer still on its way
+  // may move the focus, as a sent code moves it to the code's field), then two frames for its effects.
+  await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)))));
   const focused = await page.evaluate(() => document.activeElement ? `${document.activeElement.tagName}#${document.activeElement.id}:${document.activeElement.textContent?.slice(0, 40)}` : null);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-desktop.png`, fullPage: true });
   await expectAccessible(page, name);
