@@ -5,13 +5,15 @@ import type { Database } from './schema.js';
 
 export function createThrottleRepo(db: Kysely<Database>): ThrottleStore {
   return {
-    async count(key, since) {
-      const row = await db
-        .selectFrom('throttleEvents')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('key', '=', key)
-        .where('at', '>=', since)
-        .executeTakeFirstOrThrow();
+    async count(key, since, atMost) {
+      const events = db.selectFrom('throttleEvents').where('key', '=', key).where('at', '>=', since);
+      const row =
+        atMost === undefined
+          ? await events.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+          : await db
+              .selectFrom(events.select('id').limit(atMost).as('counted'))
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow();
       return Number(row.n);
     },
   };

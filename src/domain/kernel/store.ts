@@ -116,7 +116,8 @@ export interface SessionStore {
 
 /** Counts of the events that reservations and records left (limits are taken through ReservationStore). */
 export interface ThrottleStore {
-  count(key: string, since: number): Promise<number>;
+  /** Events of `key` since then; with `atMost`, counted up to that many only (the work bounded whatever the volume). */
+  count(key: string, since: number, atMost?: number): Promise<number>;
 }
 
 /**
