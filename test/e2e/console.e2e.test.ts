@@ -64,9 +64,25 @@ describe('the console', () => {
     await desk.screenshot({ path: `${SHOTS}/console-search-desktop.png` });
     await desk.getByRole('button', { name: customer.loginId }).click();
     await desk.getByRole('heading', { name: `顧客 ${customer.loginId}` }).waitFor();
+    // The case file reads in words, as term and value, not JSON.
+    const fact = (section: string, term: string) =>
+      desk.getByRole('region', { name: section, exact: true }).locator('dt').getByText(term, { exact: true }).locator('xpath=following-sibling::dd').innerText();
+    for (const level of ['出金・出金先口座の変更', '注文', 'ログイン']) expect(await fact('取引制限', level)).toBe('制限なし');
+    expect(await fact('取引制限', 'パスキーでの解除')).toBe('できない（本人確認のうえ窓口で解除）');
+    expect(await fact('認証要素', '二要素認証の方法')).toBe('設定なし');
+    expect(await fact('認証要素', '電話番号の確認')).toBe('未確認');
+    expect(await fact('ロック', 'ログインロック')).toBe('ロックなし');
+    expect(await fact('ロック', 'ログイン失敗回数')).toBe('0 回');
+    expect(await desk.locator('pre').count()).toBe(0);
+    // Nothing is frozen, so there is no unfreeze request.
+    expect(await desk.getByRole('button', { name: '取引制限の解除を申請' }).count()).toBe(0);
     await desk.getByLabel('理由').fill('lost phone, identity checked by call-back');
     await desk.getByRole('button', { name: '二要素認証リセットを申請' }).click();
     await desk.getByText('申請しました。別の担当者の承認を待っています。').waitFor();
+    // The request shows in the case file's approvals, in words.
+    const requests = desk.getByRole('region', { name: '承認の申請', exact: true });
+    await requests.getByRole('cell', { name: '二要素認証リセット', exact: true }).waitFor();
+    await requests.getByRole('cell', { name: '承認待ち', exact: true }).waitFor();
     await desk.screenshot({ path: `${SHOTS}/console-case-desktop.png`, fullPage: true });
     // The desk cannot approve (no role), and nothing happened yet.
     await desk.getByRole('button', { name: '承認待ち' }).click();

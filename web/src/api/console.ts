@@ -46,6 +46,38 @@ export interface Approval {
   expiresAt: string;
 }
 
+/** Shown when the case does not say (no time yet, no address). */
+type When = string | null;
+/** GET /api/admin/v1/customers/{loginId}/case, mirroring src/domain/operators/customer-case.ts (the OpenAPI document leaves it untyped). */
+export interface CaseFile {
+  customer: Match & { masked: boolean; createdAt: When };
+  factors: {
+    mfaMethod: 'none' | 'sms' | 'totp' | 'passkey';
+    mfaScope: 'login' | 'all';
+    phoneVerified: boolean;
+    totp: boolean;
+    passkeys: Array<{ name: string; createdAt: When; lastUsedAt: When }>;
+    recoveryCodes: { remaining: number; total: number };
+    passkeyRequiredFrom: When;
+  };
+  locks: { loginLockedUntil: When; failedLogins: number; tradingLockedUntil: When; factorLocked: boolean };
+  sessions: Array<{ id: string; createdAt: When; lastSeenAt: When; address: string; userAgent: string }>;
+  devices: Array<{ firstSeenAt: When; lastSeenAt: When }>;
+  notices: Array<{ kind: string; status: string; createdAt: When; sentAt: When }>;
+  logins: Array<{ at: When; result: string; address: string; userAgent: string }>;
+  security: Array<{ seq: number; at: string; actor: string; action: string; detail: Record<string, unknown>; hash: string }>;
+  approvals: Array<Approval & { requestedAt: string; decidedAt: When; payload: Record<string, unknown>; outcome: Record<string, unknown> | null }>;
+  freezes: {
+    withdrawals: { frozen: boolean; since: When };
+    orders: { frozen: boolean; since: When };
+    signIn: { frozen: boolean; since: When };
+    withdrawalsHeldUntil: When;
+    liftWithPasskey: boolean;
+  };
+  riskDecisions: Array<{ at: When; operation: string; outcome: string; rule: string | null; score: number; address: string; holdId: string | null; fired: Array<{ rule: string; outcome: string; mode: string }> }>;
+  holds: Array<{ id: string; kind: string; status: string; rule: string; request: Record<string, unknown>; createdAt: When; resolvedAt: When; resolvedBy: string | null }>;
+}
+
 export const fetchOperator = () => call<Me>('GET', '/api/admin/v1/me');
 
 export async function operatorSignIn(): Promise<void> {
@@ -62,7 +94,7 @@ export async function operatorEnrol(code: string): Promise<void> {
 
 export const operatorSignOut = () => call<void>('POST', '/api/console/sign-out', {});
 export const searchCustomers = (q: string) => call<{ customers: Match[] }>('GET', `/api/admin/v1/customers?q=${encodeURIComponent(q)}`);
-export const fetchCase = (loginId: string) => call<Record<string, any>>('GET', `/api/admin/v1/customers/${encodeURIComponent(loginId)}/case`);
+export const fetchCase = (loginId: string) => call<CaseFile>('GET', `/api/admin/v1/customers/${encodeURIComponent(loginId)}/case`);
 export const revealCustomer = (loginId: string, reason: string) => call<Match>('POST', `/api/admin/v1/customers/${encodeURIComponent(loginId)}/reveal`, { reason });
 export const requestMfaReset = (loginId: string, reason: string) => call<{ approval: Approval }>('POST', `/api/admin/v1/customers/${encodeURIComponent(loginId)}/mfa/reset`, { reason });
 export const requestUnfreeze = (loginId: string, levels: string[], reason: string, identityCheck: string) =>

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import * as consoleApi from '../api/console';
 import type { Approval, Match, Me } from '../api/console';
 import { consoleTexts } from '../i18n/texts-console';
+import { CaseView } from './CaseView';
 
 // The back office's console (docs/operators.md), under /console in the portal's app: passkey sign-in,
 // customer search and case view, four-eyes approvals, the passkey migration, the audit chain.
@@ -117,49 +118,6 @@ function List({ title, items }: { title: string; items: unknown[] | null }) {
     <section className="card">
       <h3>{title}</h3>
       {items === null ? <p>{t.none}</p> : items.length === 0 ? <p>{t.none}</p> : <pre>{items.map((i) => JSON.stringify(i)).join('\n')}</pre>}
-    </section>
-  );
-}
-
-function CaseView({ loginId }: { loginId: string }) {
-  const t = consoleTexts();
-  const [file, setFile] = useState<Record<string, any> | null>(null);
-  const [reason, setReason] = useState('');
-  const [note, setNote] = useState('');
-  const [identityCheck, setIdentityCheck] = useState('');
-  const [revealed, setRevealed] = useState<Match | null>(null);
-  useEffect(() => void consoleApi.fetchCase(loginId).then(setFile, (e) => setNote(message(e))), [loginId]);
-  if (!file) return note ? <p role="alert">{note}</p> : null;
-  const customer = revealed ?? file.customer;
-  const frozenLevels = (['withdrawals', 'orders', 'signIn'] as const).filter((level) => file.freezes?.[level]?.frozen).map((level) => (level === 'signIn' ? 'sign_in' : level));
-  return (
-    <section>
-      <h2>{t.caseTitle(loginId)}</h2>
-      <p>
-        {customer.name} / {customer.email} / {customer.phone ?? ''}
-      </p>
-      <label htmlFor="case-reason">{t.reason}</label>
-      <input id="case-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-      <button type="button" onClick={() => consoleApi.revealCustomer(loginId, reason).then(setRevealed, (e) => setNote(message(e)))}>{t.reveal}</button>
-      <button type="button" onClick={() => consoleApi.requestMfaReset(loginId, reason).then(() => setNote(t.requested), (e) => setNote(message(e)))}>{t.mfaReset}</button>
-      {frozenLevels.length > 0 ? (
-        <>
-          <label htmlFor="case-identity-check">{t.identityCheck}</label>
-          <input id="case-identity-check" value={identityCheck} onChange={(e) => setIdentityCheck(e.target.value)} />
-          <button type="button" onClick={() => consoleApi.requestUnfreeze(loginId, frozenLevels, reason, identityCheck).then(() => setNote(t.requested), (e) => setNote(message(e)))}>{t.unfreeze}</button>
-        </>
-      ) : null}
-      {note ? <p role="status">{note}</p> : null}
-      <List title={t.factors} items={[file.factors]} />
-      <List title={t.locks} items={[file.locks]} />
-      <List title={t.freezes} items={[file.freezes]} />
-      <List title={t.holds} items={file.holds} />
-      <List title={t.sessions} items={file.sessions} />
-      <List title={t.devices} items={file.devices} />
-      <List title={t.notices} items={file.notices} />
-      <List title={t.logins} items={file.logins} />
-      <List title={t.security} items={file.security} />
-      <List title={t.risk} items={file.riskDecisions} />
     </section>
   );
 }
