@@ -117,10 +117,13 @@ export function entryOf(customerId: string, kind: EntryKind, amount: number, bal
  */
 async function checkFreeze(trx: Trx, dialect: Dialect, customerId: string, guard: FreezeGuard | undefined): Promise<void> {
   if (!guard) return;
-  const lock = dialect === 'postgres' ? sql` for share of c` : sql``;
+  // The lock in a statement of its own, the freeze read in the next: a PostgreSQL statement keeps the snapshot
+  // it took before it waited for a lock, so a freeze that committed during the wait was invisible to a read
+  // joined into the locking statement (its freeze row did not exist yet) and the movement went through.
+  if (dialect === 'postgres') await sql`select id from customers where id = ${customerId} for share`.execute(trx);
   const { rows } = await sql<{ frozenAt: number | string | null; liftedAt: number | string | null }>`
-    select f.${sql.ref(guard.level === 'withdrawals' ? 'withdrawals_at' : 'orders_at')} as frozen_at, f.lifted_at as lifted_at
-    from customers c left join account_freezes f on f.customer_id = c.id where c.id = ${customerId}${lock}`.execute(trx);
+    select ${sql.ref(guard.level === 'withdrawals' ? 'withdrawals_at' : 'orders_at')} as frozen_at, lifted_at
+    from account_freezes where customer_id = ${customerId}`.execute(trx);
   const row = rows[0];
   if (row?.frozenAt !== null && row?.frozenAt !== undefined) throw new Rollback({ status: 'frozen', level: guard.level });
   const liftedAt = row?.liftedAt === null || row?.liftedAt === undefined ? null : Number(row.liftedAt);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useTestServer } from '../support/harness.js';
+import { sql } from 'kysely';
+import { dialect, useTestServer } from '../support/harness.js';
 import { signInWithPassword } from '../support/flows.js';
 import { moneyCustomer, order, withdraw } from '../money/money-support.js';
 import type { MoneyStore } from '../../src/domain/kernel/money-store.js';
@@ -73,6 +74,48 @@ describe('a freeze racing a movement', () => {
       restore();
     }
     expect((await client.get('/api/v1/account')).body.holdings).toEqual([]);
+  });
+
+  it('a freeze that commits while the withdrawal waits for the customer\'s row is seen by it (423, nothing moved)', async () => {
+    const { customer, client } = await moneyCustomer(server, { cash: 100_000 });
+    const record = await server.kabuto.deps.store.customers.findByLoginId(customer.loginId);
+    const db = server.kabuto.database.db;
+    let pending: ReturnType<typeof withdraw> | undefined;
+    if (dialect === 'postgres') {
+      // A freeze as protection-repo.ts writes it, held open: the customer's row locked, the freeze row written.
+      // The withdrawal passes its early check (nothing committed yet), then waits for the row inside its own
+      // transaction; the freeze commits while it waits. The withdrawal's look at the freeze must come after
+      // its wait: a read in the statement that waited keeps the snapshot taken before it (no freeze row).
+      const now = server.clock.now();
+      await db.transaction().execute(async (trx) => {
+        await sql`select id from customers where id = ${record!.id} for update`.execute(trx);
+        await sql`insert into account_freezes (customer_id, withdrawals_at, orders_at, sign_in_at, lifted_at, updated_at) values (${record!.id}, ${now}, null, null, null, ${now})`.execute(trx);
+        pending = withdraw(client, customer, 10_000);
+        await expect
+          .poll(
+            async () =>
+              (
+                await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and pid <> pg_backend_pid() and query like '%from customers%for share%'`.execute(db)
+              ).rows[0]!.n,
+            { timeout: 4_000, interval: 20 },
+          )
+          .toBeGreaterThan(0);
+      });
+    } else {
+      // SQLite runs one transaction at a time: a freeze committed before the movement's transaction is seen in it.
+      const other = server.client();
+      await signInWithPassword(other, customer);
+      const restore = interleave(server, 'withdraw', async () => {
+        expect((await other.post('/api/v1/protection/freeze', { levels: ['withdrawals'] })).status).toBe(200);
+      });
+      pending = withdraw(client, customer, 10_000);
+      await pending.finally(restore);
+    }
+    const response = await pending!;
+    expect(response.status, JSON.stringify(response.body)).toBe(423);
+    expect(response.body).toMatchObject({ error: 'account_frozen', level: 'withdrawals' });
+    expect(await countWithdrawals(server, customer.loginId)).toBe(0);
+    expect((await client.get('/api/v1/account')).body.cash.available).toBe(100_000);
   });
 
   it('50 parallel withdrawals and a freeze: none commits after the freeze has answered, the rest are 423', async () => {
