@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
+import type { KeptBalances } from '../domain/kernel/money-store.js';
 import type { SessionCache, StoredSession } from '../domain/kernel/session-cache.js';
 import type { CustomerRecord } from '../domain/kernel/types.js';
 
 export interface SessionCacheOptions {
   /** A copy older than this is read again (the safety net behind the revocation channel). Default 2 s. */
   ttlMs?: number;
-  /** At most this many sessions (and as many customers); the least recently used goes first. Default 10 000. */
+  /** At most this many sessions (and as many customers, and balances); the least recently used goes first. Default 10 000. */
   maxEntries?: number;
   /** Whether it serves from the start (SQLite) or waits for `resume` (PostgreSQL: the listener is up). */
   suspended?: boolean;
@@ -29,6 +30,7 @@ export function createSessionCache(options: SessionCacheOptions = {}): SessionCa
   const now = options.now ?? (() => performance.now());
   const sessions = new Map<string, Entry<StoredSession>>();
   const customers = new Map<string, Entry<CustomerRecord>>();
+  const balances = new Map<string, Entry<KeptBalances>>();
   const sessionsOf = new Map<string, Set<string>>();
   let suspended = options.suspended ?? false;
   // Moves on at every forget: a read that began before it is not kept.
@@ -45,8 +47,14 @@ export function createSessionCache(options: SessionCacheOptions = {}): SessionCa
     generation += 1;
     sessions.clear();
     customers.clear();
+    balances.clear();
     sessionsOf.clear();
   };
+  const copyOf = (kept: KeptBalances): KeptBalances => ({
+    available: kept.available,
+    held: kept.held.map((h) => ({ ...h })),
+    holdings: kept.holdings.map((h) => ({ ...h })),
+  });
 
   return {
     get(id) {
@@ -91,6 +99,21 @@ export function createSessionCache(options: SessionCacheOptions = {}): SessionCa
       customers.set(customer.id, { value: { ...customer }, storedAt: now() });
       if (customers.size > maxEntries) customers.delete(customers.keys().next().value!);
     },
+    getBalances(customerId) {
+      if (suspended) return undefined;
+      const entry = balances.get(customerId);
+      if (!entry) return undefined;
+      balances.delete(customerId);
+      if (now() - entry.storedAt >= ttlMs) return undefined;
+      balances.set(customerId, entry);
+      return copyOf(entry.value);
+    },
+    setBalances(customerId, kept, mark) {
+      if (suspended || mark !== generation || maxEntries <= 0) return;
+      balances.delete(customerId);
+      balances.set(customerId, { value: copyOf(kept), storedAt: now() });
+      if (balances.size > maxEntries) balances.delete(balances.keys().next().value!);
+    },
     touched(id, lastSeenAt) {
       const entry = sessions.get(id);
       if (entry && lastSeenAt > entry.value.lastSeenAt) entry.value.lastSeenAt = lastSeenAt;
@@ -103,10 +126,15 @@ export function createSessionCache(options: SessionCacheOptions = {}): SessionCa
     forgetCustomer(customerId) {
       generation += 1;
       customers.delete(customerId);
+      balances.delete(customerId);
       const ids = sessionsOf.get(customerId);
       if (!ids) return;
       sessionsOf.delete(customerId);
       for (const id of ids) sessions.delete(id);
+    },
+    forgetBalances(customerId) {
+      generation += 1;
+      balances.delete(customerId);
     },
     clear: forgetAll,
     suspend() {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import type { Store } from '../domain/kernel/store.js';
 import { forget, type SessionCache, type SessionRevocation } from '../domain/kernel/session-cache.js';
@@ -17,14 +18,21 @@ import { createRecoveryRepo } from './recovery-repo.js';
 
 /**
  * SQLite: no one tells this process what another revoked (a rolling restart runs two on one file;
- * one owns it otherwise): before every read served from the cache, the cache is emptied if another
+ * one owns it otherwise): before a read served from the cache, the cache is emptied if another
  * process committed to the file since the last look (`PRAGMA data_version`, a prepared statement).
+ * The look costs a read of the WAL index (tens of microseconds, a quarter of a cached read's CPU when
+ * taken at every read): it is taken at most once per `lookEveryMs` (1 ms), so another process's
+ * revocation is seen by reads that start at most 1 ms after its commit. This process's own writes are
+ * forgotten at once, as ever.
  */
-function watchOtherProcesses(handle: DatabaseHandle, cache: SessionCache | undefined): (() => void) | undefined {
-  const othersCommits = handle.othersCommits;
+export function watchOtherProcesses(othersCommits: (() => number) | undefined, cache: SessionCache | undefined, lookEveryMs = 1, now: () => number = () => performance.now()): (() => void) | undefined {
   if (!cache || !othersCommits) return undefined;
   let seen: number | undefined;
+  let lookedAt = -Infinity;
   return () => {
+    const at = now();
+    if (at - lookedAt < lookEveryMs) return;
+    lookedAt = at;
     const version = othersCommits();
     if (version !== seen) cache.clear();
     seen = version;
@@ -36,7 +44,7 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
   const { db } = handle;
   // One per process (shared with the stores of its transactions): the migration's cohorts (operator-repo.ts).
   const cohortCache = hooks.cohortCache ?? newCohortCache();
-  const cached = { dialect: handle.dialect, cache: hooks.sessionCache, committed: hooks.committedRevocations, beforeCachedRead: watchOtherProcesses(handle, hooks.sessionCache) };
+  const cached = { dialect: handle.dialect, cache: hooks.sessionCache, committed: hooks.committedRevocations, beforeCachedRead: hooks.beforeCachedRead ?? watchOtherProcesses(handle.othersCommits, hooks.sessionCache) };
   const store: Store = {
     customers: createCustomerRepo(db, cached),
     challenges: createChallengeRepo(db),
@@ -46,7 +54,7 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
     outbox: createOutboxRepo(db),
     audit: createAuditRepo(db),
     loginEvents: createLoginEventRepo(db),
-    money: createMoneyRepo(db, handle.dialect),
+    money: createMoneyRepo(db, cached),
     factors: createFactorRepo(db),
     notices: createNoticeQueueRepo(db, handle.dialect),
     risk: createRiskRepo(db),
@@ -63,7 +71,7 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
       const cohortsBefore = cohortCache.generation;
       const result = await db
         .transaction()
-        .execute((trx) => work(createStore({ ...handle, db: trx }, { sessionCache: hooks.sessionCache, committedRevocations: committed, cohortCache })));
+        .execute((trx) => work(createStore({ ...handle, db: trx }, { sessionCache: hooks.sessionCache, committedRevocations: committed, cohortCache, beforeCachedRead: cached.beforeCachedRead })));
       // A read that raced the transaction may have cached what it revoked: forget it again now.
       if (hooks.sessionCache) for (const revocation of committed) forget(hooks.sessionCache, revocation);
       // The same for the cohorts, when the transaction changed them.
@@ -103,6 +111,8 @@ export interface StoreHooks {
   sessionCache?: SessionCache;
   /** Inside a transaction: where the sessions repository lists what it revoked (forgotten again after commit). */
   committedRevocations?: SessionRevocation[];
+  /** The look at other processes' commits (SQLite), shared with the stores of its transactions. */
+  beforeCachedRead?: (() => void) | undefined;
   /** The process's copy of the passkey migration's cohorts (operator-repo.ts), shared with its transactions' stores. */
   cohortCache?: CohortCache;
 }

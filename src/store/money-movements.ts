@@ -6,6 +6,7 @@ import type { Database } from './schema.js';
 import { consumeVerifiedChallenge } from './challenges-repo.js';
 import { appendAuditEntry } from './audit-repo.js';
 import { insertNotice } from './notice-queue-repo.js';
+import { REVOCATION_CHANNEL, revocationPayload } from './sessions-repo.js';
 
 // Each movement is one transaction. Locks are always taken in the same order — the customer's row
 // (shared, for the freeze check), idempotency key, challenge, balance row, holding row — so two
@@ -81,31 +82,41 @@ async function recordOutcome(trx: Trx, claim: KeyClaim, outcome: StoredOutcome):
   await trx.updateTable('idempotencyKeys').set({ outcome: JSON.stringify(outcome) }).where('customerId', '=', claim.customerId).where('key', '=', claim.key).execute();
 }
 
+/**
+ * The expression every balance write returns: on PostgreSQL the notice that makes every instance forget
+ * the customer's kept balances (session-cache.ts), sent when the movement's transaction commits and only
+ * when the row was written; nothing on SQLite (one process owns the file; others are seen by its data version).
+ */
+function balancesNotice(dialect: Dialect, customerId: string) {
+  return (dialect === 'postgres' ? sql<null>`pg_notify(${REVOCATION_CHANNEL}, ${revocationPayload({ balances: customerId })})` : sql<null>`null`).as('notified');
+}
+
 /** Debit only if the balance covers it: one statement, so concurrent debits cannot overdraw. */
-async function debit(trx: Trx, customerId: string, amount: number): Promise<{ available: number; seq: number } | undefined> {
+async function debit(trx: Trx, dialect: Dialect, customerId: string, amount: number): Promise<{ available: number; seq: number } | undefined> {
   return trx
     .updateTable('cashAccounts')
     .set((eb) => ({ available: eb('available', '-', amount), seq: eb('seq', '+', 1) }))
     .where('customerId', '=', customerId)
     .where('available', '>=', amount)
-    .returning(['available', 'seq'])
+    .returning(['available', 'seq', balancesNotice(dialect, customerId)])
     .executeTakeFirst();
 }
 
-export async function credit(trx: Trx, customerId: string, amount: number): Promise<{ available: number; seq: number }> {
+/** Every movement that changes a balance goes through `debit` or here, and so tells the other instances. */
+async function credit(trx: Trx, dialect: Dialect, customerId: string, amount: number): Promise<{ available: number; seq: number }> {
   return trx
     .insertInto('cashAccounts')
     .values({ customerId, available: amount, seq: 1 })
     .onConflict((oc) => oc.column('customerId').doUpdateSet((eb) => ({ available: eb('cashAccounts.available', '+', amount), seq: eb('cashAccounts.seq', '+', 1) })))
-    .returning(['available', 'seq'])
+    .returning(['available', 'seq', balancesNotice(dialect, customerId)])
     .executeTakeFirstOrThrow();
 }
 
-export async function appendEntry(trx: Trx, entry: LedgerEntry): Promise<void> {
+async function appendEntry(trx: Trx, entry: LedgerEntry): Promise<void> {
   await trx.insertInto('ledgerEntries').values(entry).execute();
 }
 
-export function entryOf(customerId: string, kind: EntryKind, amount: number, balance: { available: number; seq: number }, reference: string | null, at: number): LedgerEntry {
+function entryOf(customerId: string, kind: EntryKind, amount: number, balance: { available: number; seq: number }, reference: string | null, at: number): LedgerEntry {
   return { customerId, seq: Number(balance.seq), kind, amount, balanceAfter: Number(balance.available), reference, at };
 }
 
@@ -143,11 +154,16 @@ function toWithdrawal(row: WithdrawalsTable): WithdrawalRecord {
   };
 }
 
-export function createMovements(db: Db, dialect: Dialect) {
-  return {
+/**
+ * The movements. `changed` is told of every customer whose balances a movement may have changed, after
+ * the movement's own transaction (or, joined into a caller's, to be told again after that one commits):
+ * this process's cache forgets the kept balances (money-repo.ts).
+ */
+export function createMovements(db: Db, dialect: Dialect, changed: (customerId: string) => void = () => {}) {
+  const movements = {
     async deposit(customerId: string, amount: number, kind: 'opening' | 'deposit', now: number): Promise<LedgerEntry> {
       return db.transaction().execute(async (trx) => {
-        const entry = entryOf(customerId, kind, amount, await credit(trx, customerId, amount), null, now);
+        const entry = entryOf(customerId, kind, amount, await credit(trx, dialect, customerId, amount), null, now);
         await appendEntry(trx, entry);
         return entry;
       });
@@ -167,7 +183,7 @@ export function createMovements(db: Db, dialect: Dialect) {
           if (!(await consumeVerifiedChallenge(trx, m.challenge.id, match))) throw new Rollback({ status: 'challenge_mismatch' });
         }
         const w = m.withdrawal;
-        const balance = await debit(trx, w.customerId, w.amount);
+        const balance = await debit(trx, dialect, w.customerId, w.amount);
         if (!balance) return { status: 'refused' };
         const record: WithdrawalRecord = { ...w, seq: Number(balance.seq) };
         await appendEntry(trx, entryOf(w.customerId, 'withdrawal', -w.amount, balance, w.id, w.at));
@@ -193,7 +209,7 @@ export function createMovements(db: Db, dialect: Dialect) {
           .executeTakeFirst();
         if (won) {
           const amount = Number(won.amount);
-          const balance = await credit(trx, customerId, amount);
+          const balance = await credit(trx, dialect, customerId, amount);
           await appendEntry(trx, entryOf(customerId, 'withdrawal_cancelled', amount, balance, `cancel:${id}`, now));
           const record = toWithdrawal(won);
           if (report) {
@@ -221,7 +237,7 @@ export function createMovements(db: Db, dialect: Dialect) {
         const o = m.order;
         let balance: { available: number; seq: number } | undefined;
         if (o.side === 'buy') {
-          balance = await debit(trx, o.customerId, o.amount);
+          balance = await debit(trx, dialect, o.customerId, o.amount);
           if (!balance) return { status: 'refused' };
           await trx
             .insertInto('holdings')
@@ -239,7 +255,7 @@ export function createMovements(db: Db, dialect: Dialect) {
             .where('quantity', '>=', o.quantity)
             .executeTakeFirst();
           if (Number(sold.numUpdatedRows) !== 1) return { status: 'refused' };
-          balance = await credit(trx, o.customerId, o.amount);
+          balance = await credit(trx, dialect, o.customerId, o.amount);
         }
         const record: OrderRecord = { ...o, seq: Number(balance.seq) };
         await appendEntry(trx, entryOf(o.customerId, o.side, o.side === 'buy' ? -o.amount : o.amount, balance, o.id, o.at));
@@ -248,6 +264,36 @@ export function createMovements(db: Db, dialect: Dialect) {
         for (const notice of m.notices ?? []) await insertNotice(trx, notice);
         return { status: 'done', record };
       });
+    },
+  };
+  return {
+    async deposit(customerId: string, amount: number, kind: 'opening' | 'deposit', now: number): Promise<LedgerEntry> {
+      try {
+        return await movements.deposit(customerId, amount, kind, now);
+      } finally {
+        changed(customerId);
+      }
+    },
+    async withdraw(m: WithdrawalMovement): Promise<MovementResult<WithdrawalRecord>> {
+      try {
+        return await movements.withdraw(m);
+      } finally {
+        changed(m.claim.customerId);
+      }
+    },
+    async cancelWithdrawal(customerId: string, id: string, now: number, report?: (cancelled: WithdrawalRecord) => CancelReport): Promise<CancelResult> {
+      try {
+        return await movements.cancelWithdrawal(customerId, id, now, report);
+      } finally {
+        changed(customerId);
+      }
+    },
+    async trade(m: OrderMovement): Promise<MovementResult<OrderRecord>> {
+      try {
+        return await movements.trade(m);
+      } finally {
+        changed(m.claim.customerId);
+      }
     },
   };
 }

@@ -9,7 +9,8 @@ import { inTransaction } from './transaction.js';
 export const REVOCATION_CHANNEL = 'kabuto_session_revoked';
 
 export function revocationPayload(revocation: SessionRevocation): string {
-  return 'session' in revocation ? `s:${revocation.session}` : `c:${revocation.customer}`;
+  if ('session' in revocation) return `s:${revocation.session}`;
+  return 'customer' in revocation ? `c:${revocation.customer}` : `b:${revocation.balances}`;
 }
 
 export function parseRevocation(payload: string | undefined): SessionRevocation | undefined {
@@ -17,6 +18,7 @@ export function parseRevocation(payload: string | undefined): SessionRevocation 
   if (!id) return undefined;
   if (kind === 's:') return { session: id };
   if (kind === 'c:') return { customer: id };
+  if (kind === 'b:') return { balances: id };
   return undefined;
 }
 

@@ -171,3 +171,15 @@ export interface MoneyStore {
   listOrders(customerId: string, limit: number, beforeSeq?: number): Promise<OrderRecord[]>;
   findOrder(customerId: string, id: string): Promise<OrderRecord | undefined>;
 }
+
+/**
+ * A customer's balances as the session cache keeps them (session-cache.ts): the cash, the holdings and
+ * the withdrawals still held when they were read, each with the end of its hold, so that the pending
+ * figure follows the clock without a write (a hold ends by time alone) and the copy stays true until
+ * the next movement.
+ */
+export interface KeptBalances {
+  available: number;
+  held: Array<{ amount: number; heldUntil: number }>;
+  holdings: Array<{ symbol: string; quantity: number }>;
+}

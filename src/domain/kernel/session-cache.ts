@@ -1,3 +1,4 @@
+import type { KeptBalances } from './money-store.js';
 import type { CustomerRecord, SessionRecord } from './types.js';
 
 /** A session as the store reads it: the record and its customer's current credential version. */
@@ -17,6 +18,10 @@ export type StoredSession = SessionRecord & { customerCredentialVersion: number 
  * rules: the customers repository forgets a customer (and tells the other instances) at EVERY write
  * of its row, so a signed-in read never needs a second query and never sees a row older than the
  * last committed write this instance has heard of.
+ *
+ * And it keeps the balances of those customers (`getBalances`/`setBalances`, the account page's read),
+ * under the same rules again: every movement (deposit, withdrawal, its cancellation, order) forgets the
+ * customer's balances here and, on PostgreSQL, tells the other instances in its own transaction.
  */
 export interface SessionCache {
   /** A copy of the cached session, or undefined (not cached, older than the cache's time-to-live, suspended). */
@@ -29,9 +34,14 @@ export interface SessionCache {
   /** A copy of the cached customer record, or undefined (as `get`). */
   getCustomer(customerId: string): CustomerRecord | undefined;
   setCustomer(customer: CustomerRecord, mark: number): void;
+  /** A copy of the customer's kept balances, or undefined (as `get`). */
+  getBalances(customerId: string): KeptBalances | undefined;
+  setBalances(customerId: string, balances: KeptBalances, mark: number): void;
   forgetSession(id: string): void;
-  /** The customer's record and every session of the customer. */
+  /** The customer's record, balances and every session of the customer. */
   forgetCustomer(customerId: string): void;
+  /** The customer's balances (a movement). */
+  forgetBalances(customerId: string): void;
   /** Forget everything (a revocation may have been missed). */
   clear(): void;
   /** Forget everything and serve nothing until `resume`: the revocation channel is down. */
@@ -39,10 +49,11 @@ export interface SessionCache {
   resume(): void;
 }
 
-/** What a session write revoked: one session, or every session of one customer. */
-export type SessionRevocation = { session: string } | { customer: string };
+/** What a write revoked: one session, every session of one customer (and its record), or a customer's balances. */
+export type SessionRevocation = { session: string } | { customer: string } | { balances: string };
 
 export function forget(cache: SessionCache, revocation: SessionRevocation): void {
   if ('session' in revocation) cache.forgetSession(revocation.session);
-  else cache.forgetCustomer(revocation.customer);
+  else if ('customer' in revocation) cache.forgetCustomer(revocation.customer);
+  else cache.forgetBalances(revocation.balances);
 }
