@@ -220,7 +220,7 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
     notices,
     feed,
     lifecycle: { draining: false },
-    federation: createOidcStore(database.db),
+    federation: createOidcStore(database.db, database.dialect),
     hooks: {
       // Opening cash from the firm's records (admin API, demo seed): a ledger entry like any other.
       async onInitialCash(customer, amount) {

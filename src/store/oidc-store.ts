@@ -1,6 +1,8 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { FederationStore, LogoutNotice, ModelRow, SigningKeyRecord } from '../domain/federation/ports.js';
 import type { Database, OidcModelsTable, OidcSigningKeysTable } from './schema.js';
+import type { Dialect } from './database.js';
+import { frozenInTransaction } from './protection-repo.js';
 
 // The OpenID Provider's storage (src/domain/federation/ports.ts), the same on SQLite and PostgreSQL:
 // one table for the provider's models (payload as JSON, expiry, consumed mark, the lookups the
@@ -28,7 +30,10 @@ function keyOf(row: OidcSigningKeysTable): SigningKeyRecord {
   };
 }
 
-export function createOidcStore(db: Kysely<Database>): FederationStore {
+/** Thrown inside the redemption's transaction to roll the insert back. */
+class FrozenRollback {}
+
+export function createOidcStore(db: Kysely<Database>, dialect: Dialect): FederationStore {
   const live = (model: string, now: number) =>
     db
       .selectFrom('oidcModels')
@@ -105,13 +110,22 @@ export function createOidcStore(db: Kysely<Database>): FederationStore {
     },
     redemptions: {
       async redeem(record) {
-        const result = await db
-          .insertInto('oidcRedemptions')
-          .values(record)
-          .onConflict((oc) => oc.column('tokenId').doNothing())
-          .returning('tokenId')
-          .executeTakeFirst();
-        return result !== undefined;
+        // One transaction: the customer's withdrawal freeze is read where the single use is written, so a
+        // freeze either committed before (refused, the approval still unused) or waits for this commit.
+        // PostgreSQL: the customer's row first (the freeze's lock order); SQLite: the insert first (the write lock).
+        const insert = (trx: Kysely<Database>) =>
+          trx.insertInto('oidcRedemptions').values(record).onConflict((oc) => oc.column('tokenId').doNothing()).returning('tokenId').executeTakeFirst();
+        try {
+          return await db.transaction().execute(async (trx) => {
+            if (dialect === 'postgres' && (await frozenInTransaction(trx, dialect, record.customerId, 'withdrawals'))) return 'frozen' as const;
+            if ((await insert(trx)) === undefined) return 'used' as const;
+            if (dialect !== 'postgres' && (await frozenInTransaction(trx, dialect, record.customerId, 'withdrawals'))) throw new FrozenRollback();
+            return 'redeemed' as const;
+          });
+        } catch (error) {
+          if (error instanceof FrozenRollback) return 'frozen';
+          throw error;
+        }
       },
     },
     logoutNotices: {
@@ -173,8 +187,10 @@ export function createOidcStore(db: Kysely<Database>): FederationStore {
         const result = await db.deleteFrom('oidcLogoutNotices').where('id', '=', id).where('status', '=', 'dead').executeTakeFirst();
         return Number(result.numDeletedRows) === 1;
       },
-      async list() {
-        const rows = await db.selectFrom('oidcLogoutNotices').selectAll().orderBy('createdAt').execute();
+      async list(options = {}) {
+        let query = db.selectFrom('oidcLogoutNotices').selectAll().orderBy('createdAt').orderBy('id').limit(options.limit ?? 1000);
+        if (options.status) query = query.where('status', '=', options.status);
+        const rows = await query.execute();
         return rows.map((row) => ({
           id: row.id,
           clientId: row.clientId,

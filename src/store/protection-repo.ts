@@ -45,6 +45,19 @@ export async function insertFreezeCode(db: Kysely<any>, code: { codeHash: string
   await (db as Kysely<ProtectionTables>).insertInto('freezeCodes').values({ ...code, usedAt: null }).execute();
 }
 
+/**
+ * Inside a caller's transaction: whether the level is frozen, as a movement asks it (money-movements.ts
+ * `checkFreeze`). On PostgreSQL the customer's row is locked shared first, in a statement of its own (a
+ * freeze locks it exclusively before it writes, so it waits for this transaction, and one committed
+ * during the wait is seen by the read that follows); SQLite runs one writing transaction at a time, so
+ * the caller writes first to hold the file's write lock.
+ */
+export async function frozenInTransaction(trx: Kysely<any>, dialect: Dialect, customerId: string, level: FreezeLevel): Promise<boolean> {
+  if (dialect === 'postgres') await sql`select id from customers where id = ${customerId} for share`.execute(trx);
+  const row = await (trx as Kysely<ProtectionTables>).selectFrom('accountFreezes').select(COLUMN[level]).where('customerId', '=', customerId).executeTakeFirst();
+  return row !== undefined && row[COLUMN[level]] !== null;
+}
+
 export function createProtectionRepo(base: Kysely<Database>, dialect: Dialect): ProtectionStore {
   const db = base.withTables<ProtectionTables>();
   const freezeOf = async (customerId: string, executor: Kysely<Database & ProtectionTables> = db): Promise<FreezeRecord> => {

@@ -195,6 +195,29 @@ describe('a withdrawal approved for a relying party', () => {
     void customer;
   });
 
+  it('a freeze that commits while the redemption is judged bars it (the freeze is read again where the single use is written)', async () => {
+    const second = await approvalRequest(45_000);
+    const { callback } = await approveBySms(second.browser, second.uid, second.customer);
+    const tokens = await exchange(second.config, callback, second.authorization);
+    const record = (await server.kabuto.deps.store.customers.findByLoginId(second.customer.loginId))!;
+    const protection = server.kabuto.deps.store.protection;
+    const { freezeOf } = protection;
+    // The customer freezes withdrawals just after the redemption's first look found none.
+    protection.freezeOf = async (customerId) => {
+      const seen = await freezeOf(customerId);
+      if (customerId === record.id) await protection.freeze(customerId, ['withdrawals'], server.clock.now());
+      return seen;
+    };
+    try {
+      const refused = await redeem(tokens.access_token, { type: 'withdrawal', amount: 45_000 });
+      expect(refused.status, JSON.stringify(refused.body)).toBe(423);
+      expect(refused.body).toMatchObject({ error: 'account_frozen', level: 'withdrawals' });
+    } finally {
+      protection.freezeOf = freezeOf;
+    }
+    expect((await server.kabuto.deps.store.audit.listForCustomer(record.id, 50)).map((e) => e.action)).not.toContain('oidc_approval_redeemed');
+  });
+
   it('a client not registered for withdrawals cannot ask for one', async () => {
     const rp = await registerClient(server);
     const config = await discover(server, rp);

@@ -157,8 +157,10 @@ export async function redeemApproval(deps: Pick<Deps, 'store' | 'clock' | 'secre
   if (barred) return barred;
   const now = deps.clock.now();
   const detailHash = hmacHex(deps.secrets.codeKey, `oidc-approval:${canonicalJson(approved)}`);
-  const first = await store.redemptions.redeem({ tokenId: token.id, clientId: token.clientId, customerId: token.customerId, detailHash, redeemedAt: now });
-  if (!first) return fail('approval_used');
+  // The freeze is read again where the single use is written: one committed since the look above bars it too.
+  const redeemed = await store.redemptions.redeem({ tokenId: token.id, clientId: token.clientId, customerId: token.customerId, detailHash, redeemedAt: now });
+  if (redeemed === 'frozen') return fail('account_frozen', { level: 'withdrawals' });
+  if (redeemed === 'used') return fail('approval_used');
   await recordAudit(deps, token.customerId, 'oidc_approval_redeemed', { clientId: token.clientId, amount: approved.amount }, `client:${token.clientId}`);
   return approved;
 }

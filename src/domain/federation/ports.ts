@@ -47,8 +47,12 @@ export interface SigningKeyStore {
 }
 
 export interface RedemptionStore {
-  /** Records the single use of an approval: false when it was already used (one conditional insert). */
-  redeem(record: { tokenId: string; clientId: string; customerId: string; detailHash: string; redeemedAt: number }): Promise<boolean>;
+  /**
+   * Records the single use of an approval (one conditional insert), in one transaction with a read of the
+   * customer's withdrawal freeze: `used` when it was used already, `frozen` (nothing written) when the
+   * customer's withdrawals are frozen, whenever the freeze committed before this write.
+   */
+  redeem(record: { tokenId: string; clientId: string; customerId: string; detailHash: string; redeemedAt: number }): Promise<'redeemed' | 'used' | 'frozen'>;
 }
 
 /** A back-channel logout token owed to a relying party (docs/oidc.md, "Logout"). */
@@ -71,8 +75,8 @@ export interface LogoutNoticeStore {
   delivered(id: string): Promise<void>;
   /** Refused or timed out: due again at `nextAttemptAt`, or `dead` (null) after the last attempt; the lease is let go. */
   failed(id: string, attempts: number, nextAttemptAt: number | null, lastError: string): Promise<void>;
-  /** Pending and dead notices (operators, tests). */
-  list(): Promise<Array<LogoutNotice & { status: 'pending' | 'dead'; nextAttemptAt: number; lastError: string | null }>>;
+  /** Pending and dead notices, oldest first, at most `limit` (operators, tests). */
+  list(options?: { status?: 'pending' | 'dead'; limit?: number }): Promise<Array<LogoutNotice & { status: 'pending' | 'dead'; nextAttemptAt: number; lastError: string | null }>>;
   /** A dead notice made pending again, due at `now` with its attempts counted afresh: false when it was not dead. */
   revive(id: string, now: number): Promise<boolean>;
   /** A dead notice deleted (the relying party is gone for good): false when it was not dead. */
