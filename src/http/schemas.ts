@@ -21,6 +21,17 @@ export const secret: Schema = { type: 'string', maxLength: 1024 };
 export const challengeId: Schema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' };
 export const enumOf = (...values: string[]): Schema => ({ type: 'string', enum: values });
 
+/**
+ * A number in a query string. A query string is text and Ajv coerces no types here, so an `integer`
+ * schema refused every value given: the number is matched as digits and read with `queryNumber`.
+ */
+export const digits = (most: number, description?: string): Schema => ({ type: 'string', pattern: `^[0-9]{1,${most}}$`, ...(description ? { description } : {}) });
+
+/** The number a `digits` parameter holds, held to [min, max]; `fallback` when absent. */
+export function queryNumber(raw: string | undefined, fallback: number, min: number, max: number): number {
+  return Math.min(Math.max(raw === undefined ? fallback : Number(raw), min), max);
+}
+
 export function body(properties: Record<string, Schema>, required: string[] = []): Schema {
   return { type: 'object', additionalProperties: false, properties, required };
 }

@@ -165,6 +165,15 @@ describe('back-channel logout', () => {
     const retried = listed.find((n) => n.sid === 'sid-dead-retried')!;
     const dropped = listed.find((n) => n.sid === 'sid-dead-dropped')!;
     expect(retried).toMatchObject({ status: 'dead', attempts: 10, nextAttemptAt: null });
+    // The list is bounded and can be narrowed to the dead ones: oldest first, at most `limit`.
+    const dead = (await admin.get('/api/admin/v1/oidc/logout-notices?status=dead')).body.notices as Array<{ id: string; status: string }>;
+    expect(dead.length).toBeGreaterThanOrEqual(2);
+    expect(dead.every((n) => n.status === 'dead')).toBe(true);
+    const first = await admin.get('/api/admin/v1/oidc/logout-notices?status=dead&limit=1');
+    expect(first.body.notices).toEqual([dead[0]]);
+    expect((await admin.get('/api/admin/v1/oidc/logout-notices?status=dead&limit=0')).body.notices).toEqual([dead[0]]);
+    expect((await admin.get('/api/admin/v1/oidc/logout-notices?limit=many')).status).toBe(400);
+    expect((await admin.get('/api/admin/v1/oidc/logout-notices?status=gone')).status).toBe(400);
 
     // Sent again from its first attempt: delivered by the next sweep.
     expect((await admin.post(`/api/admin/v1/oidc/logout-notices/${retried.id}/retry`, {})).body).toEqual({ status: 'pending' });

@@ -208,6 +208,12 @@ describe('the console\'s customer search and case view', () => {
     const intact = (await security.client.get('/api/admin/v1/audit/verify')).body;
     expect(intact.intact).toBe(true);
     expect(intact.entries).toBeGreaterThan(1);
+    // The trail in pages: `after` is a sequence number, read from the query string's digits.
+    const firstPage = (await security.client.get('/api/admin/v1/audit')).body.entries as Array<{ seq: number }>;
+    const next = await security.client.get(`/api/admin/v1/audit?after=${firstPage[0]!.seq}`);
+    expect(next.status).toBe(200);
+    expect(next.body.entries[0].seq).toBe(firstPage[0]!.seq + 1);
+    expect((await security.client.get('/api/admin/v1/audit?after=-1')).status).toBe(400);
     await sql`update audit_log set actor = 'someone-else' where seq = 1`.execute(server.kabuto.database.db);
     expect((await security.client.get('/api/admin/v1/audit/verify')).body).toMatchObject({ intact: false, brokenAt: 1 });
   });

@@ -104,6 +104,10 @@ describe('this wasn’t me', () => {
     const alert = alerts.body.alerts.find((a: { detail: { loginId: string } }) => a.detail.loginId === customer.loginId);
     expect(alert).toMatchObject({ kind: 'not_me', detail: { via: 'portal' } });
     expect((await server.client().get('/api/admin/v1/alerts')).status).toBe(401);
+    // A page of one: the limit is read from the query string's digits.
+    const one = await server.admin().get('/api/admin/v1/alerts?limit=1');
+    expect(one.status).toBe(200);
+    expect(one.body.alerts).toHaveLength(1);
     const metrics = await server.client().get('/metrics');
     expect(metrics.text).toMatch(/kabuto_send_alerts_total\{kind="not_me"\} 1/);
   });

@@ -31,6 +31,12 @@ describe(`risk: shadow mode (${dialect})`, () => {
       rule: string | null;
       fired: Array<{ rule: string; mode: string; outcome: string }>;
     }>;
+    // A page of them: the query string's limit is read as digits (it is text, never coerced).
+    const two = await server.admin().get(`/api/admin/v1/risk/decisions?loginId=${victim.customer.loginId}&limit=2`);
+    expect(two.status).toBe(200);
+    expect(two.body).toEqual(decisions.slice(0, 2));
+    expect((await server.admin().get(`/api/admin/v1/risk/holds?limit=1`)).status).toBe(200);
+    expect((await server.admin().get(`/api/admin/v1/risk/decisions?limit=ten`)).status).toBe(400);
     // Applied: nothing. Would have: step up the sign-in, hold the sell-off and the illiquid buy.
     expect(decisions.every((d) => d.outcome === 'allow' && d.rule === null)).toBe(true);
     const wouldHave = decisions.flatMap((d) => d.fired.map((f) => `${f.rule}:${f.mode}:${f.outcome}`));

@@ -73,8 +73,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * The logout tokens still owed, for the security desk: pending ones (with their next attempt) and dead
  * ones (every attempt refused: the relying party's session may still be open — call the firm running it).
  */
-export async function listLogoutNotices(store: LogoutNoticeStore) {
-  const notices = await store.list();
+export async function listLogoutNotices(store: LogoutNoticeStore, options: { status?: 'pending' | 'dead'; limit: number }) {
+  const notices = await store.list(options);
   return notices.map((n) => ({ id: n.id, clientId: n.clientId, sid: n.sid, status: n.status, attempts: n.attempts, createdAt: iso(n.createdAt), nextAttemptAt: n.status === 'pending' ? iso(n.nextAttemptAt) : null, lastError: n.lastError }));
 }
 

@@ -7,7 +7,7 @@ import { fail } from '../../domain/kernel/errors.js';
 import { adminActor, adminScope } from '../admin-scope.js';
 import { sendFailure } from '../failures.js';
 import { answer, created } from '../answer.js';
-import { body, enumOf, text } from '../schemas.js';
+import { body, digits, enumOf, queryNumber, text } from '../schemas.js';
 import type { OidcRuntime } from './provider.js';
 
 // The back office's side of the OpenID Provider: relying parties (registered here or with
@@ -16,6 +16,11 @@ import type { OidcRuntime } from './provider.js';
 const uri = { type: 'string', minLength: 1, maxLength: 2000 };
 const clientParams = { type: 'object', properties: { clientId: text(64, 1) }, required: ['clientId'] };
 const noticeParams = { type: 'object', properties: { id: text(64, 1) }, required: ['id'] };
+const noticeQuery = {
+  type: 'object',
+  properties: { status: enumOf('pending', 'dead'), limit: digits(3, 'At most this many, oldest first (1–500, default 100).') },
+  additionalProperties: false,
+};
 
 export function oidcAdminRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: OidcRuntime | undefined): void {
   const { deps, config } = kabuto;
@@ -50,8 +55,13 @@ export function oidcAdminRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: O
       runtime ? answer(request, reply, await removeClient(deps, runtime.federation, request.params.clientId, adminActor(request)), () => ({ status: 'removed' })) : off(request, reply),
     );
     // Back-channel logout tokens still owed (docs/oidc.md, "Logout"): a dead one is sent again, or dropped.
-    admin.get('/api/admin/v1/oidc/logout-notices', { config: { roles: ['security', 'viewer'] } }, async (request, reply) =>
-      runtime ? { notices: await listLogoutNotices(runtime.federation.logoutNotices) } : off(request, reply),
+    admin.get<{ Querystring: { status?: 'pending' | 'dead'; limit?: string } }>(
+      '/api/admin/v1/oidc/logout-notices',
+      { config: { roles: ['security', 'viewer'] }, schema: { querystring: noticeQuery } },
+      async (request, reply) =>
+        runtime
+          ? { notices: await listLogoutNotices(runtime.federation.logoutNotices, { ...(request.query.status ? { status: request.query.status } : {}), limit: queryNumber(request.query.limit, 100, 1, 500) }) }
+          : off(request, reply),
     );
     admin.post<{ Params: { id: string } }>('/api/admin/v1/oidc/logout-notices/:id/retry', { config: { roles: ['security'] }, schema: { params: noticeParams, body: body({}) } }, async (request, reply) =>
       runtime ? answer(request, reply, await reviveLogoutNotice(deps, runtime.federation.logoutNotices, request.params.id, adminActor(request))) : off(request, reply),

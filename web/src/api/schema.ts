@@ -2233,7 +2233,8 @@ export interface operations {
         parameters: {
             query?: {
                 before?: string;
-                limit?: number;
+                /** @description At most this many (1–200, default 50). */
+                limit?: string;
             };
             header?: never;
             path?: never;
@@ -2453,7 +2454,7 @@ export interface operations {
     getAdminAudit: {
         parameters: {
             query?: {
-                after?: number;
+                after?: string;
             };
             header?: never;
             path?: never;
@@ -3831,7 +3832,11 @@ export interface operations {
     };
     getAdminOidcLogoutNotices: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description At most this many, oldest first (1–500, default 100). */
+                limit?: string;
+                status?: "pending" | "dead";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3845,6 +3850,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description `unauthenticated` */
@@ -4026,7 +4040,8 @@ export interface operations {
     getAdminRiskDecisions: {
         parameters: {
             query?: {
-                limit?: number;
+                /** @description At most this many (1–200, default 50). */
+                limit?: string;
                 loginId?: string;
                 operation?: "sign_in" | "order" | "withdrawal";
                 rule?: string;
@@ -4135,7 +4150,8 @@ export interface operations {
     getAdminRiskHolds: {
         parameters: {
             query?: {
-                limit?: number;
+                /** @description At most this many (1–200, default 50). */
+                limit?: string;
                 loginId?: string;
                 status?: "held" | "released" | "rejected";
             };

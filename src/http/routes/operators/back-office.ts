@@ -14,7 +14,7 @@ import { auditPage, checkAuditChain } from '../../../domain/operators/audit-revi
 import { adminCaller, adminScope } from '../../admin-scope.js';
 import { answer, created } from '../../answer.js';
 import { sendFailure } from '../../failures.js';
-import { bankAccount, body, enumOf, text } from '../../schemas.js';
+import { bankAccount, body, digits, enumOf, queryNumber, text } from '../../schemas.js';
 
 // The console's API (and any service's): who am I, customers found and opened, four-eyes requests and
 // their approvals, the audit chain, the passkey migration. Each route names the roles it admits.
@@ -88,10 +88,10 @@ export function backOfficeRoutes(app: FastifyInstance, kabuto: Kabuto): void {
 
     admin.get('/api/admin/v1/audit/verify', { config: { roles: ['supervisor', 'security'] } }, async () => checkAuditChain(deps));
 
-    admin.get<{ Querystring: { after?: number } }>(
+    admin.get<{ Querystring: { after?: string } }>(
       '/api/admin/v1/audit',
-      { config: { roles: ['supervisor', 'security'] }, schema: { querystring: { type: 'object', properties: { after: { type: 'integer', minimum: 0 } }, additionalProperties: false } } },
-      async (request) => auditPage(deps, request.query.after ?? 0),
+      { config: { roles: ['supervisor', 'security'] }, schema: { querystring: { type: 'object', properties: { after: digits(15) }, additionalProperties: false } } },
+      async (request) => auditPage(deps, queryNumber(request.query.after, 0, 0, Number.MAX_SAFE_INTEGER)),
     );
 
     admin.get('/api/admin/v1/migration', { config: { roles: ALL } }, async () => migrationDashboard(deps));

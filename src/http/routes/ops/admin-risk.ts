@@ -9,10 +9,11 @@ import { findDecision, listDecisions, listHolds, viewHoldForOperator, viewPolicy
 import { adminActor, adminCaller, adminScope } from '../../admin-scope.js';
 import { answer } from '../../answer.js';
 import { sendFailure } from '../../failures.js';
-import { body, enumOf, idParams, text } from '../../schemas.js';
+import { body, digits, enumOf, idParams, queryNumber, text } from '../../schemas.js';
 
 const READERS = ['viewer', 'support', 'supervisor', 'security'] as const;
-const limit = { type: 'integer', minimum: 1, maximum: 200, default: 50 };
+const limit = digits(3, 'At most this many (1–200, default 50).');
+const limitOf = (raw: string | undefined) => queryNumber(raw, 50, 1, 200);
 const decisionQuery = {
   type: 'object',
   properties: { loginId: text(64, 1), rule: text(64, 1), operation: enumOf('sign_in', 'order', 'withdrawal'), limit },
@@ -30,14 +31,14 @@ export function adminRiskRoutes(app: FastifyInstance, kabuto: Kabuto): void {
   const customerIdOf = async (loginId: string | undefined) => (loginId === undefined ? null : ((await findCustomer(deps, loginId))?.id ?? undefined));
 
   adminScope(app, kabuto, (admin) => {
-    admin.get<{ Querystring: { loginId?: string; rule?: string; operation?: RiskOperation; limit: number } }>(
+    admin.get<{ Querystring: { loginId?: string; rule?: string; operation?: RiskOperation; limit?: string } }>(
       '/api/admin/v1/risk/decisions',
       { config: { roles: [...READERS] }, schema: { querystring: decisionQuery } },
       async (request, reply) => {
         const { loginId, rule, operation } = request.query;
         const customerId = await customerIdOf(loginId);
         if (customerId === undefined) return sendFailure(request, reply, fail('not_found'));
-        return listDecisions(deps, { ...(customerId ? { customerId } : {}), ...(rule ? { rule } : {}), ...(operation ? { operation } : {}), limit: Number(request.query.limit ?? 50) });
+        return listDecisions(deps, { ...(customerId ? { customerId } : {}), ...(rule ? { rule } : {}), ...(operation ? { operation } : {}), limit: limitOf(request.query.limit) });
       },
     );
 
@@ -45,13 +46,13 @@ export function adminRiskRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       answer(request, reply, (await findDecision(deps, request.params.id)) ?? fail('not_found')),
     );
 
-    admin.get<{ Querystring: { status?: HoldStatus; loginId?: string; limit: number } }>(
+    admin.get<{ Querystring: { status?: HoldStatus; loginId?: string; limit?: string } }>(
       '/api/admin/v1/risk/holds',
       { config: { roles: [...READERS] }, schema: { querystring: holdQuery } },
       async (request, reply) => {
         const customerId = await customerIdOf(request.query.loginId);
         if (customerId === undefined) return sendFailure(request, reply, fail('not_found'));
-        return listHolds(deps, { ...(request.query.status ? { status: request.query.status } : {}), ...(customerId ? { customerId } : {}), limit: Number(request.query.limit ?? 50) });
+        return listHolds(deps, { ...(request.query.status ? { status: request.query.status } : {}), ...(customerId ? { customerId } : {}), limit: limitOf(request.query.limit) });
       },
     );
 

@@ -8,11 +8,11 @@ import { adminActor, adminCaller, adminScope } from '../../admin-scope.js';
 import { requestUnfreeze } from '../../../domain/operators/desk-actions.js';
 import { answer } from '../../answer.js';
 import { sendFailure } from '../../failures.js';
-import { body, text } from '../../schemas.js';
+import { body, digits, queryNumber, text } from '../../schemas.js';
 import { levelsSchema } from './protection.js';
 
 const loginIdParams = { type: 'object', properties: { loginId: text(64, 1) }, required: ['loginId'] };
-const alertsQuery = { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 200 }, before: text(64, 1) }, additionalProperties: false };
+const alertsQuery = { type: 'object', properties: { limit: digits(3, 'At most this many (1–200, default 50).'), before: text(64, 1) }, additionalProperties: false };
 
 /** The back office's side of the customer's defences: a freeze's state and its lift, the alerts (behind adminScope). */
 export function adminProtectionRoutes(app: FastifyInstance, kabuto: Kabuto): void {
@@ -40,8 +40,8 @@ export function adminProtectionRoutes(app: FastifyInstance, kabuto: Kabuto): voi
       },
     );
 
-    admin.get<{ Querystring: { limit?: number; before?: string } }>('/api/admin/v1/alerts', { config: { roles: ['viewer', 'support', 'supervisor', 'security'] }, schema: { querystring: alertsQuery } }, async (request) =>
-      listAlerts(deps, request.query.limit ?? 50, request.query.before),
+    admin.get<{ Querystring: { limit?: string; before?: string } }>('/api/admin/v1/alerts', { config: { roles: ['viewer', 'support', 'supervisor', 'security'] }, schema: { querystring: alertsQuery } }, async (request) =>
+      listAlerts(deps, queryNumber(request.query.limit, 50, 1, 200), request.query.before),
     );
   });
 }
