@@ -66,6 +66,8 @@ export function createMetrics(hasherStats: () => HasherStats): Metrics {
     registers: [registry],
   });
 
+  const requestSeries = new Map<string, { observe(value: number): void }>();
+
   return {
     registry,
     events: {
@@ -94,7 +96,12 @@ export function createMetrics(hasherStats: () => HasherStats): Metrics {
       dead: (endpoint) => webhooksDead.inc({ endpoint }),
     },
     observeRequest(method, route, status, seconds) {
-      latency.observe({ method, route, status_code: String(status) }, seconds);
+      // The labelled series kept by its labels (routes × methods × statuses: a bounded set): prom-client
+      // otherwise hashes the label object at every request.
+      const key = `${method} ${route} ${status}`;
+      let series = requestSeries.get(key);
+      if (!series) requestSeries.set(key, (series = latency.labels(method, route, String(status))));
+      series.observe(seconds);
     },
   };
 }
