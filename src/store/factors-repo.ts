@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { FactorStore, PasskeyRecord } from '../domain/kernel/factor-store.js';
 import type { FactorTables, PasskeysTable } from './factors-schema.js';
 import type { Database } from './schema.js';
@@ -96,6 +96,23 @@ export function createFactorRepo(base: Kysely<Database>): FactorStore {
         .where('usedAt', 'is', null)
         .executeTakeFirst();
       return changed(result);
+    },
+    async factorFacts(customerId) {
+      // One statement, the same on both databases: a row per fact, a passkey a row.
+      const { rows } = await sql<{ kind: string; n: number | string | null; at: number | string | null }>`
+        select 'totp' as kind, case when secret_enc is null then 0 else 1 end as n, null as at from totp_factors where customer_id = ${customerId}
+        union all
+        select 'passkey', 1, created_at from passkeys where customer_id = ${customerId}
+        union all
+        select 'codes', count(*), count(case when used_at is null then 1 end) from recovery_codes where customer_id = ${customerId}`.execute(base);
+      const facts = { totp: false, passkeysCreatedAt: [] as number[], recoveryCodes: { remaining: 0, total: 0 } };
+      for (const row of rows) {
+        if (row.kind === 'totp') facts.totp = Number(row.n) === 1;
+        else if (row.kind === 'passkey') facts.passkeysCreatedAt.push(Number(row.at));
+        else facts.recoveryCodes = { total: Number(row.n ?? 0), remaining: Number(row.at ?? 0) };
+      }
+      facts.passkeysCreatedAt.sort((a, b) => a - b);
+      return facts;
     },
     async countRecoveryCodes(customerId) {
       const row = await db

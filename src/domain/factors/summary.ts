@@ -19,15 +19,12 @@ export interface FactorSummary {
 }
 
 export async function summariseFactors(deps: Pick<Deps, 'store' | 'clock' | 'policy'>, customerId: string): Promise<FactorSummary> {
-  const [totp, passkeys, recoveryCodes] = await Promise.all([
-    deps.store.factors.findTotp(customerId),
-    deps.store.factors.listPasskeys(customerId),
-    deps.store.factors.countRecoveryCodes(customerId),
-  ]);
+  // One read (it was three: the TOTP, the passkeys, the recovery codes; each a round trip).
+  const { totp, passkeysCreatedAt, recoveryCodes } = await deps.store.factors.factorFacts(customerId);
   const now = deps.clock.now();
-  const mature = passkeys.filter((p) => passkeyMatureAt(deps.policy, p) <= now).length;
-  const trusted = policyGuardsFactors(deps.policy) ? mature : passkeys.length;
-  return { totp: Boolean(totp?.secretEnc), passkeys: passkeys.length, trustedPasskeys: trusted, maturePasskeys: mature, recoveryCodes };
+  const mature = passkeysCreatedAt.filter((createdAt) => passkeyMatureAt(deps.policy, { createdAt }) <= now).length;
+  const trusted = policyGuardsFactors(deps.policy) ? mature : passkeysCreatedAt.length;
+  return { totp, passkeys: passkeysCreatedAt.length, trustedPasskeys: trusted, maturePasskeys: mature, recoveryCodes };
 }
 
 /** The factors a new challenge offers besides codes to the phone (fixed at its creation). */

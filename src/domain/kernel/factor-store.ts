@@ -55,6 +55,11 @@ export interface FactorStore {
   /** Mark one unused code used; exactly one concurrent caller wins. */
   useRecoveryCode(customerId: string, hash: string, now: number): Promise<boolean>;
   countRecoveryCodes(customerId: string): Promise<{ remaining: number; total: number }>;
+  /**
+   * What the factor summary needs, in one read (one round trip): whether a TOTP is confirmed, when each
+   * passkey was registered (oldest first), and the recovery codes left of those issued.
+   */
+  factorFacts(customerId: string): Promise<{ totp: boolean; passkeysCreatedAt: number[]; recoveryCodes: { remaining: number; total: number } }>;
 
   insertWebAuthnChallenge(record: WebAuthnChallengeRecord, now: number): Promise<void>;
   /** Delete and return true when the challenge exists for this purpose and customer and is fresh. */
