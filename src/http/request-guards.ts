@@ -30,13 +30,16 @@ function routedPath(request: FastifyRequest): string {
 }
 
 export function registerRequestGuards(app: FastifyInstance, config: Config): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (!STATE_CHANGING.has(request.method) || !routedPath(request).startsWith('/api/v1/')) return;
+  // Callback hooks, not async ones: a read (GET) passes with no promise and no extra turn of the event loop.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!STATE_CHANGING.has(request.method) || !routedPath(request).startsWith('/api/v1/')) return done();
     const origin = request.headers.origin;
-    if (origin !== undefined && origin !== ownOrigin(request, config)) return sendFailure(request, reply, fail('csrf_rejected'));
+    // Answered here: the request goes no further (done is not called).
+    if (origin !== undefined && origin !== ownOrigin(request, config)) return void sendFailure(request, reply, fail('csrf_rejected'));
     const type = request.headers['content-type'];
     const mediaType = typeof type === 'string' ? type.split(';')[0]!.trim().toLowerCase() : '';
-    if (mediaType !== 'application/json') return sendFailure(request, reply, fail('unsupported_media_type'));
+    if (mediaType !== 'application/json') return void sendFailure(request, reply, fail('unsupported_media_type'));
+    done();
   });
 
   // An empty JSON body (POST /logout, POST .../sms) is an empty object, not an error.
@@ -46,8 +49,8 @@ export function registerRequestGuards(app: FastifyInstance, config: Config): voi
     return parseJson(request, body as string, done);
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (routedPath(request).startsWith('/api/')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 }

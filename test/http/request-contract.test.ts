@@ -78,12 +78,20 @@ describe('bad input gets a clear 4xx with the contract’s error body, never a 5
     const response = await server.client().get('/api/v1/me');
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    // A JSON answer's policy loads and frames nothing (OWASP REST: the page headers are for documents).
     const csp = response.headers.get('content-security-policy')!;
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'none'");
     expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect(response.headers.get('strict-transport-security')).toBeNull();
+    // A page keeps the full set: its script and style policy, COOP.
+    const page = await server.client().get('/docs');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
 
