@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { PostgresAdapter, type Kysely, type Selectable } from 'kysely';
 import { hashAuditEntry } from '../domain/kernel/audit-chain.js';
 import type { AuditStore } from '../domain/kernel/store.js';
 import type { AuditEntry } from '../domain/kernel/types.js';
@@ -23,7 +23,19 @@ export async function appendAuditEntry(db: Kysely<any>, input: AuditInput): Prom
     .executeTakeFirstOrThrow();
   const unhashed = { ...input, seq: Number(head.seq), prevHash: head.hash };
   const entry: AuditEntry = { ...unhashed, hash: hashAuditEntry(unhashed) };
-  await trx.insertInto('auditLog').values({ ...entry, detail: JSON.stringify(entry.detail) }).execute();
+  const row = { ...entry, detail: JSON.stringify(entry.detail) };
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    // PostgreSQL: the entry and the head's new hash in one statement (a data-modifying CTE), one round trip
+    // instead of two, still under the head's row lock taken above.
+    await trx
+      .with('logged', (db) => db.insertInto('auditLog').values(row))
+      .updateTable('auditHead')
+      .set({ hash: entry.hash })
+      .where('id', '=', 1)
+      .execute();
+    return entry;
+  }
+  await trx.insertInto('auditLog').values(row).execute();
   await trx.updateTable('auditHead').set({ hash: entry.hash }).where('id', '=', 1).execute();
   return entry;
 }
