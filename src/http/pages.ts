@@ -1,4 +1,5 @@
 import type { Page } from '../domain/kernel/page.js';
+import { digits, queryNumber } from './schemas.js';
 
 // One reading of `?limit=&before=` for every history (the customer's and the back office's).
 
@@ -10,7 +11,7 @@ export interface PageQuery {
 export const pageQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { limit: { type: 'string', pattern: '^[0-9]{1,3}$' }, before: { type: 'string', maxLength: 64 } },
+  properties: { limit: digits(3), before: { type: 'string', maxLength: 64 } },
 };
 
 /** What `before` holds in a history; a cursor that does not read as one is ignored (the first page). */
@@ -33,7 +34,7 @@ export const idCursor: Cursor<string> = (raw) => raw;
 
 /** 50 items unless asked, 1 to 200. */
 export function pageOf<C>(query: PageQuery, cursor: Cursor<C>): Page<C> {
-  const limit = Math.min(Math.max(Number(query.limit ?? 50), 1), 200);
+  const limit = queryNumber(query.limit, 50, 1, 200);
   const before = query.before === undefined ? undefined : cursor(query.before);
   return before === undefined ? { limit } : { limit, before };
 }

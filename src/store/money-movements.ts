@@ -7,6 +7,7 @@ import { consumeVerifiedChallenge } from './challenges-repo.js';
 import { appendAuditEntry } from './audit-repo.js';
 import { insertNotice } from './notice-queue-repo.js';
 import { REVOCATION_CHANNEL, revocationPayload } from './sessions-repo.js';
+import { freezeInTransaction } from './protection-repo.js';
 
 // Each movement is one transaction. Locks are always taken in the same order — the customer's row
 // (shared, for the freeze check), idempotency key, challenge, balance row, holding row — so two
@@ -128,16 +129,8 @@ function entryOf(customerId: string, kind: EntryKind, amount: number, balance: {
  */
 async function checkFreeze(trx: Trx, dialect: Dialect, customerId: string, guard: FreezeGuard | undefined): Promise<void> {
   if (!guard) return;
-  // The lock in a statement of its own, the freeze read in the next: a PostgreSQL statement keeps the snapshot
-  // it took before it waited for a lock, so a freeze that committed during the wait was invisible to a read
-  // joined into the locking statement (its freeze row did not exist yet) and the movement went through.
-  if (dialect === 'postgres') await sql`select id from customers where id = ${customerId} for share`.execute(trx);
-  const { rows } = await sql<{ frozenAt: number | string | null; liftedAt: number | string | null }>`
-    select ${sql.ref(guard.level === 'withdrawals' ? 'withdrawals_at' : 'orders_at')} as frozen_at, lifted_at
-    from account_freezes where customer_id = ${customerId}`.execute(trx);
-  const row = rows[0];
-  if (row?.frozenAt !== null && row?.frozenAt !== undefined) throw new Rollback({ status: 'frozen', level: guard.level });
-  const liftedAt = row?.liftedAt === null || row?.liftedAt === undefined ? null : Number(row.liftedAt);
+  const { frozen, liftedAt } = await freezeInTransaction(trx, dialect, customerId, guard.level);
+  if (frozen) throw new Rollback({ status: 'frozen', level: guard.level });
   if (guard.liftedAt !== undefined && liftedAt !== guard.liftedAt) throw new Rollback({ status: 'lifted_meanwhile' });
 }
 
@@ -266,34 +259,19 @@ export function createMovements(db: Db, dialect: Dialect, changed: (customerId: 
       });
     },
   };
+  // Told after the movement whatever its outcome (a refusal moved nothing: forgetting costs one read).
+  const thenChanged = async <T>(customerId: string, movement: Promise<T>): Promise<T> => {
+    try {
+      return await movement;
+    } finally {
+      changed(customerId);
+    }
+  };
   return {
-    async deposit(customerId: string, amount: number, kind: 'opening' | 'deposit', now: number): Promise<LedgerEntry> {
-      try {
-        return await movements.deposit(customerId, amount, kind, now);
-      } finally {
-        changed(customerId);
-      }
-    },
-    async withdraw(m: WithdrawalMovement): Promise<MovementResult<WithdrawalRecord>> {
-      try {
-        return await movements.withdraw(m);
-      } finally {
-        changed(m.claim.customerId);
-      }
-    },
-    async cancelWithdrawal(customerId: string, id: string, now: number, report?: (cancelled: WithdrawalRecord) => CancelReport): Promise<CancelResult> {
-      try {
-        return await movements.cancelWithdrawal(customerId, id, now, report);
-      } finally {
-        changed(customerId);
-      }
-    },
-    async trade(m: OrderMovement): Promise<MovementResult<OrderRecord>> {
-      try {
-        return await movements.trade(m);
-      } finally {
-        changed(m.claim.customerId);
-      }
-    },
+    deposit: (customerId: string, amount: number, kind: 'opening' | 'deposit', now: number) => thenChanged(customerId, movements.deposit(customerId, amount, kind, now)),
+    withdraw: (m: WithdrawalMovement) => thenChanged(m.claim.customerId, movements.withdraw(m)),
+    cancelWithdrawal: (customerId: string, id: string, now: number, report?: (cancelled: WithdrawalRecord) => CancelReport) =>
+      thenChanged(customerId, movements.cancelWithdrawal(customerId, id, now, report)),
+    trade: (m: OrderMovement) => thenChanged(m.claim.customerId, movements.trade(m)),
   };
 }

@@ -2,7 +2,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { FederationStore, LogoutNotice, ModelRow, SigningKeyRecord } from '../domain/federation/ports.js';
 import type { Database, OidcModelsTable, OidcSigningKeysTable } from './schema.js';
 import type { Dialect } from './database.js';
-import { frozenInTransaction } from './protection-repo.js';
+import { freezeInTransaction } from './protection-repo.js';
 
 // The OpenID Provider's storage (src/domain/federation/ports.ts), the same on SQLite and PostgreSQL:
 // one table for the provider's models (payload as JSON, expiry, consumed mark, the lookups the
@@ -117,9 +117,9 @@ export function createOidcStore(db: Kysely<Database>, dialect: Dialect): Federat
           trx.insertInto('oidcRedemptions').values(record).onConflict((oc) => oc.column('tokenId').doNothing()).returning('tokenId').executeTakeFirst();
         try {
           return await db.transaction().execute(async (trx) => {
-            if (dialect === 'postgres' && (await frozenInTransaction(trx, dialect, record.customerId, 'withdrawals'))) return 'frozen' as const;
+            if (dialect === 'postgres' && (await freezeInTransaction(trx, dialect, record.customerId, 'withdrawals')).frozen) return 'frozen' as const;
             if ((await insert(trx)) === undefined) return 'used' as const;
-            if (dialect !== 'postgres' && (await frozenInTransaction(trx, dialect, record.customerId, 'withdrawals'))) throw new FrozenRollback();
+            if (dialect !== 'postgres' && (await freezeInTransaction(trx, dialect, record.customerId, 'withdrawals')).frozen) throw new FrozenRollback();
             return 'redeemed' as const;
           });
         } catch (error) {

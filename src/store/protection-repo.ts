@@ -46,16 +46,17 @@ export async function insertFreezeCode(db: Kysely<any>, code: { codeHash: string
 }
 
 /**
- * Inside a caller's transaction: whether the level is frozen, as a movement asks it (money-movements.ts
- * `checkFreeze`). On PostgreSQL the customer's row is locked shared first, in a statement of its own (a
- * freeze locks it exclusively before it writes, so it waits for this transaction, and one committed
- * during the wait is seen by the read that follows); SQLite runs one writing transaction at a time, so
- * the caller writes first to hold the file's write lock.
+ * Inside a caller's transaction (a movement, an approval's redemption): whether the level is frozen, and
+ * when a freeze was last lifted. On PostgreSQL the customer's row is locked shared first, in a statement
+ * of its own: a freeze locks it exclusively before it writes, so it waits for this transaction, and one
+ * that committed during the wait is seen by the read that follows (a statement keeps the snapshot it took
+ * before it waited, so a read joined into the locking statement missed a first freeze). SQLite runs one
+ * writing transaction at a time: the caller writes first, to hold the file's write lock.
  */
-export async function frozenInTransaction(trx: Kysely<any>, dialect: Dialect, customerId: string, level: FreezeLevel): Promise<boolean> {
+export async function freezeInTransaction(trx: Kysely<any>, dialect: Dialect, customerId: string, level: FreezeLevel): Promise<{ frozen: boolean; liftedAt: number | null }> {
   if (dialect === 'postgres') await sql`select id from customers where id = ${customerId} for share`.execute(trx);
-  const row = await (trx as Kysely<ProtectionTables>).selectFrom('accountFreezes').select(COLUMN[level]).where('customerId', '=', customerId).executeTakeFirst();
-  return row !== undefined && row[COLUMN[level]] !== null;
+  const row = await (trx as Kysely<ProtectionTables>).selectFrom('accountFreezes').select([COLUMN[level], 'liftedAt']).where('customerId', '=', customerId).executeTakeFirst();
+  return { frozen: row !== undefined && row[COLUMN[level]] !== null, liftedAt: time(row?.liftedAt ?? null) };
 }
 
 export function createProtectionRepo(base: Kysely<Database>, dialect: Dialect): ProtectionStore {
