@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely, type Selectable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import { hashAuditEntry } from '../domain/kernel/audit-chain.js';
 import type { AuditStore } from '../domain/kernel/store.js';
 import type { AuditEntry } from '../domain/kernel/types.js';
@@ -15,6 +15,7 @@ function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
  */
 export async function appendAuditEntry(db: Kysely<any>, input: AuditInput): Promise<AuditEntry> {
   const trx = db as Kysely<Database>;
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) return appendOnPostgres(trx, input);
   const head = await trx
     .updateTable('auditHead')
     .set((eb) => ({ seq: eb('seq', '+', 1) }))
@@ -23,21 +24,34 @@ export async function appendAuditEntry(db: Kysely<any>, input: AuditInput): Prom
     .executeTakeFirstOrThrow();
   const unhashed = { ...input, seq: Number(head.seq), prevHash: head.hash };
   const entry: AuditEntry = { ...unhashed, hash: hashAuditEntry(unhashed) };
-  const row = { ...entry, detail: JSON.stringify(entry.detail) };
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
-    // PostgreSQL: the entry and the head's new hash in one statement (a data-modifying CTE), one round trip
-    // instead of two, still under the head's row lock taken above.
-    await trx
-      .with('logged', (db) => db.insertInto('auditLog').values(row))
-      .updateTable('auditHead')
-      .set({ hash: entry.hash })
-      .where('id', '=', 1)
-      .execute();
-    return entry;
-  }
-  await trx.insertInto('auditLog').values(row).execute();
+  await trx.insertInto('auditLog').values({ ...entry, detail: JSON.stringify(entry.detail) }).execute();
   await trx.updateTable('auditHead').set({ hash: entry.hash }).where('id', '=', 1).execute();
   return entry;
+}
+
+/**
+ * PostgreSQL: one statement, one round trip. The head's UPDATE takes its row lock, moves the sequence on
+ * and computes the new hash from the row it locked (every SET reads the row as it was, so the previous
+ * hash is that row's and is kept in `prev_hash`); the entry is inserted from what it returns. The hash
+ * is `hashAuditEntry`'s, written in SQL: the SHA-256 of the same JSON array, whose middle (customer,
+ * time, actor, action, detail) JSON.stringify writes here and the database puts between the sequence
+ * number and the previous hash. `kabuto audit verify` recomputes every one in JavaScript.
+ */
+async function appendOnPostgres(trx: Kysely<Database>, input: AuditInput): Promise<AuditEntry> {
+  const middle = JSON.stringify([input.customerId, input.at, input.actor, input.action, input.detail]).slice(1, -1);
+  const { rows } = await sql<{ seq: number | string; prevHash: string; hash: string }>`
+    with head as (
+      update audit_head set seq = seq + 1, prev_hash = hash,
+        hash = encode(sha256(convert_to('[' || (seq + 1)::text || ',' || ${middle}::text || ',"' || hash || '"]', 'UTF8')), 'hex')
+      where id = 1
+      returning seq, prev_hash, hash
+    )
+    insert into audit_log (customer_id, at, actor, action, detail, seq, prev_hash, hash)
+    select ${input.customerId}::text, ${input.at}::bigint, ${input.actor}::text, ${input.action}::text, ${JSON.stringify(input.detail)}::text, seq, prev_hash, hash from head
+    returning seq, prev_hash, hash`.execute(trx);
+  const row = rows[0];
+  if (!row) throw new Error('audit chain: the head row is missing');
+  return { ...input, seq: Number(row.seq), prevHash: row.prevHash, hash: row.hash };
 }
 
 type AuditInput = Parameters<AuditStore['append']>[0];

@@ -6,6 +6,7 @@ import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, SqliteDialect,
 import { UnavailableError } from '../domain/kernel/errors.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
+import { HeldStatements } from './pg-batch.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -116,12 +117,10 @@ function resilientPool(pool: pg.Pool): PostgresPool {
         client.on('error', () => {});
       }
       let broken: Error | undefined;
-      const query = (sqlText: string | object, parameters: ReadonlyArray<unknown>) => {
-        // A cursor (Kysely's stream()) goes straight through.
-        if (typeof sqlText !== 'string') return (client as unknown as { query(cursor: object): unknown }).query(sqlText);
-        // A script of several statements (sent without parameters: one round trip, store/pg-script.ts)
-        // answers with its last statement's result.
-        const answered = client.query(sqlText, parameters as unknown[]).then((result: unknown) => (Array.isArray(result) ? (result[result.length - 1] as unknown) : result));
+      const send = (sqlText: string, parameters?: unknown[]) => {
+        // A script of several statements (sent without parameters: one round trip, store/pg-script.ts
+        // and pg-batch.ts) answers with its last statement's result.
+        const answered = client.query(sqlText, parameters).then((result: unknown) => (Array.isArray(result) ? (result[result.length - 1] as unknown) : result));
         return answered.catch((error: unknown) => {
           if (isBrokenConnection(error)) {
             broken = error as Error;
@@ -130,6 +129,13 @@ function resilientPool(pool: pg.Pool): PostgresPool {
           if (isTransient(error)) throw new UnavailableError(`database too slow: ${(error as Error).message}`, 2, { cause: error });
           throw error;
         });
+      };
+      // A transaction's BEGIN, and its inserts when its work reads none back, travel with the next statement (pg-batch.ts).
+      const held = new HeldStatements(send);
+      const query = (sqlText: string | object, parameters: ReadonlyArray<unknown>) => {
+        // A cursor (Kysely's stream()) goes straight through, after what is held.
+        if (typeof sqlText !== 'string') return held.flush().then(() => (client as unknown as { query(cursor: object): unknown }).query(sqlText));
+        return held.query(sqlText, parameters ?? []);
       };
       return {
         query: query as unknown as PostgresPoolClient['query'],

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Store } from '../domain/kernel/store.js';
 import { forget, type SessionCache, type SessionRevocation } from '../domain/kernel/session-cache.js';
 import { createAuditRepo } from './audit-repo.js';
+import { INSERTS_UNREAD } from './pg-batch.js';
 import { createChallengeRepo } from './challenges-repo.js';
 import { createCustomerRepo } from './customers-repo.js';
 import type { DatabaseHandle } from './database.js';
@@ -64,14 +65,16 @@ export function createStore(handle: DatabaseHandle, hooks: StoreHooks = {}): Sto
     async ping() {
       await sql`select 1`.execute(db);
     },
-    async transaction(work) {
+    async transaction(work, options = {}) {
       // Already inside one (a repo opened it): join it.
       if (db.isTransaction) return work(store);
       const committed: SessionRevocation[] = [];
       const cohortsBefore = cohortCache.generation;
-      const result = await db
-        .transaction()
-        .execute((trx) => work(createStore({ ...handle, db: trx }, { sessionCache: hooks.sessionCache, committedRevocations: committed, cohortCache, beforeCachedRead: cached.beforeCachedRead })));
+      const result = await db.transaction().execute(async (trx) => {
+        // PostgreSQL: the connection holds the inserts back until the next statement (pg-batch.ts); no round trip.
+        if (options.insertsUnread && handle.dialect === 'postgres') await sql.raw(INSERTS_UNREAD).execute(trx);
+        return work(createStore({ ...handle, db: trx }, { sessionCache: hooks.sessionCache, committedRevocations: committed, cohortCache, beforeCachedRead: cached.beforeCachedRead }));
+      });
       // A read that raced the transaction may have cached what it revoked: forget it again now.
       if (hooks.sessionCache) for (const revocation of committed) forget(hooks.sessionCache, revocation);
       // The same for the cohorts, when the transaction changed them.

@@ -113,6 +113,8 @@ export interface AuditHeadTable {
   id: number;
   seq: number;
   hash: string;
+  /** The hash before the last entry (PostgreSQL's one-statement append reads it back); null on SQLite. */
+  prevHash: string | null;
 }
 
 export interface Database {

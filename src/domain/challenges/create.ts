@@ -28,6 +28,13 @@ export interface NewChallenge {
 }
 
 export async function createChallenge(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'secrets'>, input: NewChallenge): Promise<ChallengeRecord> {
+  const challenge = await newChallenge(deps, input);
+  await deps.store.challenges.insert(challenge);
+  return challenge;
+}
+
+/** The challenge `createChallenge` would store, not stored yet (its caller inserts it with other writes). */
+export async function newChallenge(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'policy' | 'secrets'>, input: NewChallenge): Promise<ChallengeRecord> {
   const now = deps.clock.now();
   const phone = input.target?.phone ?? input.customer.phone;
   const phoneType = input.target?.type ?? input.customer.phoneType;
@@ -60,7 +67,6 @@ export async function createChallenge(deps: Pick<Deps, 'store' | 'clock' | 'rand
     verifiedAt: null,
     usedAt: null,
   };
-  await deps.store.challenges.insert(challenge);
   return challenge;
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from './context.js';
 import type { CustomerRecord } from './types.js';
+import type { TransactionOptions } from './store.js';
 import type { Failure } from './errors.js';
 import { newQueuedNotice } from './notice-outbox.js';
 
@@ -229,8 +230,8 @@ export async function queueNotice(deps: Pick<Deps, 'store' | 'clock' | 'random' 
  * One transaction for a change, its audit entry and its notices: `work` gets deps whose store is
  * bound to it (use only those inside). Nothing slow belongs inside (no hashing, no sending).
  */
-export function withinTransaction<D extends Pick<Deps, 'store'>, T>(deps: D, work: (deps: D) => Promise<T>): Promise<T> {
-  return deps.store.transaction((store) => work({ ...deps, store }));
+export function withinTransaction<D extends Pick<Deps, 'store'>, T>(deps: D, work: (deps: D) => Promise<T>, options?: TransactionOptions): Promise<T> {
+  return deps.store.transaction((store) => work({ ...deps, store }), options);
 }
 
 /** Thrown inside `refusableTransaction`'s work: the transaction rolls back and the refusal is the answer. */

@@ -185,5 +185,15 @@ export interface Store {
    * and its notice commit together or not at all. Inside, use only the store passed in (SQLite has
    * one connection: the outer store would wait for the transaction that waits for it).
    */
-  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
+  transaction<T>(work: (store: Store) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
+export interface TransactionOptions {
+  /**
+   * The work reads nothing back from its inserts (no value the database makes, no row count, no
+   * error it handles itself): the store may send them with a later statement or the commit, in one
+   * round trip. One that fails fails the commit, and nothing of the transaction is kept, as ever.
+   * Ignored when the transaction joins an outer one.
+   */
+  insertsUnread?: boolean;
 }

@@ -1,6 +1,6 @@
 import type { Deps } from '../kernel/context.js';
 import { refuseIfFrozen } from '../protection/freeze.js';
-import { createChallenge, defaultSummary, viewChallenge, type ChallengeView } from '../challenges/create.js';
+import { defaultSummary, newChallenge, viewChallenge, type ChallengeView } from '../challenges/create.js';
 import { fail, isFailure, type Failure } from '../kernel/errors.js';
 import { formatJst, queueNotice, withinTransaction } from '../kernel/notices.js';
 import { loginLockDuration } from '../kernel/policy.js';
@@ -80,7 +80,7 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
   const reason = risk.outcome === 'refuse' ? undefined : risk.outcome === 'step_up' ? await riskStepUpReason(deps, customer) : await secondFactorReason(deps, customer, client.deviceToken);
   if (risk.outcome === 'refuse' || (risk.outcome === 'step_up' && !reason)) return refuseSignIn(deps, customer, client);
   if (reason) {
-    const challenge = await createChallenge(deps, {
+    const challenge = await newChallenge(deps, {
       customer,
       passkeyWhereOne: risk.outcome === 'step_up',
       purpose: 'login',
@@ -90,7 +90,16 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
       // opens carries it, so a password change meanwhile leaves that session dead.
       data: { address: client.address, userAgent: client.userAgent.slice(0, 256), reason, credentialVersion: customer.credentialVersion },
     });
-    await logEvent(deps, customer.id, input.loginId, client, 'second_factor_required');
+    // The challenge and the login event commit together; nothing is read back from their inserts (on
+    // PostgreSQL both travel with the commit: one round trip).
+    await withinTransaction(
+      deps,
+      async (deps) => {
+        await deps.store.challenges.insert(challenge);
+        await logEvent(deps, customer.id, input.loginId, client, 'second_factor_required');
+      },
+      { insertsUnread: true },
+    );
     deps.events.signIn('second_factor_required');
     return { status: 'second_factor_required', challenge: viewChallenge(deps, challenge) };
   }
@@ -178,12 +187,17 @@ export async function completeSignIn(
   const device = await readDeviceSignIn(deps, customer, client);
   // Every write of a completed sign-in commits together, in one transaction: the session, the login
   // event and its audit entry, the device and its notice (issue 14.2: one commit instead of three).
-  const { token } = await withinTransaction(deps, async (deps) => {
-    const session = await createSession(deps, { id: customer.id, credentialVersion }, client, amr);
-    await logEvent(deps, customer.id, customer.loginId, client, 'signed_in');
-    await writeDeviceSignIn(deps, customer, client, device);
-    return session;
-  });
+  // Nothing is read back from their inserts: on PostgreSQL they travel together (two round trips in all).
+  const { token } = await withinTransaction(
+    deps,
+    async (deps) => {
+      const session = await createSession(deps, { id: customer.id, credentialVersion }, client, amr);
+      await logEvent(deps, customer.id, customer.loginId, client, 'signed_in');
+      await writeDeviceSignIn(deps, customer, client, device);
+      return session;
+    },
+    { insertsUnread: true },
+  );
   deps.events.signIn('signed_in');
   return { status: 'signed_in', customer, token, deviceToken: device.token };
 }

@@ -15,6 +15,7 @@ import * as risk from './0015_risk.js';
 import * as oidc from './0020_oidc.js';
 import * as eventFeed from './0025_event_feed.js';
 import * as operators from './0030_operators.js';
+import * as auditHeadPrev from './0035_audit_head_prev.js';
 
 // Listed here rather than read from the folder: the same code runs from TypeScript sources and bundles.
 const migrations: Readonly<Record<string, Migration>> = {
@@ -34,6 +35,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0020_oidc': oidc,
   '0025_event_feed': eventFeed,
   '0030_operators': operators,
+  '0035_audit_head_prev': auditHeadPrev,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { hashAuditEntry } from '../../src/domain/kernel/audit-chain.js';
+import type { LoginEvent } from '../../src/domain/kernel/types.js';
+import { verifyAuditChain } from '../../src/store/audit-verify.js';
+import { plainInsertRows, writeOut } from '../../src/store/pg-batch.js';
+import { dialect, useTestServer } from '../support/harness.js';
+
+// PostgreSQL round trips held back and sent together (src/store/pg-batch.ts), and the audit chain's
+// one-statement append whose hash the database computes (src/store/audit-repo.ts). The transactions'
+// outcomes are asserted on both databases; the round trips on PostgreSQL.
+
+const server = useTestServer({}, { per: 'suite' });
+
+function event(id: string): LoginEvent {
+  return { id, customerId: null, loginId: 'held-statements', at: Date.now(), address: '192.0.2.7', userAgent: 'test', result: 'invalid_credentials' };
+}
+
+/**
+ * What the connection that ran `work`'s transaction was asked to send (PostgreSQL): one entry a round
+ * trip. Other connections (the notice sender's polling, the revocation listener) are left out.
+ */
+async function roundTrips<T>(work: () => Promise<T>): Promise<{ result: T; sent: string[]; everything: string[] }> {
+  const sent: Array<{ client: unknown; text: string }> = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    sent.push({ client: this, text: typeof args[0] === 'string' ? args[0] : 'cursor' });
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  try {
+    const result = await work();
+    const transaction = sent.find((s) => s.text.startsWith('begin'))?.client;
+    return { result, sent: sent.filter((s) => s.client === transaction).map((s) => s.text), everything: sent.map((s) => s.text) };
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+}
+
+describe('a transaction whose inserts are unread', () => {
+  const ids = () => Array.from({ length: 5 }, () => randomBytes(8).toString('hex'));
+
+  it('commits every insert and the audit entry; on PostgreSQL in two round trips instead of seven', async () => {
+    const store = server.kabuto.deps.store;
+    const work = (keys: string[]) => async () =>
+      store.transaction(
+        async (trx) => {
+          for (const id of keys.slice(0, 3)) await trx.loginEvents.add(event(id));
+          const entry = await trx.audit.append({ customerId: null, at: Date.now(), actor: 'test', action: 'held_statements', detail: { keys } });
+          for (const id of keys.slice(3)) await trx.loginEvents.add(event(id));
+          return entry;
+        },
+        { insertsUnread: true },
+      );
+    const held = ids();
+    const { result: entry, sent } = await roundTrips(work(held));
+    expect(entry.hash).toBe(hashAuditEntry(entry));
+    const rows = await server.kabuto.database.db.selectFrom('loginEvents').select('id').where('id', 'in', held).execute();
+    expect(rows).toHaveLength(5);
+    if (dialect === 'postgres') {
+      expect(sent, sent.join('\n---\n')).toHaveLength(2);
+      expect(sent[0]).toMatch(/^begin;\n/);
+      expect(sent[1]).toMatch(/;\ncommit$/);
+      // The same work, its inserts sent one by one: begin travels with the first.
+      const { sent: unheld } = await roundTrips(async () =>
+        store.transaction(async (trx) => {
+          for (const id of ids()) await trx.loginEvents.add(event(id));
+        }),
+      );
+      expect(unheld, unheld.join("\n---\n")).toHaveLength(6);
+    }
+  });
+
+  it('an insert that fails fails the commit, and nothing of the transaction is kept', async () => {
+    const store = server.kabuto.deps.store;
+    const [first, second] = ids();
+    const headBefore = await server.kabuto.database.db.selectFrom('auditHead').select('seq').executeTakeFirstOrThrow();
+    await expect(
+      store.transaction(
+        async (trx) => {
+          await trx.loginEvents.add(event(first!));
+          await trx.audit.append({ customerId: null, at: Date.now(), actor: 'test', action: 'held_statements', detail: {} });
+          await trx.loginEvents.add(event(second!));
+          // The same key again: refused by the primary key, at the latest at the commit.
+          await trx.loginEvents.add(event(second!));
+        },
+        { insertsUnread: true },
+      ),
+    ).rejects.toThrow(/duplicate key|UNIQUE constraint/);
+    const rows = await server.kabuto.database.db.selectFrom('loginEvents').select('id').where('id', 'in', [first!, second!]).execute();
+    expect(rows).toHaveLength(0);
+    const headAfter = await server.kabuto.database.db.selectFrom('auditHead').select('seq').executeTakeFirstOrThrow();
+    expect(Number(headAfter.seq)).toBe(Number(headBefore.seq));
+    // The connection is whole again: the next transaction commits.
+    await store.transaction(async (trx) => trx.loginEvents.add(event(first!)), { insertsUnread: true });
+    expect(await server.kabuto.database.db.selectFrom('loginEvents').select('id').where('id', '=', first!).execute()).toHaveLength(1);
+  });
+
+  it('a transaction that ends before its first statement sends nothing (PostgreSQL) and keeps nothing', async () => {
+    const store = server.kabuto.deps.store;
+    const { everything } = await roundTrips(async () => {
+      await expect(
+        store.transaction(async () => {
+          throw new Error('refused before writing');
+        }),
+      ).rejects.toThrow('refused before writing');
+      await store.transaction(async () => 'nothing written', { insertsUnread: true });
+    });
+    // No connection was asked to begin, commit or roll back anything.
+    expect(everything.filter((text) => /^(begin|commit|rollback)/.test(text))).toEqual([]);
+  });
+});
+
+describe('the audit chain appended from many transactions at once', () => {
+  it('chains every entry in one order, each hash the one JavaScript computes (quotes, backslashes, kana, emoji, nulls)', async () => {
+    const store = server.kabuto.deps.store;
+    const details = (i: number) => ({ i, text: `it's "quoted" \\ back\\slash ${'取引'.repeat(i % 3)} 🐢`, nothing: null, nested: { list: [i, `${i}`, true] } });
+    const entries = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        store.transaction(async (trx) => trx.audit.append({ customerId: i % 2 ? null : `customer-${i}`, at: 1_700_000_000_000 + i, actor: i % 3 ? 'system' : 'operator:o\'brien', action: 'held_statements', detail: details(i) }), {
+          insertsUnread: i % 2 === 0,
+        }),
+      ),
+    );
+    for (const entry of entries) expect(entry.hash).toBe(hashAuditEntry(entry));
+    const seqs = entries.map((e) => e.seq).sort((a, b) => a - b);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1]! + 1);
+    expect(await verifyAuditChain(server.kabuto.database.db)).toMatchObject({ intact: true });
+  });
+});
+
+describe('what may travel together (pg-batch.ts)', () => {
+  it('takes only an insert of parameters with no RETURNING, counting its rows', () => {
+    expect(plainInsertRows('insert into "sessions" ("id", "at") values ($1, $2)')).toBe(1);
+    expect(plainInsertRows('insert into "sessions" ("id", "at") values ($1, $2), ($3, default), ($4, null)')).toBe(3);
+    expect(plainInsertRows('insert into "known_devices" ("a", "b") values ($1, $2) on conflict ("a") do update set "b" = $3')).toBe(1);
+    expect(plainInsertRows('insert into "sessions" ("id") values ($1) returning "id"')).toBeUndefined();
+    expect(plainInsertRows('insert into "sessions" ("id") values ($1) on conflict ("id") do update set "id" = $2 returning "id"')).toBeUndefined();
+    expect(plainInsertRows('insert into "sessions" ("id") select "id" from "other"')).toBeUndefined();
+    expect(plainInsertRows('insert into "sessions" ("id") values (now())')).toBeUndefined();
+    expect(plainInsertRows('update "sessions" set "id" = $1')).toBeUndefined();
+  });
+
+  it('writes parameters in as literals, and leaves $n in strings, names, dollar quotes and comments alone', () => {
+    expect(writeOut('select $1, $2, $3, $4, $5, $10', ['it\'s', 7, null, true, Buffer.from([0xde, 0xad]), 'ten', 0, 0, 0, 'x'])).toBe("select 'it''s', '7', null, 'true', '\\xdead', 'x'");
+    expect(writeOut(`select '$1', "$1", $$ $1 $$, $tag$ $1 $tag$, $1 -- $1\n/* $1 */`, ['v'])).toBe(`select '$1', "$1", $$ $1 $$, $tag$ $1 $tag$, 'v' -- $1\n/* $1 */`);
+    expect(writeOut('select $1', ['back\\slash'])).toBe("select  E'back\\\\slash'");
+    expect(writeOut('select $1', [{ a: "o'k" }])).toBe(`select '{"a":"o''k"}'`);
+    // What it can not write out surely goes as it is.
+    expect(writeOut('select $2', ['only one'])).toBeUndefined();
+    expect(writeOut('select $1', [new Date(0)])).toBeUndefined();
+    expect(writeOut('select $1', [['a']])).toBeUndefined();
+    expect(writeOut('select $1', ['nul\0'])).toBeUndefined();
+    expect(writeOut("select E'\\'' || $1", ['x'])).toBeUndefined();
+    expect(writeOut('select 1; select $1', ['x'])).toBeUndefined();
+  });
+});
