@@ -70,7 +70,7 @@ export class HeldStatements {
       // follows must be sent.
       this.#held = [];
       this.#begun = true;
-      const committed = await this.send([...held, 'commit'].join(';\n'));
+      const committed = await this.send(script([...held, 'commit']));
       this.#reset();
       return committed;
     }
@@ -89,10 +89,12 @@ export class HeldStatements {
     // A statement without parameters (a script of pg-script.ts among them) travels as it is.
     const written = parameters.length === 0 ? text : writeOut(text, parameters);
     if (written === undefined) {
-      await this.send(held.join(';\n'));
-      return this.send(text, [...parameters]);
+      // Both asked for at once, so that they go in this order (pg queues a connection's queries): the
+      // held ones' failure is the answer when there is one.
+      const [, answer] = await Promise.all([this.send(script(held)), this.send(text, [...parameters])]);
+      return answer;
     }
-    return this.send([...held, written].join(';\n'));
+    return this.send(script([...held, written]));
   }
 
   /** Send what is held on its own (before a statement that can not travel with it). */
@@ -101,7 +103,7 @@ export class HeldStatements {
     const held = this.#held;
     this.#held = [];
     this.#begun = true;
-    await this.send(held.join(';\n'));
+    await this.send(script(held));
   }
 
   #reset(): void {
@@ -109,6 +111,11 @@ export class HeldStatements {
     this.#begun = false;
     this.#insertsUnread = false;
   }
+}
+
+/** Statements one after the other; the line break before each `;` ends a line comment a statement may end with. */
+function script(statements: string[]): string {
+  return statements.join('\n;\n');
 }
 
 function synthetic(command: string, rowCount: number | null): QueryResultLike {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { hashAuditEntry } from '../../src/domain/kernel/audit-chain.js';
 import type { LoginEvent } from '../../src/domain/kernel/types.js';
 import { verifyAuditChain } from '../../src/store/audit-verify.js';
-import { plainInsertRows, writeOut } from '../../src/store/pg-batch.js';
+import { HeldStatements, INSERTS_UNREAD, plainInsertRows, writeOut } from '../../src/store/pg-batch.js';
 import { dialect, useTestServer } from '../support/harness.js';
 
 // PostgreSQL round trips held back and sent together (src/store/pg-batch.ts), and the audit chain's
@@ -59,8 +59,8 @@ describe('a transaction whose inserts are unread', () => {
     expect(rows).toHaveLength(5);
     if (dialect === 'postgres') {
       expect(sent, sent.join('\n---\n')).toHaveLength(2);
-      expect(sent[0]).toMatch(/^begin;\n/);
-      expect(sent[1]).toMatch(/;\ncommit$/);
+      expect(sent[0]).toMatch(/^begin\n;\n/);
+      expect(sent[1]).toMatch(/\n;\ncommit$/);
       // The same work, its inserts sent one by one: begin travels with the first.
       const { sent: unheld } = await roundTrips(async () =>
         store.transaction(async (trx) => {
@@ -153,5 +153,26 @@ describe('what may travel together (pg-batch.ts)', () => {
     expect(writeOut('select $1', ['nul\0'])).toBeUndefined();
     expect(writeOut("select E'\\'' || $1", ['x'])).toBeUndefined();
     expect(writeOut('select 1; select $1', ['x'])).toBeUndefined();
+  });
+
+  it('sends what it held in order, before a statement it can not write out, and ends a trailing line comment', async () => {
+    const sent: Array<{ text: string; parameters?: unknown[] }> = [];
+    const held = new HeldStatements(async (text, parameters) => {
+      sent.push({ text, ...(parameters ? { parameters } : {}) });
+      return { command: 'SELECT', rowCount: 0, rows: [], fields: [] };
+    });
+    await held.query('begin', []);
+    await held.query(INSERTS_UNREAD, []);
+    expect(await held.query('insert into "t" ("a") values ($1), ($2)', ['x', 'y'])).toMatchObject({ command: 'INSERT', rowCount: 2 });
+    await held.query('select 1 -- a note', []);
+    expect(sent).toEqual([{ text: `begin\n;\ninsert into "t" ("a") values ('x'), ('y')\n;\nselect 1 -- a note` }]);
+    await held.query('insert into "t" ("a") values ($1)', ['z']);
+    await held.query('select $1', [new Date(0)]);
+    expect(sent.slice(1)).toEqual([{ text: `insert into "t" ("a") values ('z')` }, { text: 'select $1', parameters: [new Date(0)] }]);
+    await held.query('commit', []);
+    expect(sent.at(-1)).toEqual({ text: 'commit' });
+    // After the commit nothing is held: an insert outside a transaction goes at once, with its parameters.
+    await held.query('insert into "t" ("a") values ($1)', ['w']);
+    expect(sent.at(-1)).toEqual({ text: 'insert into "t" ("a") values ($1)', parameters: ['w'] });
   });
 });
