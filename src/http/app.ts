@@ -67,6 +67,7 @@ export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promis
   });
   app.decorateRequest('session', null);
   app.decorateRequest('customer', null);
+  app.decorateRequest('sessionLookup', null);
 
   await app.register(cookie);
   // helmet's headers (CSP, HSTS behind https, no-referrer, nosniff, ...), computed once (security-headers.ts).
