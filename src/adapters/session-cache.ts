@@ -55,6 +55,24 @@ export function createSessionCache(options: SessionCacheOptions = {}): SessionCa
     held: kept.held.map((h) => ({ ...h })),
     holdings: kept.holdings.map((h) => ({ ...h })),
   });
+  const copyCustomer = (customer: CustomerRecord): CustomerRecord => ({ ...customer });
+  // A customer's entries (the customer row, the balances): read fresh or not at all, kept copied, bounded.
+  const readKept = <T>(map: Map<string, Entry<T>>, key: string, copy: (value: T) => T): T | undefined => {
+    if (suspended) return undefined;
+    const entry = map.get(key);
+    if (!entry) return undefined;
+    map.delete(key);
+    if (now() - entry.storedAt >= ttlMs) return undefined;
+    // Most recently used last.
+    map.set(key, entry);
+    return copy(entry.value);
+  };
+  const keep = <T>(map: Map<string, Entry<T>>, key: string, value: T, copy: (value: T) => T, mark: number): void => {
+    if (suspended || mark !== generation || maxEntries <= 0) return;
+    map.delete(key);
+    map.set(key, { value: copy(value), storedAt: now() });
+    if (map.size > maxEntries) map.delete(map.keys().next().value!);
+  };
 
   return {
     get(id) {
@@ -84,36 +102,10 @@ export function createSessionCache(options: SessionCacheOptions = {}): SessionCa
         dropSession(oldestId, oldest);
       }
     },
-    getCustomer(customerId) {
-      if (suspended) return undefined;
-      const entry = customers.get(customerId);
-      if (!entry) return undefined;
-      customers.delete(customerId);
-      if (now() - entry.storedAt >= ttlMs) return undefined;
-      customers.set(customerId, entry);
-      return { ...entry.value };
-    },
-    setCustomer(customer, mark) {
-      if (suspended || mark !== generation || maxEntries <= 0) return;
-      customers.delete(customer.id);
-      customers.set(customer.id, { value: { ...customer }, storedAt: now() });
-      if (customers.size > maxEntries) customers.delete(customers.keys().next().value!);
-    },
-    getBalances(customerId) {
-      if (suspended) return undefined;
-      const entry = balances.get(customerId);
-      if (!entry) return undefined;
-      balances.delete(customerId);
-      if (now() - entry.storedAt >= ttlMs) return undefined;
-      balances.set(customerId, entry);
-      return copyOf(entry.value);
-    },
-    setBalances(customerId, kept, mark) {
-      if (suspended || mark !== generation || maxEntries <= 0) return;
-      balances.delete(customerId);
-      balances.set(customerId, { value: copyOf(kept), storedAt: now() });
-      if (balances.size > maxEntries) balances.delete(balances.keys().next().value!);
-    },
+    getCustomer: (customerId) => readKept(customers, customerId, copyCustomer),
+    setCustomer: (customer, mark) => keep(customers, customer.id, customer, copyCustomer, mark),
+    getBalances: (customerId) => readKept(balances, customerId, copyOf),
+    setBalances: (customerId, kept, mark) => keep(balances, customerId, kept, copyOf, mark),
     touched(id, lastSeenAt) {
       const entry = sessions.get(id);
       if (entry && lastSeenAt > entry.value.lastSeenAt) entry.value.lastSeenAt = lastSeenAt;

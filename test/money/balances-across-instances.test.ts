@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeOn } from '../support/harness.js';
-import { openAccountOn, SpreadClient, startOnPostgres, startOnSqliteFile, stopAll, type ServeProcess } from '../ops/processes.js';
+import { expect, it } from 'vitest';
+import { describeAcrossProcesses, openAccountOn, SpreadClient } from '../ops/processes.js';
 
 // Issue 14.1: the account page's balances are kept by each instance between movements. A movement on
 // instance A is seen on instance B, which had the balances cached, within one second (PostgreSQL: the
 // balance write's pg_notify; one SQLite file: the file's data version).
 
-let processes: ServeProcess[] = [];
+const processes = describeAcrossProcesses('kept balances', scenarios);
 
 type Account = { cash: { available: number }; holdings: Array<{ symbol: string; quantity: number }> };
 
@@ -39,19 +38,3 @@ function scenarios() {
     expect(seen?.cash.available).toBe(2_000_000 - (bought.body as { amount: number }).amount);
   });
 }
-
-describeOn('postgres', 'kept balances across two processes on one PostgreSQL database', () => {
-  beforeAll(async () => {
-    processes = await startOnPostgres(2);
-  }, 90_000);
-  afterAll(() => stopAll(processes));
-  scenarios();
-});
-
-describeOn('sqlite', 'kept balances across two processes on one SQLite file', () => {
-  beforeAll(async () => {
-    processes = await startOnSqliteFile();
-  }, 90_000);
-  afterAll(() => stopAll(processes));
-  scenarios();
-});

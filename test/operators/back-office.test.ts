@@ -118,11 +118,16 @@ describe('four eyes', () => {
     expect((await server.admin().get(`/api/admin/v1/customers/${customer.loginId}/audit`)).body.some((e: { action: string }) => e.action === 'cash_deposited')).toBe(false);
   });
 
+  /** A customer, a support operator and a supervisor signed in to the console, and the bank account the desk is asked for. */
+  const deskBankChange = async () => ({
+    customer: await createCustomer(server),
+    support: await signedInOperator(server, ['support']),
+    supervisor: await signedInOperator(server, ['supervisor']),
+    bankAccount: { bankName: 'みずほ銀行', branchName: '本店', accountNumber: '7654321', holderName: 'カブト タロウ' },
+  });
+
   it('a bank-account change by the desk waits for a supervisor, then changes the account and tells the customer', async () => {
-    const customer = await createCustomer(server);
-    const support = await signedInOperator(server, ['support']);
-    const supervisor = await signedInOperator(server, ['supervisor']);
-    const bankAccount = { bankName: 'みずほ銀行', branchName: '本店', accountNumber: '7654321', holderName: 'カブト タロウ' };
+    const { customer, support, supervisor, bankAccount } = await deskBankChange();
     const filed = await support.client.post(`/api/admin/v1/customers/${customer.loginId}/bank-account`, { bankAccount, reason: 'written request received' });
     expect(filed.status).toBe(202);
     expect((await server.kabuto.deps.store.customers.findByLoginId(customer.loginId))!.bankAccount).toBeNull();
@@ -132,10 +137,7 @@ describe('four eyes', () => {
   });
 
   it('no bank-account change by the desk while the customer has frozen withdrawals: refused at request (423), and an approval given before the freeze runs nothing', async () => {
-    const customer = await createCustomer(server);
-    const support = await signedInOperator(server, ['support']);
-    const supervisor = await signedInOperator(server, ['supervisor']);
-    const bankAccount = { bankName: 'みずほ銀行', branchName: '本店', accountNumber: '7654321', holderName: 'カブト タロウ' };
+    const { customer, support, supervisor, bankAccount } = await deskBankChange();
     // Asked before the freeze, approved after it: nothing changes.
     const filed = await support.client.post(`/api/admin/v1/customers/${customer.loginId}/bank-account`, { bankAccount, reason: 'written request received' });
     expect(filed.status).toBe(202);

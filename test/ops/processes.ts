@@ -3,9 +3,9 @@ import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { HttpClient, type HttpResponse } from '../support/http-client.js';
-import { ADMIN_TOKEN, postgresUrl } from '../support/harness.js';
+import { ADMIN_TOKEN, describeOn, postgresUrl } from '../support/harness.js';
 import { spawnServe, stopServe, type ServeProcess } from '../support/serve-process.js';
 
 // Real `kabuto serve` processes on one PostgreSQL schema, and a client that spreads one browser's
@@ -77,6 +77,31 @@ export async function stopAll(processes: ServeProcess[]): Promise<void> {
   expect(await Promise.all(processes.map((serve) => stopServe(serve)))).toEqual(processes.map(() => 0));
   const dir = sqliteDirs.get(processes);
   if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The same scenarios against two server processes on one PostgreSQL database, or on one SQLite file (the
+ * run's database decides which block runs). The array returned holds the running processes while the
+ * scenarios' tests run.
+ */
+export function describeAcrossProcesses(what: string, scenarios: () => void): ServeProcess[] {
+  const processes: ServeProcess[] = [];
+  const block = (start: () => Promise<ServeProcess[]>) => () => {
+    // stopAll finds a SQLite file's directory by the array startOnSqliteFile returned: that one is stopped.
+    let started: ServeProcess[] = [];
+    beforeAll(async () => {
+      started = await start();
+      processes.splice(0, processes.length, ...started);
+    }, 90_000);
+    afterAll(async () => {
+      processes.splice(0);
+      await stopAll(started);
+    });
+    scenarios();
+  };
+  describeOn('postgres', `${what} across two processes on one PostgreSQL database`, block(() => startOnPostgres(2)));
+  describeOn('sqlite', `${what} across two processes on one SQLite file`, block(startOnSqliteFile));
+  return processes;
 }
 
 let accounts = 0;

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeOn } from '../support/harness.js';
-import { openAccountOn, SpreadClient, startOnPostgres, startOnSqliteFile, stopAll, type ServeProcess } from '../ops/processes.js';
+import { expect, it } from 'vitest';
+import { describeAcrossProcesses, openAccountOn, SpreadClient } from '../ops/processes.js';
 
 // Issue 16.1: a session ended from the sessions list (one, or all others) is refused at once on another
 // instance that had it cached: the list's endings go through the sessions repository's revocation path.
 
-let processes: ServeProcess[] = [];
+const processes = describeAcrossProcesses('ending listed sessions', scenarios);
 
 async function twoBrowsers() {
   const customer = await openAccountOn(processes[0]!.url, 'list');
@@ -47,19 +46,3 @@ function scenarios() {
     expect((await mine.request('GET', '/api/v1/me', undefined, 1)).status).toBe(200);
   });
 }
-
-describeOn('postgres', 'ending listed sessions across two processes on one PostgreSQL database', () => {
-  beforeAll(async () => {
-    processes = await startOnPostgres(2);
-  }, 90_000);
-  afterAll(() => stopAll(processes));
-  scenarios();
-});
-
-describeOn('sqlite', 'ending listed sessions across two processes on one SQLite file', () => {
-  beforeAll(async () => {
-    processes = await startOnSqliteFile();
-  }, 90_000);
-  afterAll(() => stopAll(processes));
-  scenarios();
-});
