@@ -218,7 +218,8 @@ function literalOf(value: unknown): string | undefined {
   }
   if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) {
     const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    return `'\\x${bytes.toString('hex')}'`;
+    // An escape string (E'\\x…'), whatever standard_conforming_strings says.
+    return pg.escapeLiteral(`\\x${bytes.toString('hex')}`);
   }
   // A plain object is sent as JSON by pg; dates and arrays have text forms of their own: not written out.
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && typeof (value as { toPostgres?: unknown }).toPostgres !== 'function') {

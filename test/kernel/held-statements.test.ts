@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { hashAuditEntry } from '../../src/domain/kernel/audit-chain.js';
 import type { LoginEvent } from '../../src/domain/kernel/types.js';
 import { verifyAuditChain } from '../../src/store/audit-verify.js';
 import { HeldStatements, INSERTS_UNREAD, plainInsertRows, writeOut } from '../../src/store/pg-batch.js';
-import { dialect, useTestServer } from '../support/harness.js';
+import { describeOn, dialect, useTestServer } from '../support/harness.js';
 
 // PostgreSQL round trips held back and sent together (src/store/pg-batch.ts), and the audit chain's
 // one-statement append whose hash the database computes (src/store/audit-repo.ts). The transactions'
@@ -129,6 +130,22 @@ describe('the audit chain appended from many transactions at once', () => {
   });
 });
 
+describeOn('postgres', 'values written out come back as they went (the first statement of a transaction travels with its BEGIN)', () => {
+  it('text with quotes, backslashes and kana, bytes, numbers, booleans, nulls and JSON', async () => {
+    const text = `it's "quoted" \\ back\\slash \\x41 取引 🐢 $1 -- not a comment`;
+    const bytes = Buffer.from([0, 0x5c, 0x27, 0xde, 0xad, 0xff]);
+    const { rows } = await server.kabuto.database.db.transaction().execute((trx) =>
+      sql<{ text: string; bytes: Buffer | string; n: number; yes: boolean; nothing: null; json: string }>`select ${text}::text as text, ${bytes}::bytea as bytes, ${-42}::integer as n, ${true}::boolean as yes, ${null}::text as nothing, ${JSON.stringify({ a: "o'k" })}::text as json`.execute(trx),
+    );
+    expect(rows[0]!.text).toBe(text);
+    expect(rows[0]!.n).toBe(-42);
+    expect(rows[0]!.yes).toBe(true);
+    expect(rows[0]!.nothing).toBeNull();
+    expect(JSON.parse(rows[0]!.json)).toEqual({ a: "o'k" });
+    expect(Buffer.from(rows[0]!.bytes as Buffer).equals(bytes)).toBe(true);
+  });
+});
+
 describe('what may travel together (pg-batch.ts)', () => {
   it('takes only an insert of parameters with no RETURNING, counting its rows', () => {
     expect(plainInsertRows('insert into "sessions" ("id", "at") values ($1, $2)')).toBe(1);
@@ -142,7 +159,7 @@ describe('what may travel together (pg-batch.ts)', () => {
   });
 
   it('writes parameters in as literals, and leaves $n in strings, names, dollar quotes and comments alone', () => {
-    expect(writeOut('select $1, $2, $3, $4, $5, $10', ['it\'s', 7, null, true, Buffer.from([0xde, 0xad]), 'ten', 0, 0, 0, 'x'])).toBe("select 'it''s', '7', null, 'true', '\\xdead', 'x'");
+    expect(writeOut('select $1, $2, $3, $4, $5, $10', ['it\'s', 7, null, true, Buffer.from([0xde, 0xad]), 'ten', 0, 0, 0, 'x'])).toBe("select 'it''s', '7', null, 'true',  E'\\\\xdead', 'x'");
     expect(writeOut(`select '$1', "$1", $$ $1 $$, $tag$ $1 $tag$, $1 -- $1\n/* $1 */`, ['v'])).toBe(`select '$1', "$1", $$ $1 $$, $tag$ $1 $tag$, 'v' -- $1\n/* $1 */`);
     expect(writeOut('select $1', ['back\\slash'])).toBe("select  E'back\\\\slash'");
     expect(writeOut('select $1', [{ a: "o'k" }])).toBe(`select '{"a":"o''k"}'`);
