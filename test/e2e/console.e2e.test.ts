@@ -101,8 +101,17 @@ describe('the console', () => {
     const actions = (trail.body as Array<{ action: string; actor: string }>).map((e) => `${e.action}:${e.actor}`);
     expect(actions).toEqual(expect.arrayContaining(['approval_requested:operator:desk@firm.example.jp', 'mfa_reset:operator:boss@firm.example.jp']));
 
+    // A cohort shows as a row in words (its buckets and its date), not as JSON.
+    const due = new Date(server.clock.now() + 30 * 86_400_000);
+    const cohort = await server.admin().post('/api/admin/v1/migration/cohorts', { name: '第1陣', bucketFrom: 10, bucketTo: 19, dueAt: due.toISOString() });
+    expect(cohort.status, JSON.stringify(cohort.body)).toBe(201);
     await supervisor.getByRole('button', { name: 'パスキー移行' }).click();
     await supervisor.getByRole('link', { name: '移行スケジュール（CSV）' }).waitFor();
+    const cohorts = supervisor.getByRole('region', { name: '移行グループ' });
+    const row = cohorts.getByRole('row', { name: /第1陣/ });
+    await row.getByRole('cell', { name: '10–19', exact: true }).waitFor();
+    expect(await row.locator('time').getAttribute('datetime')).toBe(due.toISOString());
+    expect(await cohorts.textContent()).not.toContain('{');
     await supervisor.screenshot({ path: `${SHOTS}/console-migration-desktop.png` });
     await supervisor.getByRole('button', { name: '監査ログ' }).click();
     await supervisor.getByText(/ハッシュチェーンは正常です/).waitFor();

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import * as consoleApi from '../api/console';
 import type { Approval, Match, Me } from '../api/console';
 import { consoleTexts } from '../i18n/texts-console';
+import { currentLanguage } from '../i18n/language-store';
 import { CaseView } from './CaseView';
 
 // The back office's console (docs/operators.md), under /console in the portal's app: passkey sign-in,
@@ -112,12 +113,36 @@ function Search({ onOpen }: { onOpen(loginId: string): void }) {
   );
 }
 
-function List({ title, items }: { title: string; items: unknown[] | null }) {
+/** The migration's cohorts: which buckets of customers need a passkey from when (issue 20). */
+function Cohorts({ cohorts }: { cohorts: Array<{ id: string; name: string; bucketFrom: number; bucketTo: number; dueAt: string }> }) {
   const t = consoleTexts();
   return (
-    <section className="card">
-      <h3>{title}</h3>
-      {items === null ? <p>{t.none}</p> : items.length === 0 ? <p>{t.none}</p> : <pre>{items.map((i) => JSON.stringify(i)).join('\n')}</pre>}
+    <section className="card" aria-labelledby="cohorts-title">
+      <h3 id="cohorts-title">{t.cohorts.title}</h3>
+      {cohorts.length === 0 ? (
+        <p>{t.none}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t.cohorts.name}</th>
+              <th scope="col">{t.cohorts.buckets}</th>
+              <th scope="col">{t.cohorts.dueAt}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {cohorts.map((c) => (
+              <tr key={c.id}>
+                <td>{c.name}</td>
+                <td>{`${c.bucketFrom}–${c.bucketTo}`}</td>
+                <td>
+                  <time dateTime={c.dueAt}>{new Date(c.dueAt).toLocaleString(currentLanguage() === 'en' ? 'en-GB' : 'ja-JP', { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'short' })}</time>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
@@ -189,7 +214,7 @@ function Migration() {
           ))}
         </tbody>
       </table>
-      <List title="cohorts" items={data.cohorts} />
+      <Cohorts cohorts={data.cohorts} />
       <a href="/api/admin/v1/migration/schedule.csv">{t.csv}</a>
     </section>
   );

@@ -41,6 +41,7 @@ const ja = {
   strongest: '最も強い認証要素',
   kinds: { mfa_reset: '二要素認証リセット', bank_account_change: '出金先口座の変更', deposit: '入金', risk_hold_release: 'リスク保留の解除', unfreeze: '取引制限の解除' } as Record<string, string>,
   columns: { day: '日付', passkey: 'パスキー', app: 'アプリ', sms: 'SMS', none: 'なし' },
+  cohorts: { title: '移行グループ', name: '名前', buckets: '対象の区分（0〜99）', dueAt: 'パスキー必須の開始' },
   caseApprovals: '承認の申請',
   caseFile: {
     dash: '—',
@@ -164,6 +165,7 @@ const en: typeof ja = {
   strongest: 'Strongest factor',
   kinds: { mfa_reset: 'MFA reset', bank_account_change: 'Bank account change', deposit: 'Deposit', risk_hold_release: 'Release of a risk hold', unfreeze: 'Lifting a freeze' },
   columns: { day: 'Day', passkey: 'Passkey', app: 'App', sms: 'SMS', none: 'None' },
+  cohorts: { title: 'Cohorts', name: 'Name', buckets: 'Buckets (0–99)', dueAt: 'Passkey required from' },
   caseApprovals: 'Approval requests',
   caseFile: {
     dash: '—',
