@@ -1,5 +1,5 @@
 import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
-import { hashAuditEntry } from '../domain/kernel/audit-chain.js';
+import { auditEntryBody, hashAuditEntry } from '../domain/kernel/audit-chain.js';
 import type { AuditStore } from '../domain/kernel/store.js';
 import type { AuditEntry } from '../domain/kernel/types.js';
 import type { AuditLogTable, Database } from './schema.js';
@@ -33,12 +33,12 @@ export async function appendAuditEntry(db: Kysely<any>, input: AuditInput): Prom
  * PostgreSQL: one statement, one round trip. The head's UPDATE takes its row lock, moves the sequence on
  * and computes the new hash from the row it locked (every SET reads the row as it was, so the previous
  * hash is that row's and is kept in `prev_hash`); the entry is inserted from what it returns. The hash
- * is `hashAuditEntry`'s, written in SQL: the SHA-256 of the same JSON array, whose middle (customer,
- * time, actor, action, detail) JSON.stringify writes here and the database puts between the sequence
- * number and the previous hash. `kabuto audit verify` recomputes every one in JavaScript.
+ * is `hashAuditEntry`'s: the SHA-256 of the same canonical text, whose middle (`auditEntryBody`) is sent
+ * and put by the database between the sequence number and the previous hash. `kabuto audit verify`
+ * recomputes every one in JavaScript.
  */
 async function appendOnPostgres(trx: Kysely<Database>, input: AuditInput): Promise<AuditEntry> {
-  const middle = JSON.stringify([input.customerId, input.at, input.actor, input.action, input.detail]).slice(1, -1);
+  const middle = auditEntryBody(input);
   const { rows } = await sql<{ seq: number | string; prevHash: string; hash: string }>`
     with head as (
       update audit_head set seq = seq + 1, prev_hash = hash,

@@ -135,7 +135,8 @@ function resilientPool(pool: pg.Pool): PostgresPool {
       const query = (sqlText: string | object, parameters: ReadonlyArray<unknown>) => {
         // A cursor (Kysely's stream()) goes straight through, after what is held.
         if (typeof sqlText !== 'string') return held.flush().then(() => (client as unknown as { query(cursor: object): unknown }).query(sqlText));
-        return held.query(sqlText, parameters ?? []);
+        // Kysely hands over a fresh array of its own: passed on as it is.
+        return held.query(sqlText, (parameters ?? []) as unknown[]);
       };
       return {
         query: query as unknown as PostgresPoolClient['query'],

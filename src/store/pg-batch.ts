@@ -33,6 +33,9 @@ interface QueryResultLike {
 
 type Send = (text: string, parameters?: unknown[]) => Promise<unknown>;
 
+/** What a connection answers itself or holds back (the transaction's ends and the store's word on its inserts). */
+const CONTROL = new Set(['begin', 'commit', 'rollback', INSERTS_UNREAD]);
+
 /** One connection's held-back statements; `query` is the connection's query as Kysely calls it. */
 export class HeldStatements {
   #held: string[] = [];
@@ -41,7 +44,13 @@ export class HeldStatements {
 
   constructor(private readonly send: Send) {}
 
-  async query(text: string, parameters: readonly unknown[]): Promise<unknown> {
+  query(text: string, parameters: unknown[]): Promise<unknown> {
+    // Every statement of the process comes this way: outside a transaction that holds something, at once.
+    if (this.#held.length === 0 && !this.#insertsUnread && !CONTROL.has(text)) return this.send(text, parameters);
+    return this.#query(text, parameters);
+  }
+
+  async #query(text: string, parameters: unknown[]): Promise<unknown> {
     if (text === 'begin') {
       this.#held = ['begin'];
       this.#begun = false;
@@ -82,7 +91,7 @@ export class HeldStatements {
         return synthetic('INSERT', rows);
       }
     }
-    if (this.#held.length === 0) return this.send(text, [...parameters]);
+    if (this.#held.length === 0) return this.send(text, parameters);
     const held = this.#held;
     this.#held = [];
     this.#begun = true;
@@ -91,7 +100,7 @@ export class HeldStatements {
     if (written === undefined) {
       // Both asked for at once, so that they go in this order (pg queues a connection's queries): the
       // held ones' failure is the answer when there is one.
-      const [, answer] = await Promise.all([this.send(script(held)), this.send(text, [...parameters])]);
+      const [, answer] = await Promise.all([this.send(script(held)), this.send(text, parameters)]);
       return answer;
     }
     return this.send(script([...held, written]));

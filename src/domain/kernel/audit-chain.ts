@@ -6,8 +6,18 @@ import type { AuditEntry } from './types.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/**
+ * An entry's canonical form is the JSON array [seq, customerId, at, actor, action, detail, prevHash]. Its
+ * middle (customer to detail), as JSON.stringify writes it: the store's PostgreSQL append sends it and the
+ * database puts the sequence number before it and the previous hash (hex: a plain JSON string) after it,
+ * then hashes the same text (src/store/audit-repo.ts).
+ */
+export function auditEntryBody(entry: Pick<AuditEntry, 'customerId' | 'at' | 'actor' | 'action' | 'detail'>): string {
+  return JSON.stringify([entry.customerId, entry.at, entry.actor, entry.action, entry.detail]).slice(1, -1);
+}
+
 export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
-  const canonical = JSON.stringify([entry.seq, entry.customerId, entry.at, entry.actor, entry.action, entry.detail, entry.prevHash]);
+  const canonical = `[${JSON.stringify(entry.seq)},${auditEntryBody(entry)},${JSON.stringify(entry.prevHash)}]`;
   return createHash('sha256').update(canonical).digest('hex');
 }
 

@@ -1,9 +1,10 @@
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import * as consoleApi from '../api/console';
 import type { CaseFile, Match } from '../api/console';
 import { formatTime } from '../format';
 import { useLanguage } from '../i18n/language-store';
 import { consoleTexts } from '../i18n/texts-console';
+import { Facts, Section, Table } from './parts';
 
 // A customer's case file (GET /api/admin/v1/customers/{loginId}/case, built in
 // src/domain/operators/customer-case.ts) for the desk: single records as definition lists, lists as
@@ -14,64 +15,6 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 /** A code in words when the texts know it; the code itself (as code) when they do not. */
 function word(words: Record<string, string>, code: string): ReactNode {
   return words[code] ?? <code>{code}</code>;
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  const id = useId();
-  return (
-    <section className="card case-section" aria-labelledby={id}>
-      <h3 id={id}>{title}</h3>
-      {children}
-    </section>
-  );
-}
-
-function Facts({ rows }: { rows: Array<[string, ReactNode]> }) {
-  return (
-    <dl className="case-facts">
-      {rows.map(([term, value]) => (
-        <div key={term}>
-          <dt>{term}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-interface Column<T> {
-  header: string;
-  cell(row: T): ReactNode;
-}
-
-function Table<T>({ caption, columns, rows }: { caption: string; columns: Array<Column<T>>; rows: readonly T[] }) {
-  const t = consoleTexts();
-  if (rows.length === 0) return <p>{t.none}</p>;
-  return (
-    <div className="case-table">
-      <table>
-        <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <th scope="col" key={c.header}>
-                {c.header}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, i) => (
-            <tr key={i}>
-              {columns.map((c) => (
-                <td key={c.header}>{c.cell(row)}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
 }
 
 export function CaseView({ loginId }: { loginId: string }) {

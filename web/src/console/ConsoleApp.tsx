@@ -2,8 +2,10 @@ import { useEffect, useState, type FormEvent } from 'react';
 import * as consoleApi from '../api/console';
 import type { Approval, Match, Me } from '../api/console';
 import { consoleTexts } from '../i18n/texts-console';
-import { currentLanguage } from '../i18n/language-store';
+import { formatTime } from '../format';
+import { useLanguage } from '../i18n/language-store';
 import { CaseView } from './CaseView';
+import { Section, Table } from './parts';
 
 // The back office's console (docs/operators.md), under /console in the portal's app: passkey sign-in,
 // customer search and case view, four-eyes approvals, the passkey migration, the audit chain.
@@ -113,40 +115,6 @@ function Search({ onOpen }: { onOpen(loginId: string): void }) {
   );
 }
 
-/** The migration's cohorts: which buckets of customers need a passkey from when (issue 20). */
-function Cohorts({ cohorts }: { cohorts: Array<{ id: string; name: string; bucketFrom: number; bucketTo: number; dueAt: string }> }) {
-  const t = consoleTexts();
-  return (
-    <section className="card" aria-labelledby="cohorts-title">
-      <h3 id="cohorts-title">{t.cohorts.title}</h3>
-      {cohorts.length === 0 ? (
-        <p>{t.none}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t.cohorts.name}</th>
-              <th scope="col">{t.cohorts.buckets}</th>
-              <th scope="col">{t.cohorts.dueAt}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cohorts.map((c) => (
-              <tr key={c.id}>
-                <td>{c.name}</td>
-                <td>{`${c.bucketFrom}–${c.bucketTo}`}</td>
-                <td>
-                  <time dateTime={c.dueAt}>{new Date(c.dueAt).toLocaleString(currentLanguage() === 'en' ? 'en-GB' : 'ja-JP', { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'short' })}</time>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
-
 function Approvals() {
   const t = consoleTexts();
   const [list, setList] = useState<Approval[]>([]);
@@ -186,35 +154,36 @@ function Approvals() {
 
 function Migration() {
   const t = consoleTexts();
+  const language = useLanguage();
   const [data, setData] = useState<Awaited<ReturnType<typeof consoleApi.fetchMigration>> | null>(null);
   useEffect(() => void consoleApi.fetchMigration().then(setData, () => undefined), []);
   if (!data) return null;
   return (
     <section>
       <h2>{t.migration}</h2>
-      <table aria-label={t.strongest}>
-        <thead>
-          <tr>
-            <th scope="col">{t.columns.day}</th>
-            <th scope="col">{t.columns.passkey}</th>
-            <th scope="col">{t.columns.app}</th>
-            <th scope="col">{t.columns.sms}</th>
-            <th scope="col">{t.columns.none}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.history.map((row) => (
-            <tr key={String(row.day)}>
-              <td>{row.day}</td>
-              <td>{row.passkey}</td>
-              <td>{row.app}</td>
-              <td>{row.sms}</td>
-              <td>{row.none}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Cohorts cohorts={data.cohorts} />
+      <Table
+        caption={t.strongest}
+        columns={[
+          { header: t.columns.day, cell: (row) => row.day },
+          { header: t.columns.passkey, cell: (row) => row.passkey },
+          { header: t.columns.app, cell: (row) => row.app },
+          { header: t.columns.sms, cell: (row) => row.sms },
+          { header: t.columns.none, cell: (row) => row.none },
+        ]}
+        rows={data.history}
+      />
+      {/* The cohorts: which buckets of customers need a passkey from when (issue 20). */}
+      <Section title={t.cohorts.title}>
+        <Table
+          caption={t.cohorts.title}
+          columns={[
+            { header: t.cohorts.name, cell: (cohort) => cohort.name },
+            { header: t.cohorts.buckets, cell: (cohort) => `${cohort.bucketFrom}–${cohort.bucketTo}` },
+            { header: t.cohorts.dueAt, cell: (cohort) => <time dateTime={cohort.dueAt}>{formatTime(cohort.dueAt, language)}</time> },
+          ]}
+          rows={data.cohorts}
+        />
+      </Section>
       <a href="/api/admin/v1/migration/schedule.csv">{t.csv}</a>
     </section>
   );
