@@ -1,10 +1,11 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { forget, type SessionCache, type SessionRevocation } from '../domain/kernel/session-cache.js';
 import type { CustomerStore } from '../domain/kernel/store.js';
 import type { BankAccount, CustomerRecord, MfaMethod, MfaScope, PhoneType } from '../domain/kernel/types.js';
 import type { Dialect } from './database.js';
 import type { CustomersTable, Database } from './schema.js';
 import { REVOCATION_CHANNEL, revocationPayload } from './sessions-repo.js';
+import { UNREAD } from './pg-batch.js';
 
 function toRecord(row: Selectable<CustomersTable>): CustomerRecord {
   return {
@@ -47,6 +48,11 @@ export interface CustomerRepoOptions {
  * the last write this instance has heard of; within the cache's copy life (2 s) at worst if a notice
  * is lost, and the listener suspends the cache when its connection is in doubt.
  */
+/** A customer's last successful sign-ins, newest first (the same query as the login events' `lastSignIns`). */
+function lastSignInsOf(customerId: string | RawBuilder<unknown>, limit: number) {
+  return sql<{ address: string; at: number }>`select address, at from login_events where customer_id = ${customerId} and result = 'signed_in' order by at desc, id desc limit ${limit}`;
+}
+
 export function createCustomerRepo(db: Kysely<Database>, options: CustomerRepoOptions): CustomerStore {
   const { cache } = options;
   // The expression every write returns: the notice on PostgreSQL (sent for each row written), nothing on SQLite.
@@ -59,6 +65,19 @@ export function createCustomerRepo(db: Kysely<Database>, options: CustomerRepoOp
   const findById = async (id: string) => {
     const row = await db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toRecord(row);
+  };
+  const reserveLoginAttempt = async (id: string, threshold: number, now: number) => {
+    const row = await db
+      .updateTable('customers')
+      .set((eb) => ({ failedLogins: eb('failedLogins', '+', 1) }))
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<=', now)]))
+      .where('failedLogins', '<', threshold)
+      .returning(['failedLogins', 'lockCount', notice(id)])
+      .executeTakeFirst();
+    if (!row) return undefined;
+    changed(id);
+    return { failedLogins: row.failedLogins, lockCount: row.lockCount };
   };
   return {
     async findByLoginId(loginId) {
@@ -90,19 +109,42 @@ export function createCustomerRepo(db: Kysely<Database>, options: CustomerRepoOp
       await db.updateTable('customers').set(toRow(patch)).where('id', '=', id).returning(notice(id)).execute();
       changed(id);
     },
-    async reserveLoginAttempt(id, threshold, now) {
-      const row = await db
-        .updateTable('customers')
-        .set((eb) => ({ failedLogins: eb('failedLogins', '+', 1) }))
-        .where('id', '=', id)
-        .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<=', now)]))
-        .where('failedLogins', '<', threshold)
-        .returning(['failedLogins', 'lockCount', notice(id)])
-        .executeTakeFirst();
-      if (!row) return undefined;
-      changed(id);
-      return { failedLogins: row.failedLogins, lockCount: row.lockCount };
+    async signInLookup(loginId, { threshold, now }, lastSignIns) {
+      if (options.dialect === 'sqlite') {
+        const found = await db.selectFrom('customers').selectAll().where('loginId', '=', loginId).executeTakeFirst();
+        const customer = found && toRecord(found);
+        // An unknown ID runs the same reservation, matching no row.
+        const reserved = await reserveLoginAttempt(customer?.id ?? '', threshold, now);
+        if (!customer) return { customer, reserved, signInFrozenSince: null, lastSignIns: [] };
+        const freeze = await sql<{ signInAt: number | null }>`select sign_in_at from account_freezes where customer_id = ${customer.id}`.execute(db);
+        const history = await lastSignInsOf(customer.id, lastSignIns).execute(db);
+        return { customer, reserved, signInFrozenSince: freeze.rows[0]?.signInAt ?? null, lastSignIns: history.rows.map((row) => ({ address: row.address, at: Number(row.at) })) };
+      }
+      // PostgreSQL: one statement. The reservation is the same conditional UPDATE as reserveLoginAttempt's,
+      // on the row the lookup found (its notice from its own RETURNING); the customer as read before it.
+      const { rows } = await sql<Selectable<CustomersTable> & { reservedFailedLogins: number | null; reservedLockCount: number | null; signInFrozenSince: number | null; lastSignIns: Array<[string, number]> }>`
+        with found as (select * from customers where login_id = ${loginId}),
+        reserved as (
+          update customers set failed_logins = failed_logins + 1
+          where id = (select id from found) and (locked_until is null or locked_until <= ${now}) and failed_logins < ${threshold}
+          returning failed_logins, lock_count, pg_notify(${REVOCATION_CHANNEL}, ${revocationPayload({ customer: '' })} || id)
+        )
+        select found.*, reserved.failed_logins as reserved_failed_logins, reserved.lock_count as reserved_lock_count,
+          (select sign_in_at from account_freezes where customer_id = found.id) as sign_in_frozen_since,
+          (select coalesce(json_agg(json_build_array(h.address, h.at)), '[]'::json) from (${lastSignInsOf(sql.raw('found.id'), lastSignIns)}) h) as last_sign_ins
+        from found left join reserved on true`.execute(db);
+      const row = rows[0];
+      if (!row) return { customer: undefined, reserved: undefined, signInFrozenSince: null, lastSignIns: [] };
+      const { reservedFailedLogins, reservedLockCount, signInFrozenSince, lastSignIns: history, ...customer } = row;
+      if (reservedFailedLogins !== null) changed(customer.id);
+      return {
+        customer: toRecord(customer),
+        reserved: reservedFailedLogins === null || reservedLockCount === null ? undefined : { failedLogins: reservedFailedLogins, lockCount: reservedLockCount },
+        signInFrozenSince,
+        lastSignIns: history.map(([address, at]) => ({ address, at: Number(at) })),
+      };
     },
+    reserveLoginAttempt,
     async giveBackLoginAttempt(id) {
       await db
         .updateTable('customers')
@@ -136,7 +178,8 @@ export function createCustomerRepo(db: Kysely<Database>, options: CustomerRepoOp
       return row !== undefined;
     },
     async resetLoginFailures(id) {
-      await db.updateTable('customers').set({ failedLogins: 0, lockCount: 0, lockedUntil: null }).where('id', '=', id).returning(notice(id)).execute();
+      // Nobody reads its answer: in a transaction it travels with the next statement (pg-batch.ts).
+      await db.updateTable('customers').set({ failedLogins: 0, lockCount: 0, lockedUntil: null }).where('id', '=', id).returning(notice(id)).modifyEnd(sql.raw(UNREAD)).execute();
       changed(id);
     },
     async countTradingFailure(id) {

@@ -13,7 +13,10 @@ import pg from 'pg';
  *    true })`), an INSERT with only parameters in its VALUES and no RETURNING (an upsert too) travels with
  *    the next statement or the COMMIT. Its row count is taken from its VALUES (the work reads none); if
  *    it fails, the statement it travels with (the COMMIT at the latest) fails, and the transaction rolls
- *    back as it would have.
+ *    back as it would have;
+ *  - in any transaction, a statement the store marked unread (`UNREAD` at its end: a write whose count
+ *    and rows no caller reads, such as giving a reserved place back) travels with the next statement or
+ *    the COMMIT, on the same terms.
  *
  * What travels together is one simple-protocol query: the statements one after the other, their
  * parameters written in as quoted literals (`'…'`, typed by their place as an untyped parameter is),
@@ -33,6 +36,12 @@ interface QueryResultLike {
 
 type Send = (text: string, parameters?: unknown[]) => Promise<unknown>;
 
+/**
+ * The end the store gives a statement whose answer nobody reads (`.modifyEnd(sql.raw(UNREAD))`): in a
+ * transaction it may wait for the next statement. A comment: elsewhere, and on SQLite, it changes nothing.
+ */
+export const UNREAD = '/* kabuto: unread */';
+
 /** What a connection answers itself or holds back (the transaction's ends and the store's word on its inserts). */
 const CONTROL = new Set(['begin', 'commit', 'rollback', INSERTS_UNREAD]);
 
@@ -46,7 +55,7 @@ export class HeldStatements {
 
   query(text: string, parameters: unknown[]): Promise<unknown> {
     // Every statement of the process comes this way: outside a transaction that holds something, at once.
-    if (this.#held.length === 0 && !this.#insertsUnread && !CONTROL.has(text)) return this.send(text, parameters);
+    if (this.#held.length === 0 && !this.#insertsUnread && !CONTROL.has(text) && !(this.#begun && text.endsWith(UNREAD))) return this.send(text, parameters);
     return this.#query(text, parameters);
   }
 
@@ -89,6 +98,14 @@ export class HeldStatements {
       if (rows !== undefined && written !== undefined) {
         this.#held.push(written);
         return synthetic('INSERT', rows);
+      }
+    }
+    // In a transaction (its BEGIN held or sent), a statement marked unread waits too.
+    if ((this.#begun || this.#held.length > 0) && this.#held.length < 64 && text.endsWith(UNREAD)) {
+      const written = writeOut(text, parameters);
+      if (written !== undefined) {
+        this.#held.push(written);
+        return synthetic(text.slice(0, text.indexOf(' ')).toUpperCase(), 0);
       }
     }
     if (this.#held.length === 0) return this.send(text, parameters);

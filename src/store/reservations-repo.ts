@@ -3,6 +3,7 @@ import type { ReservationStore } from '../domain/kernel/store.js';
 import type { Dialect } from './database.js';
 import type { Database } from './schema.js';
 import { pgScript } from './pg-script.js';
+import { UNREAD } from './pg-batch.js';
 
 /**
  * One place in a sliding-window limit, taken atomically: an event row inserted only while fewer
@@ -44,7 +45,8 @@ export function createReservationRepo(db: Kysely<Database>, dialect: Dialect): R
       await db.insertInto('throttleEvents').values({ key, at: now, id }).execute();
     },
     async release(id) {
-      await db.deleteFrom('throttleEvents').where('id', '=', id).execute();
+      // Nobody reads its answer: in a transaction it travels with the next statement (pg-batch.ts).
+      await db.deleteFrom('throttleEvents').where('id', '=', id).modifyEnd(sql.raw(UNREAD)).execute();
     },
   };
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { hashAuditEntry } from '../../src/domain/kernel/audit-chain.js';
 import type { LoginEvent } from '../../src/domain/kernel/types.js';
 import { verifyAuditChain } from '../../src/store/audit-verify.js';
-import { HeldStatements, INSERTS_UNREAD, plainInsertRows, writeOut } from '../../src/store/pg-batch.js';
+import { HeldStatements, INSERTS_UNREAD, plainInsertRows, UNREAD, writeOut } from '../../src/store/pg-batch.js';
+import { createCustomer, signInWithPassword } from '../support/flows.js';
 import { describeOn, dialect, useTestServer } from '../support/harness.js';
 
 // PostgreSQL round trips held back and sent together (src/store/pg-batch.ts), and the audit chain's
@@ -112,6 +113,29 @@ describe('a transaction whose inserts are unread', () => {
   });
 });
 
+describeOn('postgres', 'a password sign-in, counted in round trips', () => {
+  // What runs beside a sign-in and is not its own: the notice sender's polling and delivery.
+  const background = /^(update notice_queue|update "notice_queue"|insert into "outbox"|select \* from "webhook_endpoints")/;
+
+  it('takes four: the address place, the lookup with its reserved guess, and the transaction after the hash (nine before)', async () => {
+    const customer = await createCustomer(server);
+    // A first sign-in fills what the process keeps (the passkey migration's cohorts); the second is counted.
+    expect((await signInWithPassword(server.client(), customer)).status).toBe(200);
+    const client = server.client();
+    const { result: response, everything } = await roundTrips(() => signInWithPassword(client, customer));
+    expect(response.status).toBe(200);
+    expect(response.body.status).toBe('signed_in');
+    const own = everything.filter((text) => !background.test(text.trimStart()));
+    expect(own, own.join('\n---\n')).toHaveLength(4);
+    // The places given back and the failures reset travel with the transaction's first statement; the session with the commit's.
+    expect(own[2]).toMatch(/^begin\n;\ndelete from "throttle_events"[^]*update "customers" set "failed_logins" = '0'[^]*insert into "sessions"/);
+    expect(own[3]).toMatch(/\n;\ncommit$/);
+    // The customer's counters were reset by the held update: the right password cleared the reserved guess.
+    const row = await server.kabuto.database.db.selectFrom('customers').select(['failedLogins']).where('loginId', '=', customer.loginId).executeTakeFirstOrThrow();
+    expect(row.failedLogins).toBe(0);
+  });
+});
+
 describe('the audit chain appended from many transactions at once', () => {
   it('chains every entry in one order, each hash the one JavaScript computes (quotes, backslashes, kana, emoji, nulls)', async () => {
     const store = server.kabuto.deps.store;
@@ -191,5 +215,33 @@ describe('what may travel together (pg-batch.ts)', () => {
     // After the commit nothing is held: an insert outside a transaction goes at once, with its parameters.
     await held.query('insert into "t" ("a") values ($1)', ['w']);
     expect(sent.at(-1)).toEqual({ text: 'insert into "t" ("a") values ($1)', parameters: ['w'] });
+  });
+
+  it('holds a statement the store marked unread in any transaction, and sends it at once outside one', async () => {
+    const sent: Array<{ text: string; parameters?: unknown[] }> = [];
+    const held = new HeldStatements(async (text, parameters) => {
+      sent.push({ text, ...(parameters ? { parameters } : {}) });
+      return { command: 'SELECT', rowCount: 1, rows: [{ found: true }], fields: [] };
+    });
+    const release = `delete from "throttle_events" where "id" = $1 ${UNREAD}`;
+    // Outside a transaction: nothing could carry it.
+    await held.query(release, ['outside']);
+    expect(sent).toEqual([{ text: release, parameters: ['outside'] }]);
+    // In a transaction without the inserts' word: held, even as its first statement, and again after one was sent.
+    await held.query('begin', []);
+    expect(await held.query(release, ['first'])).toMatchObject({ command: 'DELETE', rowCount: 0, rows: [] });
+    expect(await held.query('select $1', ['read'])).toMatchObject({ rows: [{ found: true }] });
+    await held.query(release, ['second']);
+    await held.query(`update "customers" set "failed_logins" = $1 where "id" = $2 returning pg_notify('c', $2) ${UNREAD}`, [0, 'c1']);
+    await held.query('commit', []);
+    expect(sent.slice(1).map((s) => s.text)).toEqual([
+      `begin\n;\ndelete from "throttle_events" where "id" = 'first' ${UNREAD}\n;\nselect 'read'`,
+      `delete from "throttle_events" where "id" = 'second' ${UNREAD}\n;\nupdate "customers" set "failed_logins" = '0' where "id" = 'c1' returning pg_notify('c', 'c1') ${UNREAD}\n;\ncommit`,
+    ]);
+    // An unmarked write in a transaction still goes as it is (its count may be read).
+    await held.query('begin', []);
+    await held.query('select 1', []);
+    await held.query('delete from "t" where "a" = $1', ['x']);
+    expect(sent.at(-1)).toEqual({ text: 'delete from "t" where "a" = $1', parameters: ['x'] });
   });
 });

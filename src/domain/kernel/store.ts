@@ -39,6 +39,13 @@ export interface CustomerStore {
    * when the account is locked or its guesses are all taken (also for an unknown id).
    */
   reserveLoginAttempt(id: string, threshold: number, now: number): Promise<{ failedLogins: number; lockCount: number } | undefined>;
+  /**
+   * What a password sign-in reads before its hash, with its guess reserved (as `reserveLoginAttempt`;
+   * an unknown ID runs the same reservation, matching nothing): the customer by login ID, whether its
+   * sign-in is frozen, and its last `lastSignIns` successful sign-ins, newest first (the risk engine's
+   * history). One statement on PostgreSQL.
+   */
+  signInLookup(loginId: string, guess: { threshold: number; now: number }, lastSignIns: number): Promise<SignInLookup>;
   /** Give back a reserved guess that was never judged (its hash could not run). */
   giveBackLoginAttempt(id: string): Promise<void>;
   /** Atomically add one failed sign-in; returns the new count and the locks so far. */
@@ -53,6 +60,15 @@ export interface CustomerStore {
   recordReplacedContact(customerId: string, contact: ReplacedContact): Promise<void>;
   /** Contacts replaced at or after `since`, newest first. */
   replacedContactsSince(customerId: string, since: number): Promise<ReplacedContact[]>;
+}
+
+export interface SignInLookup {
+  customer: CustomerRecord | undefined;
+  /** The guess reserved: the failures counted with it, and the locks so far; undefined when none was left. */
+  reserved: { failedLogins: number; lockCount: number } | undefined;
+  /** ログイン一時停止: since when sign-in is frozen, or null. */
+  signInFrozenSince: number | null;
+  lastSignIns: Array<Pick<LoginEvent, 'address' | 'at'>>;
 }
 
 export interface ReplacedContact {

@@ -81,7 +81,12 @@ export function freezeOf(deps: Pick<Deps, 'store'>, customerId: string): Promise
 /** 423 account_frozen when this level is frozen for the customer; undefined otherwise. */
 export async function refuseIfFrozen(deps: Pick<Deps, 'store'>, customerId: string, level: FreezeLevel): Promise<Failure | undefined> {
   const state = await freezeOf(deps, customerId);
-  return since(state, level) === null ? undefined : fail('account_frozen', { level });
+  return since(state, level) === null ? undefined : frozenFailure(level);
+}
+
+/** The answer to what a freeze of this level stops. */
+export function frozenFailure(level: FreezeLevel): Failure {
+  return fail('account_frozen', { level });
 }
 
 /** When a withdrawal requested now is held until, because of a lift within the cooling-off (or null). */

@@ -11,8 +11,8 @@ import { describePlace, distanceKm, networkOf, type NetworkView } from './networ
 import type { RiskPolicy } from '../kernel/risk-policy.js';
 
 const HOUR = 3_600_000;
-/** Sign-ins read for the customer's history (travel, hours, countries): one indexed query. */
-const HISTORY = 30;
+/** Sign-ins read for the customer's history (travel, hours, countries): one indexed query, or part of the password sign-in's lookup. */
+export const SIGN_IN_HISTORY = 30;
 
 /**
  * Credential stuffing: a place in the network's budget of sign-ins, taken before the password is
@@ -67,16 +67,18 @@ export async function countNetworkFailure(deps: Pick<Deps, 'store' | 'clock' | '
 
 /**
  * The sign-in's risk decision, after the password proved right: one call. Reads what a sign-in needs
- * (the device's last use, the last sign-ins: two indexed queries; places are in memory) and writes
- * only when a rule fired.
+ * (the device's last use, and the last sign-ins unless the caller brings them: indexed queries; places
+ * are in memory) and writes only when a rule fired.
  */
 export async function assessSignIn(
   deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'places' | 'policy' | 'events'>,
   customer: CustomerRecord,
   client: Client,
+  /** The last sign-ins when the caller read them already (a password sign-in's lookup), newest first. */
+  lastSignIns?: ReadonlyArray<Pick<LoginEvent, 'address' | 'at'>>,
 ): Promise<RiskDecisionRecord> {
   const policy = riskPolicyOf(deps.policy);
-  const [lastSeen, history] = await Promise.all([deviceLastSeen(deps, customer.id, client.deviceToken), deps.store.loginEvents.lastSignIns(customer.id, HISTORY)]);
+  const [lastSeen, history] = await Promise.all([deviceLastSeen(deps, customer.id, client.deviceToken), lastSignIns ?? deps.store.loginEvents.lastSignIns(customer.id, SIGN_IN_HISTORY)]);
   const now = deps.clock.now();
   const network = networkOf(deps, policy, client.address);
   const signals = [...deviceSignals(policy, lastSeen, now), ...networkSignals(policy, network), ...historySignals(deps, policy, network, history, now)];

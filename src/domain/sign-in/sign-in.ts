@@ -1,5 +1,5 @@
 import type { Deps } from '../kernel/context.js';
-import { refuseIfFrozen } from '../protection/freeze.js';
+import { frozenFailure, refuseIfFrozen } from '../protection/freeze.js';
 import { defaultSummary, newChallenge, viewChallenge, type ChallengeView } from '../challenges/create.js';
 import { fail, isFailure, type Failure } from '../kernel/errors.js';
 import { formatJst, queueNotice, withinTransaction } from '../kernel/notices.js';
@@ -11,7 +11,8 @@ import { riskStepUpReason, secondFactorReason } from './second-factor.js';
 import { release, reserve } from '../kernel/reservations.js';
 import type { CustomerRecord, LoginEvent } from '../kernel/types.js';
 import { logEvent, type Client } from '../sessions/login-events.js';
-import { assessSignIn, countNetworkFailure, enterNetworkGate, leaveNetworkGate, type NetworkGate } from '../risk/sign-in.js';
+import { assessSignIn, countNetworkFailure, enterNetworkGate, leaveNetworkGate, SIGN_IN_HISTORY, type NetworkGate } from '../risk/sign-in.js';
+import type { SignInLookup } from '../kernel/store.js';
 
 export { logEvent, type Client };
 
@@ -39,10 +40,13 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
   if (isFailure(admitted)) return admitted;
   const { addressPlace, gate } = admitted;
 
-  const customer = await deps.store.customers.findByLoginId(input.loginId);
+  // Before the hash, one read (one statement on PostgreSQL): the customer, a guess reserved from its
+  // lock budget, whether its sign-in is frozen, and its last sign-ins for the risk engine.
+  const found = await deps.store.customers.signInLookup(input.loginId, { threshold: deps.policy.loginLockThreshold, now }, SIGN_IN_HISTORY);
+  const { customer } = found;
   // Unknown ID and locked account spend the same work (the reservation's UPDATE, the hashing) as a
   // wrong password and answer the same: an attacker learns nothing about which IDs exist or are locked.
-  const attempt = await reserveGuess(deps, customer, client, now);
+  const attempt = await reserveGuess(deps, customer, found.reserved, client, now);
   // A hash that never ran (the hashing queue full: 503) judged nothing: every place goes back.
   const giveBack = async () => {
     await release(deps, addressPlace);
@@ -62,48 +66,54 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
     await failSignIn(deps, customer, input.loginId, client, 'invalid_credentials', gate);
     return fail('invalid_credentials');
   }
-
-  await release(deps, addressPlace);
-  await leaveNetworkGate(deps, gate);
-  if (attempt.kind === 'device') await release(deps, attempt.place);
-  await deps.store.customers.resetLoginFailures(customer.id);
-  // ログイン一時停止: the right password opens nothing (a login challenge already issued dies with the
-  // freeze, which moved the credential version on).
-  const frozen = await refuseIfSignInFrozen(deps, customer, input.loginId, client);
-  if (frozen) return frozen;
   if (deps.hasher.needsRehash(customer.passwordHash)) {
     await deps.store.customers.update(customer.id, { passwordHash: await deps.hasher.hash(input.password), updatedAt: now });
   }
 
-  // The risk engine's one call: refuse, or a second factor even where the customer's setting would not ask.
-  const risk = await assessSignIn(deps, customer, client);
-  const reason = risk.outcome === 'refuse' ? undefined : risk.outcome === 'step_up' ? await riskStepUpReason(deps, customer) : await secondFactorReason(deps, customer, client.deviceToken);
-  if (risk.outcome === 'refuse' || (risk.outcome === 'step_up' && !reason)) return refuseSignIn(deps, customer, client);
-  if (reason) {
-    const challenge = await newChallenge(deps, {
-      customer,
-      passkeyWhereOne: risk.outcome === 'step_up',
-      purpose: 'login',
-      content: { loginId: customer.loginId },
-      summary: defaultSummary('login'),
-      // The credential version read with the password hash just checked: the session this challenge
-      // opens carries it, so a password change meanwhile leaves that session dead.
-      data: { address: client.address, userAgent: client.userAgent.slice(0, 256), reason, credentialVersion: customer.credentialVersion },
-    });
-    // The challenge and the login event commit together; nothing is read back from their inserts (on
-    // PostgreSQL both travel with the commit: one round trip).
-    await withinTransaction(
-      deps,
-      async (deps) => {
-        await deps.store.challenges.insert(challenge);
-        await logEvent(deps, customer.id, input.loginId, client, 'second_factor_required');
-      },
-      { insertsUnread: true },
-    );
-    deps.events.signIn('second_factor_required');
-    return { status: 'second_factor_required', challenge: viewChallenge(deps, challenge) };
-  }
-  return completeSignIn(deps, customer, client);
+  // ログイン一時停止: the right password opens nothing (a login challenge already issued dies with the
+  // freeze, which moved the credential version on; so does a session made while a freeze races this one).
+  const frozen = found.signInFrozenSince !== null;
+  // The risk engine's one call (its history came with the lookup): refuse, or a second factor even
+  // where the customer's setting would not ask. Policy reads stay outside the transaction (cached).
+  const risk = frozen ? undefined : await assessSignIn(deps, customer, client, found.lastSignIns);
+  const reason = !risk || risk.outcome === 'refuse' ? undefined : risk.outcome === 'step_up' ? await riskStepUpReason(deps, customer) : await secondFactorReason(deps, customer, client.deviceToken);
+
+  // The login challenge when a second factor is asked (its reads, like the policy's, outside the transaction).
+  const challenge =
+    reason && risk
+      ? await newChallenge(deps, {
+          customer,
+          passkeyWhereOne: risk.outcome === 'step_up',
+          purpose: 'login',
+          content: { loginId: customer.loginId },
+          summary: defaultSummary('login'),
+          // The credential version read with the password hash just checked: the session this challenge
+          // opens carries it, so a password change meanwhile leaves that session dead.
+          data: { address: client.address, userAgent: client.userAgent.slice(0, 256), reason, credentialVersion: customer.credentialVersion },
+        })
+      : undefined;
+
+  // Then one transaction. Its first writes (the places given back, the failures reset) are read by no
+  // one: on PostgreSQL they travel with its next statement, the session's inserts with the commit (two
+  // round trips for a completed sign-in).
+  return withinTransaction(
+    deps,
+    async (deps): Promise<SignInResult | Failure> => {
+      await release(deps, addressPlace);
+      await leaveNetworkGate(deps, gate);
+      if (attempt.kind === 'device') await release(deps, attempt.place);
+      await deps.store.customers.resetLoginFailures(customer.id);
+      if (!risk) return refuseFrozenSignIn(deps, customer, input.loginId, client);
+      if (risk.outcome === 'refuse' || (risk.outcome === 'step_up' && !reason)) return refuseSignIn(deps, customer, client);
+      if (!challenge) return completeSignIn(deps, customer, client);
+      // The challenge and the login event commit together; nothing is read back from their inserts.
+      await deps.store.challenges.insert(challenge);
+      await logEvent(deps, customer.id, input.loginId, client, 'second_factor_required');
+      deps.events.signIn('second_factor_required');
+      return { status: 'second_factor_required', challenge: viewChallenge(deps, challenge) };
+    },
+    { insertsUnread: true },
+  );
 }
 
 /**
@@ -127,11 +137,13 @@ export async function admitSignIn(
 
 /** ログイン一時停止: a right credential opens nothing; the attempt is logged as refused. */
 export async function refuseIfSignInFrozen(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'events'>, customer: CustomerRecord, loginId: string, client: Client): Promise<Failure | undefined> {
-  const frozen = await refuseIfFrozen(deps, customer.id, 'sign_in');
-  if (!frozen) return undefined;
+  return (await refuseIfFrozen(deps, customer.id, 'sign_in')) && refuseFrozenSignIn(deps, customer, loginId, client);
+}
+
+async function refuseFrozenSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'events'>, customer: CustomerRecord, loginId: string, client: Client): Promise<Failure> {
   await logEvent(deps, customer.id, loginId, client, 'locked');
   deps.events.signIn('frozen');
-  return frozen;
+  return frozenFailure('sign_in');
 }
 
 type Guess = { kind: 'account'; failedLogins: number; lockCount: number } | { kind: 'device'; place: string };
@@ -143,10 +155,9 @@ type Guess = { kind: 'account'; failedLogins: number; lockCount: number } | { ki
  * cookie) is not held by the lock (OWASP's device cookies) and has its own budget of wrong
  * passwords (a stolen device cookie buys no more guesses). Undefined: locked for this client.
  */
-async function reserveGuess(deps: Deps, customer: CustomerRecord | undefined, client: Client, now: number): Promise<Guess | undefined> {
+async function reserveGuess(deps: Deps, customer: CustomerRecord | undefined, taken: SignInLookup['reserved'], client: Client, now: number): Promise<Guess | undefined> {
   const threshold = deps.policy.loginLockThreshold;
-  // An unknown ID runs the same UPDATE (matching no row): the same work whether the ID exists or not.
-  const taken = await deps.store.customers.reserveLoginAttempt(customer?.id ?? '', threshold, now);
+  // Taken by the lookup (an unknown ID runs the same UPDATE, matching no row: the same work whether the ID exists or not).
   if (taken) return { kind: 'account', ...taken };
   // All guesses taken but no lock in force: they are in flight (or were cut off by a crash). The
   // lock is imposed now: a right password among them still lifts it, and a count left behind by a
