@@ -28,6 +28,11 @@ function toRow(patch: Partial<CustomerRecord>): Partial<CustomersTable> {
   return row;
 }
 
+/** A customer's last successful sign-ins, newest first (the same query as the login events' `lastSignIns`). */
+function lastSignInsOf(customerId: string | RawBuilder<unknown>, limit: number) {
+  return sql<{ address: string; at: number }>`select address, at from login_events where customer_id = ${customerId} and result = 'signed_in' order by at desc, id desc limit ${limit}`;
+}
+
 export interface CustomerRepoOptions {
   dialect: Dialect;
   /** The process's session cache: it keeps the customers of the sessions it serves (findForSession). */
@@ -48,11 +53,6 @@ export interface CustomerRepoOptions {
  * the last write this instance has heard of; within the cache's copy life (2 s) at worst if a notice
  * is lost, and the listener suspends the cache when its connection is in doubt.
  */
-/** A customer's last successful sign-ins, newest first (the same query as the login events' `lastSignIns`). */
-function lastSignInsOf(customerId: string | RawBuilder<unknown>, limit: number) {
-  return sql<{ address: string; at: number }>`select address, at from login_events where customer_id = ${customerId} and result = 'signed_in' order by at desc, id desc limit ${limit}`;
-}
-
 export function createCustomerRepo(db: Kysely<Database>, options: CustomerRepoOptions): CustomerStore {
   const { cache } = options;
   // The expression every write returns: the notice on PostgreSQL (sent for each row written), nothing on SQLite.
