@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { forget, type SessionCache, type SessionRevocation } from '../domain/kernel/session-cache.js';
 import type { CustomerStore } from '../domain/kernel/store.js';
 import type { BankAccount, CustomerRecord, MfaMethod, MfaScope, PhoneType } from '../domain/kernel/types.js';
@@ -6,6 +6,7 @@ import type { Dialect } from './database.js';
 import type { CustomersTable, Database } from './schema.js';
 import { REVOCATION_CHANNEL, revocationPayload } from './sessions-repo.js';
 import { UNREAD } from './pg-batch.js';
+import { lastSignInsOf, toSignIns } from './events-repos.js';
 
 function toRecord(row: Selectable<CustomersTable>): CustomerRecord {
   return {
@@ -26,11 +27,6 @@ function toRow(patch: Partial<CustomerRecord>): Partial<CustomersTable> {
   if (factorLocked !== undefined) row.factorLocked = factorLocked ? 1 : 0;
   if (bankAccount !== undefined) row.bankAccount = bankAccount ? JSON.stringify(bankAccount) : null;
   return row;
-}
-
-/** A customer's last successful sign-ins, newest first (the same query as the login events' `lastSignIns`). */
-function lastSignInsOf(customerId: string | RawBuilder<unknown>, limit: number) {
-  return sql<{ address: string; at: number }>`select address, at from login_events where customer_id = ${customerId} and result = 'signed_in' order by at desc, id desc limit ${limit}`;
 }
 
 export interface CustomerRepoOptions {
@@ -118,7 +114,7 @@ export function createCustomerRepo(db: Kysely<Database>, options: CustomerRepoOp
         if (!customer) return { customer, reserved, signInFrozenSince: null, lastSignIns: [] };
         const freeze = await sql<{ signInAt: number | null }>`select sign_in_at from account_freezes where customer_id = ${customer.id}`.execute(db);
         const history = await lastSignInsOf(customer.id, lastSignIns).execute(db);
-        return { customer, reserved, signInFrozenSince: freeze.rows[0]?.signInAt ?? null, lastSignIns: history.rows.map((row) => ({ address: row.address, at: Number(row.at) })) };
+        return { customer, reserved, signInFrozenSince: freeze.rows[0]?.signInAt ?? null, lastSignIns: toSignIns(history.rows) };
       }
       // PostgreSQL: one statement. The reservation is the same conditional UPDATE as reserveLoginAttempt's,
       // on the row the lookup found (its notice from its own RETURNING); the customer as read before it.
@@ -141,7 +137,7 @@ export function createCustomerRepo(db: Kysely<Database>, options: CustomerRepoOp
         customer: toRecord(customer),
         reserved: reservedFailedLogins === null || reservedLockCount === null ? undefined : { failedLogins: reservedFailedLogins, lockCount: reservedLockCount },
         signInFrozenSince,
-        lastSignIns: history.map(([address, at]) => ({ address, at: Number(at) })),
+        lastSignIns: toSignIns(history.map(([address, at]) => ({ address, at }))),
       };
     },
     reserveLoginAttempt,

@@ -1,7 +1,17 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { LoginEventStore, OutboxStore, ThrottleStore } from '../domain/kernel/store.js';
 import type { LoginEvent, OutboxMessage } from '../domain/kernel/types.js';
 import type { Database } from './schema.js';
+
+/**
+ * A customer's last successful sign-ins, newest first (the risk engine's history): the login events'
+ * `lastSignIns`, and a subquery of the password sign-in's lookup on PostgreSQL (customers-repo.ts).
+ */
+export function lastSignInsOf(customerId: string | RawBuilder<unknown>, limit: number) {
+  return sql<{ address: string; at: number }>`select address, at from login_events where customer_id = ${customerId} and result = 'signed_in' order by at desc, id desc limit ${limit}`;
+}
+
+export const toSignIns = (rows: ReadonlyArray<{ address: string; at: number | string }>) => rows.map((row) => ({ address: row.address, at: Number(row.at) }));
 
 export function createThrottleRepo(db: Kysely<Database>): ThrottleStore {
   return {
@@ -43,16 +53,7 @@ export function createLoginEventRepo(db: Kysely<Database>): LoginEventStore {
       return (await query.execute()) as LoginEvent[];
     },
     async lastSignIns(customerId, limit) {
-      const rows = await db
-        .selectFrom('loginEvents')
-        .select(['address', 'at'])
-        .where('customerId', '=', customerId)
-        .where('result', '=', 'signed_in')
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .execute();
-      return rows.map((row) => ({ address: row.address, at: Number(row.at) }));
+      return toSignIns((await lastSignInsOf(customerId, limit).execute(db)).rows);
     },
   };
 }

@@ -137,7 +137,8 @@ export async function admitSignIn(
 
 /** ログイン一時停止: a right credential opens nothing; the attempt is logged as refused. */
 export async function refuseIfSignInFrozen(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'events'>, customer: CustomerRecord, loginId: string, client: Client): Promise<Failure | undefined> {
-  return (await refuseIfFrozen(deps, customer.id, 'sign_in')) && refuseFrozenSignIn(deps, customer, loginId, client);
+  if (!(await refuseIfFrozen(deps, customer.id, 'sign_in'))) return undefined;
+  return refuseFrozenSignIn(deps, customer, loginId, client);
 }
 
 async function refuseFrozenSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'events'>, customer: CustomerRecord, loginId: string, client: Client): Promise<Failure> {
