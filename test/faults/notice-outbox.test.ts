@@ -8,6 +8,7 @@ import { kabutoCli } from '../ops/ops-support.js';
 import { moneyCustomer, withdraw } from '../money/money-support.js';
 import { createCustomer, signInWithPassword, type TestCustomer } from '../support/flows.js';
 import { figure, useMailBehindProxy } from './fake-smtp.js';
+import { DEFAULT_DELIVERY, newQueuedNotice } from '../../src/domain/kernel/notice-outbox.js';
 
 // Issue 13.1 / 11.6: notices go through the durable outbox. A mail server that is down delays them
 // and none is lost or sent twice; a mail server that hangs slows no request. Between Kabuto and the
@@ -139,6 +140,25 @@ describe('fault: a notice that keeps failing', () => {
     server.clock.set(Math.max(server.clock.now(), Date.now()) + 1);
     await server.kabuto.notices.drain();
     expect(mail.smtp.to(customer.email)).toHaveLength(1);
+  });
+});
+
+describe('a burst of notices', () => {
+  // The timer is far away: only the wake-up of the commit starts the sender.
+  const server = useTestServer(() => ({ env: { KABUTO_NOTICE_POLL_MS: '60000' } }), { per: 'suite' });
+
+  it('is sent in rounds one after another until the queue is empty, not one batch per wake-up or tick', async () => {
+    const { store } = server.kabuto.deps;
+    const burst = 4 * DEFAULT_DELIVERY.batch + 1;
+    await store.transaction(async (store) => {
+      for (let i = 0; i < burst; i++) {
+        await store.notices.enqueue(newQueuedNotice(server.clock, server.kabuto.deps.random, { channel: 'email', recipient: `burst${i}@example.com`, subject: 'burst', body: `notice ${i}`, kind: 'test_burst' }));
+      }
+    });
+    // Real time: the rounds run on the event loop after the one wake-up of the commit.
+    const deadline = Date.now() + 5_000;
+    while ((await store.notices.counts()).sent < burst && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await store.notices.counts()).toMatchObject({ pending: 0, sent: burst });
   });
 });
 

@@ -5,6 +5,8 @@ import { type TestServer, useTestServer } from '../support/harness.js';
 import { signedIn, type TestCustomer } from '../support/flows.js';
 import type { HttpClient } from '../support/http-client.js';
 import { type Receiver, startReceiver } from './receiver.js';
+import { DEFAULT_FEED_POLICY } from '../../src/domain/feed/delivery.js';
+import { recordAudit } from '../../src/domain/kernel/audit.js';
 
 // Issue 18.4: the signed event feed. Security events reach registered webhooks signed with the Standard
 // Webhooks scheme, from a durable queue, with back-off while the receiver is down, each once (by its id);
@@ -137,6 +139,20 @@ describe('the event feed delivered to webhooks', () => {
     expect(r.requests.every((q) => q.payload.type === 'customer.signed_in')).toBe(true);
   });
 
+  it('delivers a busy feed in rounds one after another, not one batch per tick of the timer', async () => {
+    const r = await receiver();
+    await register(server, r);
+    const { customer } = await signedIn(server);
+    const customerId = (await server.kabuto.deps.store.customers.findByLoginId(customer.loginId))!.id;
+    // More events than two rounds' batches: sessions ended, as a busy hour's sign-outs would be.
+    for (let i = 0; i < 2 * DEFAULT_FEED_POLICY.batch + 5; i++) await recordAudit(server.kabuto.deps, customerId, 'signed_out', { reason: 'sign_out' });
+    const { events } = await readFeed(server);
+    expect(events.length).toBeGreaterThan(2 * DEFAULT_FEED_POLICY.batch);
+    // One tick of the timer (the clock stands still).
+    await server.kabuto.feed.delivery.deliverDue();
+    expect([...r.accepted.keys()].sort()).toEqual(events.map((e) => e.id).sort());
+    expect(r.duplicates).toEqual([]);
+  });
 });
 
 describe('a dead endpoint', () => {

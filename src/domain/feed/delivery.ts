@@ -35,7 +35,7 @@ export const DEFAULT_FEED_POLICY: FeedPolicy = { maxAttempts: 12, baseDelayMs: 5
 export type FeedDeliveryDeps = Pick<Deps, 'clock' | 'random' | 'logger' | 'secrets'> & { feed: FeedStore; sender: WebhookSender; events: FeedEvents; policy: FeedPolicy };
 
 export interface FeedDelivery {
-  /** One round for every active endpoint not already in a round here; resolves with the work done (queued + attempted). */
+  /** Rounds for every active endpoint not already in rounds here, until each has nothing more due; resolves with the work done (queued + attempted). */
   deliverDue(): Promise<number>;
   /** Rounds until none does anything (tests, the CLI). */
   drain(): Promise<void>;
@@ -109,32 +109,51 @@ export function createFeedDelivery(deps: FeedDeliveryDeps): FeedDelivery {
     return false;
   }
 
-  async function round(id: string): Promise<number> {
+  /** One round for one endpoint: the work done, and whether it stopped at a limit with more left behind. */
+  async function round(id: string): Promise<{ work: number; more: boolean }> {
     const token = newId(deps.random, 9);
     const start = clock.now();
     const leaseUntil = start + leaseMs(policy);
-    if (!(await feed.lease(id, token, start, leaseUntil))) return 0;
+    if (!(await feed.lease(id, token, start, leaseUntil))) return { work: 0, more: false };
     try {
       // Read after the lease: the cursor no other instance moves while this one holds it.
       const endpoint = await feed.findEndpoint(id);
-      if (!endpoint || endpoint.status !== 'active') return 0;
-      let work = await fanOut(endpoint);
+      if (!endpoint || endpoint.status !== 'active') return { work: 0, more: false };
+      const scanned = await fanOut(endpoint);
+      let work = scanned;
+      let sent = 0;
       for (const delivery of await feed.due(id, clock.now(), policy.batch)) {
         // Never send past the lease: another instance may hold the endpoint by then.
-        if (clock.now() + policy.timeoutMs + 1_000 > leaseUntil) break;
+        if (clock.now() + policy.timeoutMs + 1_000 > leaseUntil) return { work, more: true };
         work++;
-        if (!(await send(endpoint, delivery))) break;
+        // A failure ends the round and the rounds after it: one attempt a round while a receiver is down.
+        if (!(await send(endpoint, delivery))) return { work, more: false };
+        sent++;
       }
-      return work;
+      return { work, more: sent === policy.batch || scanned === policy.scan };
     } finally {
       await feed.unlease(id, token).catch(() => {});
+    }
+  }
+
+  /**
+   * Rounds for one endpoint, one after another while each stops at a limit (a full batch sent, a full
+   * scan queued): a busy feed (a market opening's sign-ins) is delivered as fast as the receiver takes
+   * it, not one batch per tick of the timer, which would let the delay grow without end.
+   */
+  async function rounds(id: string): Promise<number> {
+    let work = 0;
+    for (;;) {
+      const done = await round(id);
+      work += done.work;
+      if (!done.more) return work;
     }
   }
 
   function start(id: string): Promise<number> {
     let run = running.get(id);
     if (!run) {
-      run = round(id).finally(() => running.delete(id));
+      run = rounds(id).finally(() => running.delete(id));
       running.set(id, run);
       return run;
     }
