@@ -57,8 +57,9 @@ export function createNoticeQueueRepo(base: Kysely<Database>, dialect: Dialect):
         .map((r): QueuedNotice => ({ id: r.id, channel: r.channel as NoticeChannel, recipient: r.recipient, subject: r.subject, body: r.body, kind: r.kind, attempts: Number(r.attempts), createdAt: Number(r.createdAt) }))
         .sort((a, b) => (a.id < b.id ? -1 : 1));
     },
-    async markSent(id, now) {
-      await db.updateTable('noticeQueue').set({ status: 'sent', sentAt: now, lastError: null }).where('id', '=', id).execute();
+    async markSent(ids, now) {
+      if (ids.length === 0) return;
+      await db.updateTable('noticeQueue').set({ status: 'sent', sentAt: now, lastError: null }).where('id', 'in', ids).execute();
     },
     async markFailed(id, failure) {
       await db

@@ -46,7 +46,8 @@ export interface NoticeQueueStore {
    * row). A claim not settled by `leaseUntil` (the instance died) is due again.
    */
   claim(now: number, leaseUntil: number, limit: number): Promise<QueuedNotice[]>;
-  markSent(id: string, now: number): Promise<void>;
+  /** The notices of a round that went out, in one statement. */
+  markSent(ids: readonly string[], now: number): Promise<void>;
   /** A failed attempt: retried at `nextAttemptAt`, or dead-lettered when `dead`. */
   markFailed(id: string, failure: { nextAttemptAt: number; error: string; dead: boolean }): Promise<void>;
   /** Dead-lettered notices made due again (operator: `kabuto notices retry`). */
@@ -121,12 +122,12 @@ export function createNoticeDelivery(deps: DeliveryDeps): NoticeDelivery {
   // One round at a time in this process; other processes are kept apart by the claim itself.
   let running: Promise<number> | undefined;
 
-  async function send(notice: QueuedNotice): Promise<void> {
+  /** Sends one notice; a failure is recorded here, a success by the round (true). */
+  async function send(notice: QueuedNotice): Promise<boolean> {
     try {
       if (notice.channel === 'email') await deps.email.sendEmail(notice.recipient, notice.subject ?? '', notice.body);
       else await deps.sms.sendSms(notice.recipient, notice.body);
-      await queue.markSent(notice.id, clock.now());
-      deps.events.sent(notice.channel);
+      return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const dead = notice.attempts >= policy.maxAttempts;
@@ -140,6 +141,7 @@ export function createNoticeDelivery(deps: DeliveryDeps): NoticeDelivery {
       } else {
         deps.logger.warn({ notice: notice.kind, noticeId: notice.id, attempts: notice.attempts, retryAt: new Date(nextAttemptAt).toISOString(), error: message }, 'notice could not be sent; will retry');
       }
+      return false;
     }
   }
 
@@ -147,7 +149,18 @@ export function createNoticeDelivery(deps: DeliveryDeps): NoticeDelivery {
     const now = clock.now();
     const claimed = await queue.claim(now, now + policy.leaseMs, policy.batch);
     // A few at a time (the lease covers batch / parallel sends in a row).
-    for (let i = 0; i < claimed.length; i += policy.parallel) await Promise.all(claimed.slice(i, i + policy.parallel).map(send));
+    const sent: QueuedNotice[] = [];
+    for (let i = 0; i < claimed.length; i += policy.parallel) {
+      const slice = claimed.slice(i, i + policy.parallel);
+      const outcomes = await Promise.all(slice.map(send));
+      sent.push(...slice.filter((_, j) => outcomes[j]));
+    }
+    // The round's sent notices marked in one statement, not one each (a round trip per notice on
+    // PostgreSQL). An instance that dies before it sends them again after the lease: at least once, as ever.
+    if (sent.length > 0) {
+      await queue.markSent(sent.map((notice) => notice.id), clock.now());
+      for (const notice of sent) deps.events.sent(notice.channel);
+    }
     return claimed.length;
   }
 
