@@ -7,6 +7,7 @@ import type { CustomersTable, Database } from './schema.js';
 import { REVOCATION_CHANNEL, revocationPayload } from './sessions-repo.js';
 import { UNREAD } from './pg-batch.js';
 import { lastSignInsOf, toSignIns } from './events-repos.js';
+import { knownDeviceOf, toDeviceFacts } from './factors-repo.js';
 
 function toRecord(row: Selectable<CustomersTable>): CustomerRecord {
   return {
@@ -105,20 +106,39 @@ export function createCustomerRepo(db: Kysely<Database>, options: CustomerRepoOp
       await db.updateTable('customers').set(toRow(patch)).where('id', '=', id).returning(notice(id)).execute();
       changed(id);
     },
-    async signInLookup(loginId, { threshold, now }, lastSignIns) {
+    async signInLookup(loginId, { threshold, now }, lastSignIns, deviceHash) {
       if (options.dialect === 'sqlite') {
         const found = await db.selectFrom('customers').selectAll().where('loginId', '=', loginId).executeTakeFirst();
         const customer = found && toRecord(found);
         // An unknown ID runs the same reservation, matching no row.
         const reserved = await reserveLoginAttempt(customer?.id ?? '', threshold, now);
-        if (!customer) return { customer, reserved, signInFrozenSince: null, lastSignIns: [] };
+        if (!customer) return { customer, reserved, signInFrozenSince: null, lastSignIns: [], device: undefined, noticeOnEverySignIn: false };
         const freeze = await sql<{ signInAt: number | null }>`select sign_in_at from account_freezes where customer_id = ${customer.id}`.execute(db);
         const history = await lastSignInsOf(customer.id, lastSignIns).execute(db);
-        return { customer, reserved, signInFrozenSince: freeze.rows[0]?.signInAt ?? null, lastSignIns: toSignIns(history.rows) };
+        const device = deviceHash === undefined ? [] : (await knownDeviceOf(customer.id, deviceHash).execute(db)).rows;
+        // The setting counts for a known device only: read when there is one.
+        const everySignIn = device.length === 0 ? { rows: [] } : await sql<{ everySignIn: number }>`select every_sign_in from notice_preferences where customer_id = ${customer.id}`.execute(db);
+        return {
+          customer,
+          reserved,
+          signInFrozenSince: freeze.rows[0]?.signInAt ?? null,
+          lastSignIns: toSignIns(history.rows),
+          device: toDeviceFacts(device[0]),
+          noticeOnEverySignIn: Number(everySignIn.rows[0]?.everySignIn ?? 0) === 1,
+        };
       }
       // PostgreSQL: one statement. The reservation is the same conditional UPDATE as reserveLoginAttempt's,
       // on the row the lookup found (its notice from its own RETURNING); the customer as read before it.
-      const { rows } = await sql<Selectable<CustomersTable> & { reservedFailedLogins: number | null; reservedLockCount: number | null; signInFrozenSince: number | null; lastSignIns: Array<[string, number]> }>`
+      const { rows } = await sql<
+        Selectable<CustomersTable> & {
+          reservedFailedLogins: number | null;
+          reservedLockCount: number | null;
+          signInFrozenSince: number | null;
+          lastSignIns: Array<[string, number]>;
+          device: [number, number] | null;
+          everySignIn: number | null;
+        }
+      >`
         with found as (select * from customers where login_id = ${loginId}),
         reserved as (
           update customers set failed_logins = failed_logins + 1
@@ -127,17 +147,21 @@ export function createCustomerRepo(db: Kysely<Database>, options: CustomerRepoOp
         )
         select found.*, reserved.failed_logins as reserved_failed_logins, reserved.lock_count as reserved_lock_count,
           (select sign_in_at from account_freezes where customer_id = found.id) as sign_in_frozen_since,
-          (select coalesce(json_agg(json_build_array(h.address, h.at)), '[]'::json) from (${lastSignInsOf(sql.raw('found.id'), lastSignIns)}) h) as last_sign_ins
+          (select coalesce(json_agg(json_build_array(h.address, h.at)), '[]'::json) from (${lastSignInsOf(sql.raw('found.id'), lastSignIns)}) h) as last_sign_ins,
+          (select json_build_array(d.last_seen_at, d.trusted_since) from (${knownDeviceOf(sql.raw('found.id'), deviceHash ?? null)}) d) as device,
+          (select every_sign_in from notice_preferences where customer_id = found.id) as every_sign_in
         from found left join reserved on true`.execute(db);
       const row = rows[0];
-      if (!row) return { customer: undefined, reserved: undefined, signInFrozenSince: null, lastSignIns: [] };
-      const { reservedFailedLogins, reservedLockCount, signInFrozenSince, lastSignIns: history, ...customer } = row;
+      if (!row) return { customer: undefined, reserved: undefined, signInFrozenSince: null, lastSignIns: [], device: undefined, noticeOnEverySignIn: false };
+      const { reservedFailedLogins, reservedLockCount, signInFrozenSince, lastSignIns: history, device, everySignIn, ...customer } = row;
       if (reservedFailedLogins !== null) changed(customer.id);
       return {
         customer: toRecord(customer),
         reserved: reservedFailedLogins === null || reservedLockCount === null ? undefined : { failedLogins: reservedFailedLogins, lockCount: reservedLockCount },
         signInFrozenSince,
         lastSignIns: toSignIns(history.map(([address, at]) => ({ address, at }))),
+        device: toDeviceFacts(device ? { lastSeenAt: device[0], trustedSince: device[1] } : undefined),
+        noticeOnEverySignIn: Number(everySignIn ?? 0) === 1,
       };
     },
     reserveLoginAttempt,

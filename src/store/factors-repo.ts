@@ -1,8 +1,21 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { FactorStore, PasskeyRecord } from '../domain/kernel/factor-store.js';
+import type { KnownDeviceFacts } from '../domain/kernel/store.js';
 import type { FactorTables, PasskeysTable } from './factors-schema.js';
 import type { Database } from './schema.js';
 import { inTransaction } from './transaction.js';
+
+/**
+ * A customer's known device by its hash: when it last signed in, and since when it is trusted (its trust's
+ * last renewal, or its first sign-in). The factors' `isKnownDevice` and `deviceLastSeen` in one read, and a
+ * subquery of the password sign-in's lookup (customers-repo.ts); a null hash matches nothing.
+ */
+export function knownDeviceOf(customerId: string | RawBuilder<unknown>, deviceHash: string | null) {
+  return sql<{ lastSeenAt: number | string; trustedSince: number | string }>`select last_seen_at, coalesce(trusted_at, first_seen_at) as trusted_since from known_devices where customer_id = ${customerId} and device_hash = ${deviceHash}`;
+}
+
+export const toDeviceFacts = (row: { lastSeenAt: number | string; trustedSince: number | string } | undefined): KnownDeviceFacts | undefined =>
+  row === undefined ? undefined : { lastSeenAt: Number(row.lastSeenAt), trustedSince: Number(row.trustedSince) };
 
 function toPasskey(row: Selectable<PasskeysTable>): PasskeyRecord {
   return {

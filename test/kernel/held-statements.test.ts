@@ -134,6 +134,24 @@ describeOn('postgres', 'a password sign-in, counted in round trips', () => {
     const row = await server.kabuto.database.db.selectFrom('customers').select(['failedLogins']).where('loginId', '=', customer.loginId).executeTakeFirstOrThrow();
     expect(row.failedLogins).toBe(0);
   });
+
+  it('from a browser it signed in with before: four as well, the device read with the lookup (seven before)', async () => {
+    const customer = await createCustomer(server);
+    const client = server.client();
+    expect((await signInWithPassword(client, customer)).body.status).toBe('signed_in');
+    // Signed out: the browser keeps its device cookie only (a live session would be ended by the sign-in, apart).
+    expect((await client.post('/api/v1/logout')).status).toBe(204);
+    const notices = async () => Number((await sql<{ n: number }>`select count(*) as n from notice_queue`.execute(server.kabuto.database.db)).rows[0]!.n);
+    const queued = await notices();
+    // The same browser (its device cookie): a known device, whose trust, last use and notice setting the lookup reads.
+    const { result: response, everything } = await roundTrips(() => signInWithPassword(client, customer));
+    expect(response.body.status).toBe('signed_in');
+    const own = everything.filter((text) => !background.test(text.trimStart()));
+    expect(own, own.join('\n---\n')).toHaveLength(4);
+    expect(own[1]).toMatch(/from known_devices[^]*from notice_preferences/);
+    // A known device: no new-device notice.
+    expect(await notices()).toBe(queued);
+  });
 });
 
 describe('the audit chain appended from many transactions at once', () => {

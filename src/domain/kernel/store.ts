@@ -45,7 +45,7 @@ export interface CustomerStore {
    * sign-in is frozen, and its last `lastSignIns` successful sign-ins, newest first (the risk engine's
    * history). One statement on PostgreSQL.
    */
-  signInLookup(loginId: string, guess: { threshold: number; now: number }, lastSignIns: number): Promise<SignInLookup>;
+  signInLookup(loginId: string, guess: { threshold: number; now: number }, lastSignIns: number, deviceHash?: string): Promise<SignInLookup>;
   /** Give back a reserved guess that was never judged (its hash could not run). */
   giveBackLoginAttempt(id: string): Promise<void>;
   /** Atomically add one failed sign-in; returns the new count and the locks so far. */
@@ -69,6 +69,16 @@ export interface SignInLookup {
   /** ログイン一時停止: since when sign-in is frozen, or null. */
   signInFrozenSince: number | null;
   lastSignIns: Array<Pick<LoginEvent, 'address' | 'at'>>;
+  /** The client's device as this customer's known devices hold it (by the `deviceHash` asked for), if there. */
+  device: KnownDeviceFacts | undefined;
+  /** The customer asked for a notice at every sign-in, not only from new devices. */
+  noticeOnEverySignIn: boolean;
+}
+
+export interface KnownDeviceFacts {
+  lastSeenAt: number;
+  /** Since when it is trusted: its trust's last renewal, or its first sign-in. */
+  trustedSince: number;
 }
 
 export interface ReplacedContact {

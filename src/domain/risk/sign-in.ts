@@ -74,11 +74,16 @@ export async function assessSignIn(
   deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'places' | 'policy' | 'events'>,
   customer: CustomerRecord,
   client: Client,
-  /** The last sign-ins when the caller read them already (a password sign-in's lookup), newest first. */
-  lastSignIns?: ReadonlyArray<Pick<LoginEvent, 'address' | 'at'>>,
+  /**
+   * What the caller read already (a password sign-in's lookup): the last sign-ins, newest first, and
+   * when the client's device last signed in (undefined: a device never seen).
+   */
+  read?: { lastSignIns: ReadonlyArray<Pick<LoginEvent, 'address' | 'at'>>; deviceLastSeen: number | undefined },
 ): Promise<RiskDecisionRecord> {
   const policy = riskPolicyOf(deps.policy);
-  const [lastSeen, history] = await Promise.all([deviceLastSeen(deps, customer.id, client.deviceToken), lastSignIns ?? deps.store.loginEvents.lastSignIns(customer.id, SIGN_IN_HISTORY)]);
+  const [lastSeen, history] = read
+    ? [read.deviceLastSeen, read.lastSignIns]
+    : await Promise.all([deviceLastSeen(deps, customer.id, client.deviceToken), deps.store.loginEvents.lastSignIns(customer.id, SIGN_IN_HISTORY)]);
   const now = deps.clock.now();
   const network = networkOf(deps, policy, client.address);
   const signals = [...deviceSignals(policy, lastSeen, now), ...networkSignals(policy, network), ...historySignals(deps, policy, network, history, now)];

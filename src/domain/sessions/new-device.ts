@@ -1,6 +1,7 @@
 import type { Deps } from '../kernel/context.js';
 import { constantTimeEqual, hmacHex, newId } from '../kernel/crypto.js';
 import { formatJst, queueNotice } from '../kernel/notices.js';
+import type { KnownDeviceFacts } from '../kernel/store.js';
 import type { CustomerRecord } from '../kernel/types.js';
 import { describeUserAgent } from './user-agent.js';
 
@@ -73,6 +74,17 @@ export async function deviceLastSeen(deps: Pick<Deps, 'store' | 'secrets'>, cust
   return valid === undefined ? undefined : deps.store.factors.deviceLastSeen(customerId, deviceHash(deps, valid));
 }
 
+/** What the password sign-in's lookup read of the client's device (the customers' signInLookup), so it is not read again. */
+export interface DeviceRead {
+  device: KnownDeviceFacts | undefined;
+  noticeOnEverySignIn: boolean;
+}
+
+/** A device the lookup found whose trust has not expired: `isKnownDevice` on what was read already. */
+export function isTrusted(deps: Pick<Deps, 'clock' | 'policy'>, device: KnownDeviceFacts | undefined): boolean {
+  return device !== undefined && device.trustedSince >= deps.clock.now() - deps.policy.deviceTrustMs;
+}
+
 /** What a completed sign-in will write about its device, read before its transaction opens. */
 export interface DeviceSignIn {
   known: boolean;
@@ -86,10 +98,15 @@ export interface DeviceSignIn {
  * Before a completed sign-in's transaction: whether the device is known, the token to keep, and the
  * notice's text (the place and the browser described here, so no parsing runs inside the transaction).
  */
-export async function readDeviceSignIn(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'policy' | 'places'>, customer: CustomerRecord, client: { address: string; userAgent: string; deviceToken?: string }): Promise<DeviceSignIn> {
-  const known = await isKnownDevice(deps, customer.id, client.deviceToken);
+export async function readDeviceSignIn(
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'policy' | 'places'>,
+  customer: CustomerRecord,
+  client: { address: string; userAgent: string; deviceToken?: string },
+  read?: DeviceRead,
+): Promise<DeviceSignIn> {
+  const known = read ? isTrusted(deps, read.device) : await isKnownDevice(deps, customer.id, client.deviceToken);
   // The customer may ask for a notice on every sign-in (known devices too).
-  const everySignIn = known && (await deps.store.protection.noticeOnEverySignIn(customer.id));
+  const everySignIn = known && (read ? read.noticeOnEverySignIn : await deps.store.protection.noticeOnEverySignIn(customer.id));
   // Kept: a token the server issued, or an earlier unsigned one this customer registered already.
   // Anything else the client brought is replaced by a fresh token of ours: it is never registered.
   const token = issuedToken(deps, client.deviceToken) ?? (known ? client.deviceToken! : issueDeviceToken(deps));

@@ -10,7 +10,13 @@ import type { CustomerRecord } from '../kernel/types.js';
  * use it (a password alone would bypass it); with KABUTO_NEW_DEVICE_STEP_UP, an unknown device
  * proves a factor even when the customer's own setting would not ask — if the customer has one.
  */
-export async function secondFactorReason(deps: Pick<Deps, 'store' | 'clock' | 'voice' | 'policy' | 'secrets'>, customer: CustomerRecord, deviceToken: string | undefined): Promise<string | undefined> {
+export async function secondFactorReason(
+  deps: Pick<Deps, 'store' | 'clock' | 'voice' | 'policy' | 'secrets'>,
+  customer: CustomerRecord,
+  deviceToken: string | undefined,
+  /** Whether the device is known and trusted, when the caller read it already (the password sign-in's lookup). */
+  knownDevice?: boolean,
+): Promise<string | undefined> {
   if (customer.mfaMethod !== 'none') return 'mfa';
   if (deps.policy.mfaRequired) return 'policy';
   // The passkey migration: once the customer's cohort reached its date, sign-in is policed for them too.
@@ -21,7 +27,7 @@ export async function secondFactorReason(deps: Pick<Deps, 'store' | 'clock' | 'v
   // Any passkey asks for a second factor; the challenge takes the passkey alone once one is past its
   // cooling-off (challenge-create), the customer's other factors as well before.
   if (policy.phishingResistant.has('login') && factors.passkeys > 0) return 'phishing_resistant';
-  if (!deps.policy.newDeviceStepUp || (await isKnownDevice(deps, customer.id, deviceToken))) return undefined;
+  if (!deps.policy.newDeviceStepUp || (knownDevice ?? (await isKnownDevice(deps, customer.id, deviceToken)))) return undefined;
   return phoneUsable(deps, customer) || extraFactorsOf(factors).length > 0 ? 'new_device' : undefined;
 }
 

@@ -6,7 +6,7 @@ import { formatJst, queueNotice, withinTransaction } from '../kernel/notices.js'
 import { loginLockDuration } from '../kernel/policy.js';
 import { recordAudit } from '../kernel/audit.js';
 import { createSession } from '../sessions/sessions.js';
-import { describePlace, deviceKey, isKnownDevice, readDeviceSignIn, writeDeviceSignIn } from '../sessions/new-device.js';
+import { describePlace, deviceHashOf, deviceKey, isKnownDevice, isTrusted, readDeviceSignIn, writeDeviceSignIn, type DeviceRead } from '../sessions/new-device.js';
 import { riskStepUpReason, secondFactorReason } from './second-factor.js';
 import { release, reserve } from '../kernel/reservations.js';
 import type { CustomerRecord, LoginEvent } from '../kernel/types.js';
@@ -42,7 +42,8 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
 
   // Before the hash, one read (one statement on PostgreSQL): the customer, a guess reserved from its
   // lock budget, whether its sign-in is frozen, and its last sign-ins for the risk engine.
-  const found = await deps.store.customers.signInLookup(input.loginId, { threshold: deps.policy.loginLockThreshold, now }, SIGN_IN_HISTORY);
+  // And the client's device as the customer's known devices hold it (trust, last use, the notice setting).
+  const found = await deps.store.customers.signInLookup(input.loginId, { threshold: deps.policy.loginLockThreshold, now }, SIGN_IN_HISTORY, deviceHashOf(deps, client.deviceToken));
   const { customer } = found;
   // Unknown ID and locked account spend the same work (the reservation's UPDATE, the hashing) as a
   // wrong password and answer the same: an attacker learns nothing about which IDs exist or are locked.
@@ -75,8 +76,13 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
   const frozen = found.signInFrozenSince !== null;
   // The risk engine's one call (its history came with the lookup): refuse, or a second factor even
   // where the customer's setting would not ask. Policy reads stay outside the transaction (cached).
-  const risk = frozen ? undefined : await assessSignIn(deps, customer, client, found.lastSignIns);
-  const reason = !risk || risk.outcome === 'refuse' ? undefined : risk.outcome === 'step_up' ? await riskStepUpReason(deps, customer) : await secondFactorReason(deps, customer, client.deviceToken);
+  const risk = frozen ? undefined : await assessSignIn(deps, customer, client, { lastSignIns: found.lastSignIns, deviceLastSeen: found.device?.lastSeenAt });
+  const reason =
+    !risk || risk.outcome === 'refuse'
+      ? undefined
+      : risk.outcome === 'step_up'
+        ? await riskStepUpReason(deps, customer)
+        : await secondFactorReason(deps, customer, client.deviceToken, isTrusted(deps, found.device));
 
   // The login challenge when a second factor is asked (its reads, like the policy's, outside the transaction).
   const challenge =
@@ -105,7 +111,7 @@ export async function signIn(deps: Deps, input: { loginId: string; password: str
       await deps.store.customers.resetLoginFailures(customer.id);
       if (!risk) return refuseFrozenSignIn(deps, customer, input.loginId, client);
       if (risk.outcome === 'refuse' || (risk.outcome === 'step_up' && !reason)) return refuseSignIn(deps, customer, client);
-      if (!challenge) return completeSignIn(deps, customer, client);
+      if (!challenge) return completeSignIn(deps, customer, client, customer.credentialVersion, ['pwd'], found);
       // The challenge and the login event commit together; nothing is read back from their inserts.
       await deps.store.challenges.insert(challenge);
       await logEvent(deps, customer.id, input.loginId, client, 'second_factor_required');
@@ -195,8 +201,10 @@ export async function completeSignIn(
   credentialVersion = customer.credentialVersion,
   /** How it was authenticated (RFC 8176), kept on the session for the OpenID Provider's acr and amr. */
   amr: readonly string[] = ['pwd'],
+  /** The device as the password sign-in's lookup read it (otherwise read here). */
+  deviceRead?: DeviceRead,
 ): Promise<SignedIn> {
-  const device = await readDeviceSignIn(deps, customer, client);
+  const device = await readDeviceSignIn(deps, customer, client, deviceRead);
   // Every write of a completed sign-in commits together, in one transaction: the session, the login
   // event and its audit entry, the device and its notice (issue 14.2: one commit instead of three).
   // Nothing is read back from their inserts: on PostgreSQL they travel together (two round trips in all).
