@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { freshDatabase, type Dialect } from './databases.js';
 import { median, runFlow, runLoad, type FlowFigure, type LoadFigure, type Timing } from './load.js';
 import { benchChildArgs, freePort, runBenchChild, spawnServer, type Child } from './processes.js';
-import { failurePathMedians, getWithCookies, kabutoFlood, kabutoSignIn, kabutoTwoFactor, kabutoWithdrawals } from './scenarios.js';
+import { failurePathMedians, getWithCookies, kabutoFlood, kabutoSignIn, kabutoSignInKnown, kabutoTwoFactor, kabutoWithdrawals, knownBrowsers } from './scenarios.js';
 import { PASSWORD, seedKabuto, TRADING_PASSWORD, type Seeded } from './seed.js';
 import { growPostgres, type Grown } from './growth.js';
 
@@ -36,6 +36,11 @@ export interface KabutoFigures {
   bound: { samples: Bound[]; hashesPerSecond: number; cpuMsPerHash: number; concurrency: number };
   /** The median round; ratioToBound is the median of the rounds' ratios, each to the bound measured around it. */
   signIn: LoadFigure & { ratioToBound: number; rounds: Array<{ perSecond: number; boundPerSecond: number; ratio: number }> };
+  /**
+   * The same sign-in from the customers' own browsers (their device cookies): a returning customer's
+   * sign-in, which queues no new-device notice. Between two measurements of the bound.
+   */
+  signInKnownDevice?: LoadFigure & { boundPerSecond: number; ratioToBound: number; cpuMsPerHash: number };
   /** The same sign-in load on Kabuto with its hasher stubbed out: Kabuto's own CPU per sign-in. */
   signInStubHash: LoadFigure;
   /**
@@ -70,22 +75,37 @@ export interface GrowthFigure {
   ratios: Record<string, number>;
 }
 
+/**
+ * Until the server's notice sender has sent every queued notice (its /metrics gauge of pending notices
+ * reads 0): a figure then counts the notices of its own sign-ins, not the backlog of an earlier figure's.
+ */
+async function noticesSent(url: string, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const pending = /^kabuto_notices_queued\{status="pending"\} (\d+)$/m.exec(text)?.[1];
+    if (pending === '0') return;
+    if (Date.now() > deadline) throw new Error(`notices still pending after ${timeoutMs / 1000} s: ${pending ?? 'no gauge'}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 export const measureBound = (seconds: number, threads?: number) =>
   runBenchChild<Bound>('bound', { KABUTO_BENCH_BOUND_SECONDS: String(seconds), ...(threads ? { KABUTO_BENCH_BOUND_THREADS: String(threads) } : {}) });
 
 /** A sign-in round between two measurements of the bound (on `threads` hashing threads; default every core). */
-async function signInRound(url: string, server: Child, seeded: Seeded, settings: Settings, warmupSeconds: number, address: string, threads?: number) {
+async function signInRound(url: string, server: Child, seeded: Seeded, settings: Settings, warmupSeconds: number, address: string, threads?: number, requests = kabutoSignIn(seeded.plain, PASSWORD, address)) {
   const before = await measureBound(settings.boundSeconds, threads);
-  const figure = await runLoad(
-    { url, cpu: server, connections: settings.hashConnections, requests: kabutoSignIn(seeded.plain, PASSWORD, address) },
-    { warmupSeconds, seconds: settings.roundSeconds },
-  );
+  const figure = await runLoad({ url, cpu: server, connections: settings.hashConnections, requests }, { warmupSeconds, seconds: settings.roundSeconds });
+  // The notices the round left queued are sent before the bound is measured, not beside it.
+  await noticesSent(url);
   const after = await measureBound(settings.boundSeconds, threads);
   const boundPerSecond = (before.hashesPerSecond + after.hashesPerSecond) / 2;
   return { ...figure, boundPerSecond, ratioToBound: figure.perSecond / boundPerSecond, cpuMsPerHash: (before.cpuMsPerHash + after.cpuMsPerHash) / 2 };
 }
 
 async function growthProbe(url: string, server: Child, seeded: Seeded, settings: Settings, address: string): Promise<GrowthProbe> {
+  await noticesSent(url);
   const reads: Record<string, LoadFigure> = {};
   for (const path of ['/api/v1/me', '/api/v1/account']) {
     reads[path] = await runLoad({ url, cpu: server, connections: settings.readConnections, requests: getWithCookies(path, seeded.cookies) }, settings.timing);
@@ -147,6 +167,7 @@ export async function benchKabuto(dialect: Dialect, settings: Settings, log: (li
         { warmupSeconds: round === 0 ? timing.warmupSeconds : 0, seconds: settings.roundSeconds },
       );
       const previous = bounds[bounds.length - 1]!;
+      await noticesSent(url);
       const next = await measureBound(settings.boundSeconds);
       bounds.push(next);
       const boundPerSecond = (previous.hashesPerSecond + next.hashesPerSecond) / 2;
@@ -155,12 +176,20 @@ export async function benchKabuto(dialect: Dialect, settings: Settings, log: (li
     const medianRound = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
     const { boundPerSecond: _b, ratio: signInRatio, ...signInFigure } = medianRound;
     const signIn = { ...signInFigure, ratioToBound: signInRatio, rounds: rounds.map((r) => ({ perSecond: r.perSecond, boundPerSecond: r.boundPerSecond, ratio: r.ratio })) };
+    log('  sign-in from the customers\' own browsers (device cookies)');
+    await noticesSent(url);
+    const browsers = await knownBrowsers(url, seeded.plain, PASSWORD, '198.51.100.6');
+    await noticesSent(url);
+    const signInKnownDevice = await signInRound(url, server, seeded, settings, 1, '198.51.100.6', undefined, kabutoSignInKnown(browsers, PASSWORD, '198.51.100.6'));
     log('  sign-in with an SMS code');
+    await noticesSent(url);
     const twoFactor = await runFlow(url, settings.hashConnections, kabutoTwoFactor(seeded.twoFactor, PASSWORD, perCustomer), timing, server);
+    await noticesSent(url);
     bounds.push(await measureBound(settings.boundSeconds));
     const hashesPerSecond = median(bounds.map((b) => b.hashesPerSecond));
 
     log('  signed-in reads, and bare Fastify answering the same JSON');
+    await noticesSent(url);
     const readPaths = ['/api/v1/me', '/api/v1/account'];
     const fixtures: Record<string, unknown> = {};
     for (const path of readPaths) {
@@ -186,6 +215,7 @@ export async function benchKabuto(dialect: Dialect, settings: Settings, log: (li
     const afterReadsRssMiB = server.rssMiB();
 
     log('  withdrawals');
+    await noticesSent(url);
     let withdrawals: KabutoFigures['withdrawals'];
     const probe = await fetch(`${url}/api/v1/withdrawals`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: seeded.cookies[0]! }, body: '{}' });
     if (probe.status === 404) withdrawals = { missing: 'POST /api/v1/withdrawals answers 404: not built yet' };
@@ -211,6 +241,7 @@ export async function benchKabuto(dialect: Dialect, settings: Settings, log: (li
     log('  sign-in with the hasher stubbed out (Kabuto\'s own work)');
     const stubPort = await freePort();
     server = await spawnServer({ name: 'kabuto-stub-hash', args: benchChildArgs('stub-hash'), env: { ...env, KABUTO_PORT: String(stubPort) }, port: stubPort, readyPath: '/healthz' });
+    await noticesSent(server.url);
     const signInStubHash = await runLoad(
       { url: server.url, cpu: server, connections: settings.hashConnections, requests: kabutoSignIn(seeded.plain, PASSWORD, '198.51.100.2') },
       { warmupSeconds: timing.warmupSeconds, seconds: settings.roundSeconds },
@@ -221,6 +252,7 @@ export async function benchKabuto(dialect: Dialect, settings: Settings, log: (li
     log('  sign-in with one hashing thread, against the bound on one thread');
     const pinnedPort = await freePort();
     server = await spawnServer({ name: 'kabuto-one-hash-thread', args: benchChildArgs('one-hash-thread'), env: { ...env, KABUTO_PORT: String(pinnedPort) }, port: pinnedPort, readyPath: '/healthz' });
+    await noticesSent(server.url);
     const signInOneHashThread = await signInRound(server.url, server, seeded, settings, timing.warmupSeconds, '198.51.100.3', 1);
     await server.stop();
     server = undefined;
@@ -242,6 +274,7 @@ export async function benchKabuto(dialect: Dialect, settings: Settings, log: (li
       dialect,
       bound: { samples: bounds, hashesPerSecond, cpuMsPerHash: median(bounds.map((b) => b.cpuMsPerHash)), concurrency: before.concurrency },
       signIn,
+      signInKnownDevice,
       signInStubHash,
       signInOneHashThread,
       ...(growth ? { growth } : {}),

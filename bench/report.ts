@@ -80,6 +80,15 @@ export function table(results: Results): string {
       '≥ 0.9',
     ],
     [
+      '1. the same, from the customers\' own browsers (device cookies)',
+      cell((r) => {
+        const known = r.kabuto.signInKnownDevice;
+        if (!known) return 'missing';
+        return `**${ratio(known.ratioToBound)}** of the bound (${n(known.perSecond, 1)}/s vs ${n(known.boundPerSecond, 1)} hashes/s; p50 ${ms(known.p50Ms)}, p99 ${ms(known.p99Ms)}); CPU ${cpu(known.serverCpuMsPerOk)} per sign-in: the hash is **${ratio(known.cpuMsPerHash / known.serverCpuMsPerOk)}** of it`;
+      }),
+      '',
+    ],
+    [
       '1. the same, hasher stubbed out',
       cell((r) => {
         const own = r.kabuto.signInStubHash;

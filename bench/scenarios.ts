@@ -31,6 +31,38 @@ export function kabutoSignIn(loginIds: string[], password: string, address = '12
   };
 }
 
+/**
+ * The browsers of returning customers: each customer signs in once from `address` and keeps the device
+ * cookie Kabuto set (as a browser does), and nothing else (no session: signed out).
+ */
+export async function knownBrowsers(url: string, loginIds: string[], password: string, address: string): Promise<Array<{ loginId: string; deviceCookie: string }>> {
+  const browsers: Array<{ loginId: string; deviceCookie: string }> = [];
+  for (const loginId of loginIds) {
+    const response = await fetch(`${url}/api/v1/login`, { method: 'POST', headers: { ...jsonHeaders(), 'x-forwarded-for': address }, body: JSON.stringify({ loginId, password }) });
+    const deviceCookie = response.headers.getSetCookie().find((c) => c.startsWith('kabuto_device='))?.split(';')[0];
+    if (!response.ok || !deviceCookie) throw new Error(`a first sign-in of ${loginId} set no device cookie (${response.status})`);
+    browsers.push({ loginId, deviceCookie });
+  }
+  return browsers;
+}
+
+/** Password sign-ins from the customers' own browsers (their device cookies): a returning customer's sign-in. */
+export function kabutoSignInKnown(browsers: Array<{ loginId: string; deviceCookie: string }>, password: string, address: string): () => Request[] {
+  return () => {
+    const next = roundRobin(browsers);
+    return [
+      {
+        method: 'POST',
+        path: '/api/v1/login',
+        setupRequest: (request) => {
+          const browser = next();
+          return { ...request, headers: { ...jsonHeaders(), 'x-forwarded-for': address, cookie: browser.deviceCookie }, body: JSON.stringify({ loginId: browser.loginId, password }) };
+        },
+      },
+    ];
+  };
+}
+
 export function getWithCookies(path: string, cookies: string[]): () => Request[] {
   return () => {
     const next = roundRobin(cookies);
