@@ -182,19 +182,12 @@ export async function createKabuto(config: Config, overrides: KabutoOverrides = 
   let lastLoopError = 0;
   const tick = () => {
     if (stopped) return;
-    notices
-      // A full batch may leave more behind (a burst of sign-ins from new devices): the next round
-      // follows at once, until one finds less than a batch due, instead of waiting for the next
-      // wake-up or the timer (a burst of 1,000 notices took four minutes at one batch a second).
-      .deliverDue()
-      .then((settled) => {
-        if (settled >= DEFAULT_DELIVERY.batch) wake();
-      })
-      .catch((error: unknown) => {
-        // The database is down: said once a minute, not once a tick.
-        if (Date.now() - lastLoopError > 60_000) deps.logger.warn({ err: error }, 'notice sender: the queue cannot be read; retrying');
-        lastLoopError = Date.now();
-      });
+    // Rounds until the due notices are sent (notice-outbox.ts), not one batch a tick.
+    notices.deliverDue().catch((error: unknown) => {
+      // The database is down: said once a minute, not once a tick.
+      if (Date.now() - lastLoopError > 60_000) deps.logger.warn({ err: error }, 'notice sender: the queue cannot be read; retrying');
+      lastLoopError = Date.now();
+    });
   };
   let woken = false;
   wake = () => {

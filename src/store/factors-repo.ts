@@ -160,13 +160,11 @@ export function createFactorRepo(base: Kysely<Database>): FactorStore {
       });
     },
     async isKnownDevice(customerId, deviceHash, trustedSince) {
-      let query = db.selectFrom('knownDevices').select('deviceHash').where('customerId', '=', customerId).where('deviceHash', '=', deviceHash);
-      if (trustedSince !== undefined) query = query.where((eb) => eb(eb.fn.coalesce('trustedAt', 'firstSeenAt'), '>=', trustedSince));
-      return (await query.executeTakeFirst()) !== undefined;
+      const device = toDeviceFacts((await knownDeviceOf(customerId, deviceHash).execute(db)).rows[0]);
+      return device !== undefined && (trustedSince === undefined || device.trustedSince >= trustedSince);
     },
     async deviceLastSeen(customerId, deviceHash) {
-      const row = await db.selectFrom('knownDevices').select('lastSeenAt').where('customerId', '=', customerId).where('deviceHash', '=', deviceHash).executeTakeFirst();
-      return row === undefined ? undefined : Number(row.lastSeenAt);
+      return toDeviceFacts((await knownDeviceOf(customerId, deviceHash).execute(db)).rows[0])?.lastSeenAt;
     },
     async rememberDevice(customerId, deviceHash, now, device) {
       const seen = { lastSeenAt: now, ...(device ? { userAgent: device.userAgent, address: device.address } : {}) };
