@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../support/harness.js';
 import { createCustomer, enableSms, latestCode, signInWithPassword } from '../support/flows.js';
+import { secretIn } from '../support/known-secrets.js';
 
 describe('logs', () => {
   // The most verbose level: whatever Fastify or Kabuto would ever log is collected.
@@ -35,8 +36,8 @@ describe('logs', () => {
     const logs = server.logs.join('\n');
     expect(server.logs.length).toBeGreaterThan(20);
     for (const secret of secrets) {
-      // A 6-digit code is looked for as a number of its own: it may occur by chance inside a timestamp.
-      const leaked = /^\d{6}$/.test(secret) ? new RegExp(`(?<![0-9])${secret}(?![0-9])`).test(logs) : logs.includes(secret);
+      // A 6-digit code is looked for as a number of its own: it may occur by chance inside a timestamp or a request ID.
+      const leaked = secretIn(secret, logs);
       expect(leaked, `a secret leaked into the logs`).toBe(false);
     }
     for (const line of server.logs.filter((l) => l.includes('"req"'))) expect(JSON.parse(line).reqId).toMatch(/^[0-9a-f-]{36}$/);

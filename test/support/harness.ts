@@ -96,7 +96,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await kabuto.close();
       await database.drop();
       const leaked = leakedSecrets(logs);
-      if (leaked.length > 0) throw new Error(`${leaked.length} secret(s) of this test reached the server's log`);
+      if (leaked.length > 0) {
+        const where = leaked.map(({ secret, line }) => `${secret} in ${line.slice(0, 600)}`).join('\n');
+        throw new Error(`${leaked.length} secret(s) of this test reached the server's log:\n${where}`);
+      }
     },
   };
 }
