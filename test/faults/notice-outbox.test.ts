@@ -160,6 +160,35 @@ describe('a burst of notices', () => {
     while ((await store.notices.counts()).sent < burst && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await store.notices.counts()).toMatchObject({ pending: 0, sent: burst });
   });
+
+  it('gathers notices committed a moment apart into one round: one claim for all, not one each', async () => {
+    const { store } = server.kabuto.deps;
+    const claimed: number[] = [];
+    const claim = store.notices.claim;
+    store.notices.claim = async (...args) => {
+      const notices = await claim(...args);
+      claimed.push(notices.length);
+      return notices;
+    };
+    try {
+      const before = (await store.notices.counts()).sent;
+      // Three sign-ins from new devices a few milliseconds apart: three commits, each waking the sender.
+      for (let i = 0; i < 3; i++) {
+        await store.transaction((store) =>
+          store.notices.enqueue(newQueuedNotice(server.clock, server.kabuto.deps.random, { channel: 'email', recipient: `apart${i}@example.com`, subject: 'apart', body: `notice ${i}`, kind: 'test_apart' })),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
+      const deadline = Date.now() + 5_000;
+      while ((await store.notices.counts()).sent < before + 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await store.notices.counts()).sent).toBe(before + 3);
+      // Each commit had its own round before (three claims of one); a slow machine may split them in two.
+      expect(claimed.filter((n) => n > 0).length).toBeLessThan(3);
+      expect(Math.max(...claimed)).toBeGreaterThan(1);
+    } finally {
+      store.notices.claim = claim;
+    }
+  });
 });
 
 describe('one-time codes (issue 11.9)', () => {
