@@ -66,13 +66,24 @@ describe('attack: SMS pumping past the hourly alert threshold', () => {
     return { overrides: { events, policy: { sendAlertPerHour: 3 } } };
   });
 
-  it('alerts the operator when the hourly total passes the threshold', async () => {
-    for (let i = 0; i < 3; i++) {
-      const { customer, client } = await signedIn(server, { phone: undefined });
-      const step = await client.put('/api/v1/settings/phone', { phone: `090-7100-${1000 + i}`, tradingPassword: customer.tradingPassword });
-      await client.post(`/api/v1/challenges/${step.body.challenge.id}/sms`);
-    }
+  const send = async (i: number) => {
+    const { customer, client } = await signedIn(server, { phone: undefined });
+    const step = await client.put('/api/v1/settings/phone', { phone: `090-7100-${1000 + i}`, tradingPassword: customer.tradingPassword });
+    expect((await client.post(`/api/v1/challenges/${step.body.challenge.id}/sms`)).status).toBe(200);
+  };
+  const volumeLines = () => server.logs.filter((l) => l.includes('"alert":"sms_volume"')).length;
+
+  it('alerts the operator when the hourly total passes the threshold, once in ten minutes while it stays above', async () => {
+    for (let i = 0; i < 3; i++) await send(i);
     expect(alerts).toEqual(['hourly_total']);
-    expect(server.logs.some((l) => l.includes('"alert":"sms_volume"'))).toBe(true);
+    expect(volumeLines()).toBe(1);
+    // Pumping goes on: no alert (metric, warn line) per send, one every ten minutes at most.
+    for (let i = 3; i < 6; i++) await send(i);
+    expect(alerts).toEqual(['hourly_total']);
+    expect(volumeLines()).toBe(1);
+    server.clock.advance(10 * 60_000 + 1);
+    await send(6);
+    expect(alerts).toEqual(['hourly_total', 'hourly_total']);
+    expect(volumeLines()).toBe(2);
   });
 });

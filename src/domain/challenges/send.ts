@@ -140,14 +140,18 @@ function isClearRefusal(error: unknown): boolean {
 }
 
 /**
- * Toll fraud shows as volume: past the hourly total the operator is alerted (warn log and metric). Counted up
- * to the threshold only: every send asks, so the count's work must not grow with the hour's volume (it read
- * every send of the hour, thousands of rows a send at a busy firm or under pumping).
+ * Toll fraud shows as volume: past the hourly total the operator is alerted (warn log and metric), once in
+ * ALERT_EVERY across all instances while the volume stays above it (a reservation of one in that window:
+ * the send that takes it raises the alert; every send past the threshold had raised one, a warn line a
+ * send under pumping). Counted up to the threshold only: every send asks, so the count's work must not
+ * grow with the hour's volume.
  */
-async function alertOnVolume(deps: Pick<Deps, 'store' | 'logger' | 'policy' | 'events'>, now: number): Promise<void> {
+const ALERT_EVERY = 10 * 60_000;
+
+async function alertOnVolume(deps: Pick<Deps, 'store' | 'logger' | 'policy' | 'events' | 'clock' | 'random'>, now: number): Promise<void> {
   const total = await deps.store.throttle.count('send:all', now - HOUR, deps.policy.sendAlertPerHour);
-  if (total >= deps.policy.sendAlertPerHour) {
-    deps.events.sendAlert('hourly_total');
-    deps.logger.warn({ alert: 'sms_volume', sentLastHourAtLeast: total }, 'code sending volume at or above the alert threshold');
-  }
+  if (total < deps.policy.sendAlertPerHour) return;
+  if (!(await reserve(deps, 'send:volume-alert', 1, ALERT_EVERY, now))) return;
+  deps.events.sendAlert('hourly_total');
+  deps.logger.warn({ alert: 'sms_volume', sentLastHourAtLeast: total, nextAlertInMinutesAtMost: ALERT_EVERY / 60_000 }, 'code sending volume at or above the alert threshold');
 }
