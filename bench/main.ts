@@ -32,6 +32,7 @@ const FULL: Settings = {
   fillerSessions: 100_000,
   boundSeconds: 3,
   signInRounds: 3,
+  readPairs: 3,
   roundSeconds: 5,
   growth: { customers: 1_000_000, sessions: 1_000_000 },
 };
@@ -46,6 +47,7 @@ const QUICK: Settings = {
   fillerSessions: 100_000,
   boundSeconds: 1.5,
   signInRounds: 2,
+  readPairs: 1,
   roundSeconds: 2,
   growth: { customers: 200_000, sessions: 200_000 },
 };
