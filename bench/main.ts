@@ -21,7 +21,7 @@ on SQLite and (when reachable) PostgreSQL; prints one table and writes bench/res
   --no-peer   skip better-auth
   --report    no run: print the table of bench/results.json and put it in bench/README.md`;
 
-// About 5 minutes for both database kinds with the peer.
+// About 15 minutes for both database kinds with the peer.
 const FULL: Settings = {
   timing: { warmupSeconds: 2, seconds: 8 },
   hashConnections: 16,

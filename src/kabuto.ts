@@ -35,7 +35,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './store/schema.js';
 
 /** How long a committed notice's wake-up waits for the commits behind it (below, at `wake`). */
-export const NOTICE_GATHER_MS = 50;
+const NOTICE_GATHER_MS = 50;
 
 /**
  * The composed application: configuration, database, domain dependencies, the log and the price feed.
