@@ -407,7 +407,7 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
   noticePollMs: {
     name: 'KABUTO_NOTICE_POLL_MS',
     defaultText: '1000',
-    description: 'how often each instance looks for due notices in the outbox (a committed notice also wakes its own instance at once)',
+    description: 'how often each instance looks for due notices in the outbox (a committed notice also wakes its own instance, 50 ms later)',
     parse: (raw) => integer(raw, 1_000, 10, 60_000, 'milliseconds'),
   },
   noticeMaxAttempts: {
