@@ -33,6 +33,8 @@ describe('kabuto prune', () => {
     await server.client().post('/api/v1/login', { loginId: fresh.loginId, password: 'not the password either' });
     const freshStep = await freshClient.put('/api/v1/settings/mfa', { method: 'sms', scope: 'all', tradingPassword: fresh.tradingPassword });
     expect((await freshClient.post(`/api/v1/challenges/${freshStep.body.challenge.id}/sms`)).status).toBe(200);
+    // The notices of those requests are delivered to the outbox a moment after their commits: all of them first.
+    await server.kabuto.notices.drain();
     const before = { challenges: await count('challenges'), sessions: await count('sessions'), outbox: await count('outbox'), throttleEvents: await count('throttleEvents') };
 
     const cutoffs = pruneCutoffs(server.clock.now(), DEFAULT_RETENTION, createPolicy());
