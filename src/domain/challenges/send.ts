@@ -139,6 +139,9 @@ function isClearRefusal(error: unknown): boolean {
   return error instanceof Error && (error as Partial<MessageRefusal>).refused === true;
 }
 
+/** How often the volume alert may be raised, across all instances, while the volume stays above its threshold. */
+const ALERT_EVERY = 10 * 60_000;
+
 /**
  * Toll fraud shows as volume: past the hourly total the operator is alerted (warn log and metric), once in
  * ALERT_EVERY across all instances while the volume stays above it (a reservation of one in that window:
@@ -146,12 +149,10 @@ function isClearRefusal(error: unknown): boolean {
  * send under pumping). Counted up to the threshold only: every send asks, so the count's work must not
  * grow with the hour's volume.
  */
-const ALERT_EVERY = 10 * 60_000;
-
 async function alertOnVolume(deps: Pick<Deps, 'store' | 'logger' | 'policy' | 'events' | 'clock' | 'random'>, now: number): Promise<void> {
   const total = await deps.store.throttle.count('send:all', now - HOUR, deps.policy.sendAlertPerHour);
   if (total < deps.policy.sendAlertPerHour) return;
   if (!(await reserve(deps, 'send:volume-alert', 1, ALERT_EVERY, now))) return;
   deps.events.sendAlert('hourly_total');
-  deps.logger.warn({ alert: 'sms_volume', sentLastHourAtLeast: total, nextAlertInMinutesAtMost: ALERT_EVERY / 60_000 }, 'code sending volume at or above the alert threshold');
+  deps.logger.warn({ alert: 'sms_volume', sentLastHourAtLeast: total, nextAlertNotBeforeMinutes: ALERT_EVERY / 60_000 }, 'code sending volume at or above the alert threshold');
 }
