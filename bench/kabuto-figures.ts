@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freshDatabase, type Dialect } from './databases.js';
 import { median, runFlow, runLoad, type FlowFigure, type LoadFigure, type Timing } from './load.js';
 import { benchChildArgs, freePort, runBenchChild, spawnServer, type Child } from './processes.js';
@@ -46,11 +49,13 @@ export interface KabutoFigures {
   /** The same sign-in load on Kabuto with its hasher stubbed out: Kabuto's own CPU per sign-in. */
   signInStubHash: LoadFigure;
   /**
-   * The same stubbed load again while another process hashes with argon2id on every core (the bound's
-   * child, as a real sign-in's hashing threads do beside the event loop), then alone once more: what
-   * sharing the cores with the hash costs Kabuto's own work, measured.
+   * The stubbed sign-in held down to the real sign-in's rate (the stub waits `waitMs` instead of 5 ms):
+   * alone, then while another process hashes with argon2id on every core (the bound's child, as a real
+   * sign-in's hashing threads do beside the event loop), then alone once more. Where the real server's
+   * own CPU per sign-in comes from: the same work at a lower rate (fewer requests per wake-up of the
+   * event loop), then sharing the cores with the hash.
    */
-  signInStubHashBeside?: { beside: LoadFigure; aloneAfter: LoadFigure; hashesPerSecond: number };
+  signInStubHashAtRate?: { waitMs: number; alone: LoadFigure; beside: LoadFigure; aloneAfter: LoadFigure; hashesPerSecond: number };
   /**
    * The same sign-in load on Kabuto with ONE hashing thread, against the bound on one thread: the
    * rate ratio when the hash does not share its core with the event loop, the database and autocannon.
@@ -98,6 +103,8 @@ async function noticesSent(url: string, timeoutMs = 300_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+const n1 = (value: number) => value.toFixed(1);
 
 export const measureBound = (seconds: number, threads?: number) =>
   runBenchChild<Bound>('bound', { KABUTO_BENCH_BOUND_SECONDS: String(seconds), ...(threads ? { KABUTO_BENCH_BOUND_THREADS: String(threads) } : {}) });
@@ -256,25 +263,54 @@ export async function benchKabuto(dialect: Dialect, settings: Settings, log: (li
 
     log('  sign-in with the hasher stubbed out (Kabuto\'s own work)');
     const stubPort = await freePort();
-    server = await spawnServer({ name: 'kabuto-stub-hash', args: benchChildArgs('stub-hash'), env: { ...env, KABUTO_PORT: String(stubPort) }, port: stubPort, readyPath: '/healthz' });
+    const waitFile = join(tmpdir(), `kabuto-bench-stub-wait-${process.pid}`);
+    server = await spawnServer({
+      name: 'kabuto-stub-hash',
+      args: benchChildArgs('stub-hash'),
+      env: { ...env, KABUTO_PORT: String(stubPort), KABUTO_BENCH_STUB_WAIT_FILE: waitFile },
+      port: stubPort,
+      readyPath: '/healthz',
+    });
     await noticesSent(server.url);
     const stubRun = (address: string, warmupSeconds: number) =>
       runLoad({ url: server!.url, cpu: server!, connections: settings.hashConnections, requests: kabutoSignIn(seeded.plain, PASSWORD, address) }, { warmupSeconds, seconds: settings.roundSeconds });
+    const setWait = async (ms: number) => {
+      writeFileSync(waitFile, String(ms));
+      server!.process.kill('SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    };
     const signInStubHash = await stubRun('198.51.100.2', timing.warmupSeconds);
-    log('  the same beside argon2id hashing on every core (another process), then alone again');
+
+    // The same server process, its wait lengthened to hold it to the real sign-in's rate: each
+    // connection waits for its answer before asking again, so a rate is connections / (wait + the
+    // rest of an answer's time). A first run finds the rest; the wait is set from it.
+    await noticesSent(server.url);
+    const target = signIn.perSecond;
+    const probeWait = Math.max(5, Math.round((1000 * settings.hashConnections) / target - signInStubHash.serverCpuMsPerOk));
+    await setWait(probeWait);
+    // From an address of its own, and no run here has a warm-up on its own address: at this wait a
+    // warm-up followed by its measured run on one address met 429s (its throttle holds 20 sign-ins in
+    // flight; the throttle table was empty before the run), and none did without the warm-up.
+    const probeRun = await stubRun('198.51.100.10', 0);
+    const rest = (1000 * settings.hashConnections) / probeRun.perSecond - probeWait;
+    const waitMs = Math.max(5, Math.round((1000 * settings.hashConnections) / target - rest));
+    await setWait(waitMs);
+    log(`  the same at the real sign-in's rate (${n1(target)}/s: the stub waits ${waitMs} ms), alone, beside argon2id hashing on every core (another process), alone again`);
+    await noticesSent(server.url);
+    const alone = await stubRun('198.51.100.9', 0);
     await noticesSent(server.url);
     // The bound's child hashes on every core for the whole run: its start (about a second) is awaited
-    // first, and it hashes on past the run's warm-up, measured seconds and the drain after them.
-    const besideWarmup = 1;
-    const hashing = measureBound(besideWarmup + settings.roundSeconds + 3);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const beside = await stubRun('198.51.100.7', besideWarmup);
+    // first, and it hashes on past the run's measured seconds and the drain after them.
+    const hashing = measureBound(settings.roundSeconds + 4);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const beside = await stubRun('198.51.100.7', 0);
     const besideBound = await hashing;
     await noticesSent(server.url);
     const aloneAfter = await stubRun('198.51.100.8', 0);
-    const signInStubHashBeside = { beside, aloneAfter, hashesPerSecond: besideBound.hashesPerSecond };
+    const signInStubHashAtRate = { waitMs, alone, beside, aloneAfter, hashesPerSecond: besideBound.hashesPerSecond };
     await server.stop();
     server = undefined;
+    rmSync(waitFile, { force: true });
 
     log('  sign-in with one hashing thread, against the bound on one thread');
     const pinnedPort = await freePort();
@@ -303,7 +339,7 @@ export async function benchKabuto(dialect: Dialect, settings: Settings, log: (li
       signIn,
       signInKnownDevice,
       signInStubHash,
-      signInStubHashBeside,
+      signInStubHashAtRate,
       signInOneHashThread,
       ...(growth ? { growth } : {}),
       twoFactor: { ...twoFactor, ratioToBound: twoFactor.perSecond / hashesPerSecond },

@@ -1,16 +1,22 @@
+import { readFileSync } from 'node:fs';
 import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import { createKabuto } from '../src/kabuto.js';
 
 /**
  * Kabuto as `kabuto serve` composes it, with one change: the password hasher answers "right" after
- * a 5 ms timer instead of hashing. Under load its CPU per sign-in is Kabuto's own work alone (HTTP,
- * queries, session, log), measured without two argon2 threads beside it on the cores.
+ * a timer instead of hashing (5 ms). Under load its CPU per sign-in is Kabuto's own work alone (HTTP,
+ * queries, session, log), measured without two argon2 threads beside it on the cores. A longer wait
+ * holds the sign-in's rate down to the real server's (the same work, at the rate it is really done):
+ * on SIGUSR2 the stub reads its wait in milliseconds from the file KABUTO_BENCH_STUB_WAIT_FILE.
  * A diagnostic of the bench only (`--child stub-hash`); never a way to run Kabuto.
  */
 export async function serveWithStubHasher(): Promise<void> {
   const config = loadConfig(process.env);
-  const wait = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
+  let waitMs = 5;
+  const waitFile = process.env.KABUTO_BENCH_STUB_WAIT_FILE;
+  if (waitFile) process.on('SIGUSR2', () => (waitMs = Number(readFileSync(waitFile, 'utf8'))));
+  const wait = () => new Promise<void>((resolve) => setTimeout(resolve, waitMs));
   const kabuto = await createKabuto(config, {
     hasher: {
       hash: async () => {
