@@ -104,8 +104,6 @@ async function noticesSent(url: string, timeoutMs = 300_000): Promise<void> {
   }
 }
 
-const n1 = (value: number) => value.toFixed(1);
-
 export const measureBound = (seconds: number, threads?: number) =>
   runBenchChild<Bound>('bound', { KABUTO_BENCH_BOUND_SECONDS: String(seconds), ...(threads ? { KABUTO_BENCH_BOUND_THREADS: String(threads) } : {}) });
 
@@ -295,7 +293,7 @@ export async function benchKabuto(dialect: Dialect, settings: Settings, log: (li
     const rest = (1000 * settings.hashConnections) / probeRun.perSecond - probeWait;
     const waitMs = Math.max(5, Math.round((1000 * settings.hashConnections) / target - rest));
     await setWait(waitMs);
-    log(`  the same at the real sign-in's rate (${n1(target)}/s: the stub waits ${waitMs} ms), alone, beside argon2id hashing on every core (another process), alone again`);
+    log(`  the same at the real sign-in's rate (${target.toFixed(1)}/s: the stub waits ${waitMs} ms), alone, beside argon2id hashing on every core (another process), alone again`);
     await noticesSent(server.url);
     const alone = await stubRun('198.51.100.9', 0);
     await noticesSent(server.url);
