@@ -76,7 +76,7 @@ export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promis
   registerCookieNames(app, config.publicOrigin);
   registerRequestGuards(app, config);
   registerErrorHandling(app);
-  registerRequestLogging(app);
+  registerRequestLogging(app, kabuto.deps);
   await registerOpenApi(app, VERSION);
   registerMetrics(app, kabuto.metrics, config);
   if (config.docs) openApiRoutes(app);

@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import type { Config } from '../config.js';
-import { requestIdMixin } from './request-log.js';
 
 /** The process's log: pino JSON lines. Fastify logs through it (app.ts) and the domain writes to it (deps.logger). */
 export type AppLogger = FastifyBaseLogger;
@@ -21,8 +20,6 @@ export function createAppLogger(config: Pick<Config, 'logLevel'>, stream: NodeJS
       paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', ...SECRET_FIELDS.map((f) => `*.${f}`)],
       censor: '[redacted]',
     },
-    // Lines the domain writes while serving a request get its ID too (request-log.ts).
-    mixin: requestIdMixin,
   };
   return pino(options, stream);
 }

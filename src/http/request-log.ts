@@ -1,21 +1,21 @@
-import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import type { Deps } from '../domain/kernel/context.js';
 
-// Every log line written while a request is served carries its request ID, also the lines the
-// domain writes through deps.logger (which knows nothing of requests): pino's mixin reads the ID
-// from this async context. The same ID is in the error answer and the X-Request-Id header.
+// Every log line written while a request is served carries its request ID, also the lines the domain
+// writes: a route hands the domain `request.deps`, the composition root's deps with the request's own
+// logger (Fastify's child, bound to the ID) in place of the process's. The same ID is in the error answer
+// and the X-Request-Id header. No async context is kept for it: on Node 20 an AsyncLocalStorage puts a
+// hook on every promise, some 20 % of a cached signed-in read's CPU (bench/README.md, issue 14).
 
-const currentRequestId = new AsyncLocalStorage<string>();
-const scopes = new WeakMap<FastifyRequest, AsyncResource>();
-
-/** The pino mixin; request.log lines already carry the ID as a binding and are left alone. */
-export function requestIdMixin(_merge: object, _level: number, logger?: { bindings(): Record<string, unknown> }): Record<string, string> {
-  const id = currentRequestId.getStore();
-  if (!id || (logger && 'reqId' in logger.bindings())) return {};
-  // Fastify's own label for the ID; the error answer calls the same value `requestId`.
-  return { reqId: id };
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The domain's dependencies for this request: its log lines carry the request's ID. */
+    readonly deps: Deps;
+    /** Made at the first `request.deps` (most reads never log). */
+    scopedDeps: Deps | null;
+  }
 }
 
 const PROXY_REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -31,19 +31,29 @@ export function requestIdGenerator(trustProxy: boolean): (request: IncomingMessa
   };
 }
 
-export function registerRequestLogging(app: FastifyInstance): void {
+export function registerRequestLogging(app: FastifyInstance, deps: Deps): void {
+  app.decorateRequest('scopedDeps', null);
+  app.decorateRequest('deps', {
+    getter(this: FastifyRequest): Deps {
+      return (this.scopedDeps ??= { ...deps, logger: this.log });
+    },
+  });
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    currentRequestId.run(request.id, () => {
-      scopes.set(request, new AsyncResource('kabuto-request'));
-      done();
-    });
+    done();
   });
-  // The body is read in the socket's async context, which loses the ID: re-enter it before the
-  // handlers run (the approach of @fastify/request-context).
-  app.addHook('preValidation', (request, _reply, done) => {
-    const scope = scopes.get(request);
-    if (scope) scope.runInAsyncScope(done);
-    else done();
-  });
+}
+
+// A library that sees only the raw request (the OpenID Provider's Koa app, src/http/oidc) is handed it
+// with its Fastify request noted here, so lines written from the library's events keep the request's ID.
+const handedOver = new WeakMap<IncomingMessage, FastifyRequest>();
+
+export function handOver(request: FastifyRequest): IncomingMessage {
+  handedOver.set(request.raw, request);
+  return request.raw;
+}
+
+/** The domain's dependencies for a raw request handed over (its log lines carry the ID), else `fallback`. */
+export function depsOfRaw(raw: IncomingMessage | undefined, fallback: Deps): Deps {
+  return (raw && handedOver.get(raw)?.deps) ?? fallback;
 }

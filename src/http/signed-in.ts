@@ -12,13 +12,14 @@ import { sessionOf, setSessionCookie } from './session.js';
  * are set, and the answer names the customer. `extra` adds fields (recovery codes left).
  */
 export async function signedIn(
-  kabuto: Pick<Kabuto, 'deps' | 'config'>,
+  kabuto: Pick<Kabuto, 'config'>,
   request: FastifyRequest,
   reply: FastifyReply,
   result: { customer: CustomerRecord; token: string; deviceToken: string },
   extra: Record<string, unknown> = {},
 ) {
-  const { deps, config } = kabuto;
+  const { config } = kabuto;
+  const { deps } = request;
   const previous = await sessionOf(deps, request);
   if (previous) await endSession(deps, previous.id);
   setSessionCookie(request, reply, result.token, config.publicOrigin);

@@ -30,6 +30,18 @@ describe('logs', () => {
     for (const line of duringRequests) expect(line.reqId, JSON.stringify(line)).toEqual(expect.any(String));
   });
 
+  it('carry the ID on the sign-in\'s own lines too: the lock after the fifth wrong password', async () => {
+    const server = await servers.start();
+    const customer = await createCustomer(server);
+    const client = server.client();
+    let last: Awaited<ReturnType<typeof client.post>> | undefined;
+    for (let attempt = 0; attempt < 5; attempt++) last = await client.post('/api/v1/login', { loginId: customer.loginId, password: 'not the password 1' });
+    const requestId = last!.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const lock = parsed(server).find((l) => l.msg === 'sign-in locked after repeated wrong passwords');
+    expect(lock?.reqId).toBe(requestId);
+  });
+
   it('mask secrets in any logged object', async () => {
     const server = await servers.start();
     server.app.log.info({ body: { password: 'hunter2-login', tradingPassword: 'hunter2-trading', newPassword: 'hunter2-new' }, headers: { token: 'hunter2-token' } }, 'probe');

@@ -23,7 +23,7 @@ const noticeQuery = {
 };
 
 export function oidcAdminRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: OidcRuntime | undefined): void {
-  const { deps, config } = kabuto;
+  const { config } = kabuto;
   const off = (request: FastifyRequest, reply: FastifyReply) => sendFailure(request, reply, fail('not_found'));
   const rules = { allowHttpLoopback: config.mode !== 'production' };
   adminScope(app, kabuto, (admin) => {
@@ -46,13 +46,13 @@ export function oidcAdminRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: O
           ),
         },
       },
-      async (request, reply) => (runtime ? created(request, reply, await registerClient(deps, runtime.federation, request.body, rules, adminActor(request))) : off(request, reply)),
+      async (request, reply) => (runtime ? created(request, reply, await registerClient(request.deps, runtime.federation, request.body, rules, adminActor(request))) : off(request, reply)),
     );
     admin.get('/api/admin/v1/oidc/clients', { config: { roles: ['security', 'viewer'] } }, async (request, reply) =>
-      runtime ? { clients: await listClients(deps, runtime.federation) } : off(request, reply),
+      runtime ? { clients: await listClients(request.deps, runtime.federation) } : off(request, reply),
     );
     admin.delete<{ Params: { clientId: string } }>('/api/admin/v1/oidc/clients/:clientId', { config: { roles: ['security'] }, schema: { params: clientParams } }, async (request, reply) =>
-      runtime ? answer(request, reply, await removeClient(deps, runtime.federation, request.params.clientId, adminActor(request)), () => ({ status: 'removed' })) : off(request, reply),
+      runtime ? answer(request, reply, await removeClient(request.deps, runtime.federation, request.params.clientId, adminActor(request)), () => ({ status: 'removed' })) : off(request, reply),
     );
     // Back-channel logout tokens still owed (docs/oidc.md, "Logout"): a dead one is sent again, or dropped.
     admin.get<{ Querystring: { status?: 'pending' | 'dead'; limit?: string } }>(
@@ -64,13 +64,13 @@ export function oidcAdminRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: O
           : off(request, reply),
     );
     admin.post<{ Params: { id: string } }>('/api/admin/v1/oidc/logout-notices/:id/retry', { config: { roles: ['security'] }, schema: { params: noticeParams, body: body({}) } }, async (request, reply) =>
-      runtime ? answer(request, reply, await reviveLogoutNotice(deps, runtime.federation.logoutNotices, request.params.id, adminActor(request))) : off(request, reply),
+      runtime ? answer(request, reply, await reviveLogoutNotice(request.deps, runtime.federation.logoutNotices, request.params.id, adminActor(request))) : off(request, reply),
     );
     admin.delete<{ Params: { id: string } }>('/api/admin/v1/oidc/logout-notices/:id', { config: { roles: ['security'] }, schema: { params: noticeParams } }, async (request, reply) =>
-      runtime ? answer(request, reply, await dropLogoutNotice(deps, runtime.federation.logoutNotices, request.params.id, adminActor(request))) : off(request, reply),
+      runtime ? answer(request, reply, await dropLogoutNotice(request.deps, runtime.federation.logoutNotices, request.params.id, adminActor(request))) : off(request, reply),
     );
     admin.get('/api/admin/v1/oidc/keys', { config: { roles: ['security', 'viewer'] } }, async (request, reply) =>
-      runtime ? { keys: await signingKeysOf(deps, runtime.federation) } : off(request, reply),
+      runtime ? { keys: await signingKeysOf(request.deps, runtime.federation) } : off(request, reply),
     );
     admin.post<{ Body: { publishSeconds?: number; keepSeconds?: number } }>(
       '/api/admin/v1/oidc/keys/rotate',
@@ -86,9 +86,9 @@ export function oidcAdminRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: O
         };
         // The installation's first key is made on the provider's first use; a rotation before that makes it first.
         await runtime.provider();
-        const key = await rotateSigningKey(deps, runtime.federation, times, adminActor(request));
+        const key = await rotateSigningKey(request.deps, runtime.federation, times, adminActor(request));
         runtime.keysChanged();
-        return reply.code(201).send({ kid: key.kid, activatesAt: new Date(key.activatesAt).toISOString(), keys: await signingKeysOf(deps, runtime.federation) });
+        return reply.code(201).send({ kid: key.kid, activatesAt: new Date(key.activatesAt).toISOString(), keys: await signingKeysOf(request.deps, runtime.federation) });
       },
     );
   });

@@ -4,6 +4,7 @@ import type { Kabuto } from '../../kabuto.js';
 import { claimEndedLinks, forgetLink, linkProviderSession } from '../../domain/federation/session-links.js';
 import { deliverLogoutNotices, queueLogoutNotice } from '../../domain/federation/logout-notices.js';
 import { endSession } from '../../domain/sessions/sessions.js';
+import { depsOfRaw } from '../request-log.js';
 import { sessionOfCookies } from '../session.js';
 
 // Single logout (docs/oidc.md, "Logout"). A Kabuto session is linked to the provider sessions it signed in
@@ -33,18 +34,20 @@ export function withSingleLogout(kabuto: Kabuto) {
       }
     });
     // The library's own back-channel send (RP-initiated logout) tries once: a failure is retried from the table.
-    provider.on('backchannel.error', (_ctx: unknown, error: unknown, client: { clientId: string }, accountId: string, sid: string) => {
+    provider.on('backchannel.error', (ctx: KoaContextWithOIDC | undefined, error: unknown, client: { clientId: string }, accountId: string, sid: string) => {
       const reason = error instanceof Error ? error.message : String(error);
-      queueLogoutNotice(kabuto.deps, kabuto.federation.logoutNotices, { clientId: client.clientId, sub: accountId, sid }, reason).catch((failure: unknown) =>
-        kabuto.deps.logger.error({ err: failure, clientId: client.clientId }, 'back-channel logout: a failed logout token could not be queued for retry'),
+      const deps = depsOfRaw(ctx?.req, kabuto.deps);
+      queueLogoutNotice(deps, kabuto.federation.logoutNotices, { clientId: client.clientId, sub: accountId, sid }, reason).catch((failure: unknown) =>
+        deps.logger.error({ err: failure, clientId: client.clientId }, 'back-channel logout: a failed logout token could not be queued for retry'),
       );
     });
     provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
+      const deps = depsOfRaw(ctx.req, kabuto.deps);
       const end = async () => {
         const session = await kabutoSessionOf(kabuto, ctx);
-        if (session) await endSession(kabuto.deps, session.id);
+        if (session) await endSession(deps, session.id);
       };
-      end().catch((error: unknown) => kabuto.deps.logger.warn({ err: error }, 'relying party logout: the Kabuto session could not be ended'));
+      end().catch((error: unknown) => deps.logger.warn({ err: error }, 'relying party logout: the Kabuto session could not be ended'));
     });
   };
 }

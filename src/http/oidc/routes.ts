@@ -16,6 +16,7 @@ import { setSessionCookie } from '../session.js';
 import { createOidcRuntime, INTERACTION_PATH, type OidcRuntime } from './provider.js';
 import { sweepEndedSessions, withSingleLogout } from './logout.js';
 import { oidcAdminRoutes } from './admin.js';
+import { handOver } from '../request-log.js';
 
 // The OpenID Provider inside Kabuto's Fastify app (docs/oidc.md): the library answers everything under
 // /oidc (discovery, JWKS, authorize, token, userinfo, introspection, revocation, end session); Kabuto
@@ -97,7 +98,7 @@ function mountProvider(app: FastifyInstance, runtime: OidcRuntime): void {
       request.raw.url = url.slice(MOUNT.length) || '/';
       if (!request.raw.url.startsWith('/')) request.raw.url = `/${request.raw.url}`;
       // Koa answers (its own errors included) on the raw response.
-      void provider.callback()(request.raw, reply.raw);
+      void provider.callback()(handOver(request), reply.raw);
     };
     for (const url of [MOUNT, `${MOUNT}/*`]) scope.route({ method: ['GET', 'POST', 'OPTIONS', 'DELETE', 'PUT'], url, handler, schema: { hide: true } });
   });
@@ -139,7 +140,7 @@ async function clientNameOf(provider: Provider, clientId: unknown): Promise<stri
 }
 
 function interactionRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: OidcRuntime | undefined): void {
-  const { deps, config } = kabuto;
+  const { config } = kabuto;
   // Inside the signed-in scope: its hook has put the live session and its customer on the request.
   const signedIn = (request: FastifyRequest) => ({ session: request.session!, customer: request.customer! });
   const loginRequest = async (provider: Provider, interaction: Interaction, session: SessionRecord, customer: CustomerRecord): Promise<FederatedLogin> => ({
@@ -151,7 +152,7 @@ function interactionRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: OidcRu
     maxAge: typeof interaction.params.max_age === 'number' ? interaction.params.max_age : interaction.params.max_age !== undefined ? Number(interaction.params.max_age) : undefined,
   });
   // The provider's clock is the system's; Kabuto's may be a test's: the age of the authentication is what carries over.
-  const providerTs = (authTime: number) => Math.floor((Date.now() - (deps.clock.now() - authTime)) / 1000);
+  const providerTs = (authTime: number) => Math.floor((Date.now() - (kabuto.deps.clock.now() - authTime)) / 1000);
   const finishLogin = async (provider: Provider, request: FastifyRequest, reply: FastifyReply, session: SessionRecord, customer: CustomerRecord, authenticated: Authenticated) => {
     const redirectTo = await provider.interactionResult(request.raw, reply.raw, {
       login: { accountId: customer.id, acr: authenticated.acr, amr: authenticated.amr, ts: providerTs(authenticated.authTime), remember: false },
@@ -195,14 +196,14 @@ function interactionRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: OidcRu
     const { provider, interaction } = found;
     const { session, customer } = signedIn(request);
     if (interaction.prompt.name === 'login') {
-      const result = await federatedSignIn(deps, await loginRequest(provider, interaction, session, customer));
+      const result = await federatedSignIn(request.deps, await loginRequest(provider, interaction, session, customer));
       return answer(request, reply, result, (authenticated) => finishLogin(provider, request, reply, session, customer, authenticated));
     }
     if (interaction.session?.accountId !== customer.id) return sendFailure(request, reply, fail('forbidden'));
     const asked = detailsOf(interaction);
     if (asked.length > 0) {
       // An approval is given with a step-up only: this answers 403 step_up_required with its challenge.
-      const result = await approveWithdrawal(deps, { customer, session, clientId: String(interaction.params.client_id), clientName: await clientNameOf(provider, interaction.params.client_id), detail: asked[0], challengeId: undefined, client: { address: request.ip } });
+      const result = await approveWithdrawal(request.deps, { customer, session, clientId: String(interaction.params.client_id), clientName: await clientNameOf(provider, interaction.params.client_id), detail: asked[0], challengeId: undefined, client: { address: request.ip } });
       return answer(request, reply, result);
     }
     return answer(request, reply, await finishConsent(provider, interaction, request, reply, undefined));
@@ -226,20 +227,20 @@ function interactionRoutes(app: FastifyInstance, kabuto: Kabuto, runtime: OidcRu
       const { provider, interaction } = found;
       const { session, customer } = signedIn(request);
       const { challengeId: id, ...input } = request.body;
-      const verified = await verifyChallenge(deps, id, { ...input, relyingParty: relyingPartyOf(request, config) }, { customerId: customer.id });
+      const verified = await verifyChallenge(request.deps, id, { ...input, relyingParty: relyingPartyOf(request, config) }, { customerId: customer.id });
       if (isFailure(verified)) return sendFailure(request, reply, verified);
       let outcome: Failure | { status: 'redirect'; redirectTo: string };
       if (interaction.prompt.name === 'login') {
-        const authenticated = await completeFederatedStepUp(deps, await loginRequest(provider, interaction, session, customer), id, input.method);
+        const authenticated = await completeFederatedStepUp(request.deps, await loginRequest(provider, interaction, session, customer), id, input.method);
         outcome = isFailure(authenticated) ? authenticated : await finishLogin(provider, request, reply, session, customer, authenticated);
       } else {
         if (interaction.session?.accountId !== customer.id) return sendFailure(request, reply, fail('forbidden'));
-        const approved = await approveWithdrawal(deps, { customer, session, clientId: String(interaction.params.client_id), clientName: await clientNameOf(provider, interaction.params.client_id), detail: detailsOf(interaction)[0], challengeId: id, client: { address: request.ip } });
+        const approved = await approveWithdrawal(request.deps, { customer, session, clientId: String(interaction.params.client_id), clientName: await clientNameOf(provider, interaction.params.client_id), detail: detailsOf(interaction)[0], challengeId: id, client: { address: request.ip } });
         outcome = isFailure(approved) ? approved : await finishConsent(provider, interaction, request, reply, approved);
       }
       if (isFailure(outcome)) return sendFailure(request, reply, outcome);
       // A step-up passed: the session gets a fresh token, as after any step-up (a copied cookie dies here).
-      setSessionCookie(request, reply, (await rotateSession(deps, session)).token, config.publicOrigin);
+      setSessionCookie(request, reply, (await rotateSession(request.deps, session)).token, config.publicOrigin);
       return outcome;
     },
   );
@@ -270,7 +271,7 @@ function redeemRoute(app: FastifyInstance, kabuto: Kabuto, runtime: OidcRuntime 
       const provider = await runtime.provider();
       const token = presented && presented.length <= 200 ? await provider.AccessToken.find(presented) : undefined;
       if (!token || !token.accountId) return sendFailure(request, reply, fail('unauthenticated'));
-      const approved = await redeemApproval(kabuto.deps, runtime.federation, { id: token.jti, clientId: String(token.clientId), customerId: token.accountId, details: (token as unknown as { rar?: unknown[] }).rar ?? [] }, request.body);
+      const approved = await redeemApproval(request.deps, runtime.federation, { id: token.jti, clientId: String(token.clientId), customerId: token.accountId, details: (token as unknown as { rar?: unknown[] }).rar ?? [] }, request.body);
       return answer(request, reply, approved, (detail) => ({ status: 'redeemed', approved: detail, sub: token.accountId, clientId: token.clientId }));
     },
   );

@@ -13,9 +13,9 @@ const idempotencyKey = text(128, 1);
 
 /** The account, orders and withdrawals (registered inside the signed-in scope; histories: routes/history). */
 export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
-  const { deps, prices } = kabuto;
+  const { prices } = kabuto;
 
-  app.get('/api/v1/account', async (request) => viewAccount(deps, prices, request.customer!));
+  app.get('/api/v1/account', async (request) => viewAccount(request.deps, prices, request.customer!));
 
   app.post<{ Body: OrderRequest }>(
     '/api/v1/orders',
@@ -31,7 +31,7 @@ export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     async (request, reply) => {
       const invalid = validationFailure(request, { quantity: 'invalid_quantity' });
       if (invalid) return sendFailure(request, reply, invalid);
-      return answerMovement(request, reply, await placeOrder(deps, prices, request.customer!, request.body, { address: request.ip }));
+      return answerMovement(request, reply, await placeOrder(request.deps, prices, request.customer!, request.body, { address: request.ip }));
     },
   );
 
@@ -49,7 +49,7 @@ export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     async (request, reply) => {
       const invalid = validationFailure(request, { amount: 'invalid_amount' });
       if (invalid) return sendFailure(request, reply, invalid);
-      return answerMovement(request, reply, await requestWithdrawal(deps, request.customer!, request.session!, request.body, { address: request.ip }));
+      return answerMovement(request, reply, await requestWithdrawal(request.deps, request.customer!, request.session!, request.body, { address: request.ip }));
     },
   );
 
@@ -81,6 +81,6 @@ export function moneyRoutes(app: FastifyInstance, kabuto: Kabuto): void {
         },
       },
     },
-    async (request, reply) => answer(request, reply, await cancelWithdrawal(deps, request.customer!, request.params.id, request.body)),
+    async (request, reply) => answer(request, reply, await cancelWithdrawal(request.deps, request.customer!, request.params.id, request.body)),
   );
 }

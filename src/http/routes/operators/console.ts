@@ -14,7 +14,7 @@ import { clientOf, isSecureRequest } from '../../session.js';
 // enrolment code the CLI printed) and get the console cookie, which adminScope reads.
 
 export function consoleRoutes(app: FastifyInstance, kabuto: Kabuto): void {
-  const { deps, config } = kabuto;
+  const { config } = kabuto;
   const signedIn = (request: FastifyRequest, reply: FastifyReply, result: { token: string; operator: OperatorRecord }) => {
     const secure = isSecureRequest(request, config.publicOrigin);
     // Strict: the console is never reached by a link from elsewhere.
@@ -23,26 +23,26 @@ export function consoleRoutes(app: FastifyInstance, kabuto: Kabuto): void {
   };
   const code = text(32, 8);
 
-  app.post('/api/console/passkey-options', { schema: { body: body({}) } }, async (request) => startOperatorSignIn(deps, relyingPartyOf(request, config)));
+  app.post('/api/console/passkey-options', { schema: { body: body({}) } }, async (request) => startOperatorSignIn(request.deps, relyingPartyOf(request, config)));
 
   app.post<{ Body: { response: unknown } }>('/api/console/sign-in', { schema: { body: body({ response: { type: 'object' } }, ['response']) } }, async (request, reply) =>
-    answer(request, reply, await signInOperator(deps, relyingPartyOf(request, config), request.body.response, clientOf(request)), (result) => signedIn(request, reply, result)),
+    answer(request, reply, await signInOperator(request.deps, relyingPartyOf(request, config), request.body.response, clientOf(request)), (result) => signedIn(request, reply, result)),
   );
 
   app.post<{ Body: { code: string } }>('/api/console/enrolment/options', { schema: { body: body({ code }, ['code']) } }, async (request, reply) =>
-    answer(request, reply, await startOperatorEnrolment(deps, relyingPartyOf(request, config), request.body.code)),
+    answer(request, reply, await startOperatorEnrolment(request.deps, relyingPartyOf(request, config), request.body.code)),
   );
 
   app.post<{ Body: { code: string; response: unknown } }>('/api/console/enrolment', { schema: { body: body({ code, response: { type: 'object' } }, ['code', 'response']) } }, async (request, reply) =>
-    answer(request, reply, await finishOperatorEnrolment(deps, relyingPartyOf(request, config), request.body.code, request.body.response, clientOf(request)), (result) =>
+    answer(request, reply, await finishOperatorEnrolment(request.deps, relyingPartyOf(request, config), request.body.code, request.body.response, clientOf(request)), (result) =>
       signedIn(request, reply, result),
     ),
   );
 
   app.post('/api/console/sign-out', { schema: { body: body({}) } }, async (request, reply) => {
     const name = consoleCookieName(request, config);
-    const current = await resolveOperatorSession(deps, request.cookies[name]);
-    if (current) await endOperatorSession(deps, current.session.id);
+    const current = await resolveOperatorSession(request.deps, request.cookies[name]);
+    if (current) await endOperatorSession(request.deps, current.session.id);
     reply.clearCookie(name, { path: '/', secure: name.startsWith('__Host-') });
     return reply.code(204).send();
   });

@@ -28,10 +28,10 @@ export function adminDepositRoute(admin: FastifyInstance, kabuto: Kabuto, custom
       const caller = adminCaller(request);
       const payload = { amount: request.body.amount };
       if (caller.bypassesFourEyes) {
-        const done = await executeWithoutApproval(kabuto.deps, kabuto.approvalKinds, caller, 'deposit', customer, payload);
+        const done = await executeWithoutApproval(request.deps, kabuto.approvalKinds, caller, 'deposit', customer, payload);
         return created(request, reply, done, (result) => (isFailure(result) ? result : result.entry));
       }
-      return answer(request, reply, await requestApproval(kabuto.deps, kabuto.approvalKinds, caller, { kind: 'deposit', customer, payload, reason: request.body.reason ?? 'not given' }), (approval) => ({ status: 'pending_approval', approval }), 202);
+      return answer(request, reply, await requestApproval(request.deps, kabuto.approvalKinds, caller, { kind: 'deposit', customer, payload, reason: request.body.reason ?? 'not given' }), (approval) => ({ status: 'pending_approval', approval }), 202);
     },
   );
 }

@@ -27,8 +27,8 @@ const decisionParams = { type: 'object', properties: { id: text(64, 1) }, requir
  * orders and withdrawals, release and reject (the security role), and the policy in force.
  */
 export function adminRiskRoutes(app: FastifyInstance, kabuto: Kabuto): void {
-  const { deps, prices } = kabuto;
-  const customerIdOf = async (loginId: string | undefined) => (loginId === undefined ? null : ((await findCustomer(deps, loginId))?.id ?? undefined));
+  const { prices } = kabuto;
+  const customerIdOf = async (loginId: string | undefined) => (loginId === undefined ? null : ((await findCustomer(kabuto.deps, loginId))?.id ?? undefined));
 
   adminScope(app, kabuto, (admin) => {
     admin.get<{ Querystring: { loginId?: string; rule?: string; operation?: RiskOperation; limit?: string } }>(
@@ -38,12 +38,12 @@ export function adminRiskRoutes(app: FastifyInstance, kabuto: Kabuto): void {
         const { loginId, rule, operation } = request.query;
         const customerId = await customerIdOf(loginId);
         if (customerId === undefined) return sendFailure(request, reply, fail('not_found'));
-        return listDecisions(deps, { ...(customerId ? { customerId } : {}), ...(rule ? { rule } : {}), ...(operation ? { operation } : {}), limit: limitOf(request.query.limit) });
+        return listDecisions(request.deps, { ...(customerId ? { customerId } : {}), ...(rule ? { rule } : {}), ...(operation ? { operation } : {}), limit: limitOf(request.query.limit) });
       },
     );
 
     admin.get<{ Params: { id: string } }>('/api/admin/v1/risk/decisions/:id', { config: { roles: [...READERS] }, schema: { params: decisionParams } }, async (request, reply) =>
-      answer(request, reply, (await findDecision(deps, request.params.id)) ?? fail('not_found')),
+      answer(request, reply, (await findDecision(request.deps, request.params.id)) ?? fail('not_found')),
     );
 
     admin.get<{ Querystring: { status?: HoldStatus; loginId?: string; limit?: string } }>(
@@ -52,7 +52,7 @@ export function adminRiskRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       async (request, reply) => {
         const customerId = await customerIdOf(request.query.loginId);
         if (customerId === undefined) return sendFailure(request, reply, fail('not_found'));
-        return listHolds(deps, { ...(request.query.status ? { status: request.query.status } : {}), ...(customerId ? { customerId } : {}), limit: limitOf(request.query.limit) });
+        return listHolds(request.deps, { ...(request.query.status ? { status: request.query.status } : {}), ...(customerId ? { customerId } : {}), limit: limitOf(request.query.limit) });
       },
     );
 
@@ -63,15 +63,15 @@ export function adminRiskRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       { config: { roles: ['security'] }, schema: { params: idParams, body: body({ reason: text(500, 1) }) } },
       async (request, reply) => {
         const caller = adminCaller(request);
-        if (caller.bypassesFourEyes) return answer(request, reply, await releaseHold(deps, prices, request.params.id, adminActor(request)), (hold) => viewHoldForOperator(hold, undefined));
-        return answer(request, reply, await requestHoldRelease(deps, kabuto.approvalKinds, caller, request.params.id, request.body.reason ?? 'not given'), (approval) => ({ status: 'pending_approval', approval }), 202);
+        if (caller.bypassesFourEyes) return answer(request, reply, await releaseHold(request.deps, prices, request.params.id, adminActor(request)), (hold) => viewHoldForOperator(hold, undefined));
+        return answer(request, reply, await requestHoldRelease(request.deps, kabuto.approvalKinds, caller, request.params.id, request.body.reason ?? 'not given'), (approval) => ({ status: 'pending_approval', approval }), 202);
       },
     );
 
     admin.post<{ Params: { id: string } }>('/api/admin/v1/risk/holds/:id/reject', { config: { roles: ['security'] }, schema: { params: idParams, body: body({}) } }, async (request, reply) =>
-      answer(request, reply, await rejectHold(deps, request.params.id, adminActor(request)), (hold) => viewHoldForOperator(hold, undefined)),
+      answer(request, reply, await rejectHold(request.deps, request.params.id, adminActor(request)), (hold) => viewHoldForOperator(hold, undefined)),
     );
 
-    admin.get('/api/admin/v1/risk/policy', { config: { roles: [...READERS] } }, async () => viewPolicy(deps));
+    admin.get('/api/admin/v1/risk/policy', { config: { roles: [...READERS] } }, async (request) => viewPolicy(request.deps));
   });
 }

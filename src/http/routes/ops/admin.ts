@@ -16,9 +16,8 @@ const loginIdParams = { type: 'object', properties: { loginId: text(64, 1) }, re
 
 /** The back office's customer API (behind adminScope). */
 export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
-  const { deps } = kabuto;
   const customerOf = async (request: FastifyRequest<{ Params: { loginId: string } }>, reply: FastifyReply) => {
-    const customer = await findCustomer(deps, request.params.loginId);
+    const customer = await findCustomer(request.deps, request.params.loginId);
     if (!customer) sendFailure(request, reply, fail('not_found'));
     return customer;
   };
@@ -47,7 +46,7 @@ export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       },
       async (request, reply) => {
         const { cash, ...input } = request.body;
-        return created(request, reply, await createCustomer(deps, input), async (customer) => {
+        return created(request, reply, await createCustomer(request.deps, input), async (customer) => {
           if (cash) await kabuto.hooks.onInitialCash(customer, cash);
           return { loginId: customer.loginId };
         });
@@ -57,7 +56,7 @@ export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
     admin.post<{ Params: { loginId: string } }>('/api/admin/v1/customers/:loginId/unlock', { config: { roles: ['support'] }, schema: { params: loginIdParams, body: body({}) } }, async (request, reply) => {
       const customer = await customerOf(request, reply);
       if (!customer) return reply;
-      await unlockCustomer(deps, customer, adminActor(request));
+      await unlockCustomer(request.deps, customer, adminActor(request));
       return { status: 'unlocked' };
     });
 
@@ -70,8 +69,8 @@ export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
         const customer = await customerOf(request, reply);
         if (!customer) return reply;
         const caller = adminCaller(request);
-        if (caller.bypassesFourEyes) return answer(request, reply, await executeWithoutApproval(deps, kabuto.approvalKinds, caller, 'mfa_reset', customer, {}), () => ({ status: 'reset' }));
-        return answer(request, reply, await requestApproval(deps, kabuto.approvalKinds, caller, { kind: 'mfa_reset', customer, payload: {}, reason: request.body.reason ?? 'not given' }), (approval) => ({ status: 'pending_approval', approval }), 202);
+        if (caller.bypassesFourEyes) return answer(request, reply, await executeWithoutApproval(request.deps, kabuto.approvalKinds, caller, 'mfa_reset', customer, {}), () => ({ status: 'reset' }));
+        return answer(request, reply, await requestApproval(request.deps, kabuto.approvalKinds, caller, { kind: 'mfa_reset', customer, payload: {}, reason: request.body.reason ?? 'not given' }), (approval) => ({ status: 'pending_approval', approval }), 202);
       },
     );
 
@@ -83,7 +82,7 @@ export function adminRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       async (request, reply) => {
         const customer = await customerOf(request, reply);
         if (!customer) return reply;
-        return auditTrail(deps, customer.id, pageOf(request.query, sequenceCursor));
+        return auditTrail(request.deps, customer.id, pageOf(request.query, sequenceCursor));
       },
     );
   });

@@ -16,12 +16,11 @@ const alertsQuery = { type: 'object', properties: { limit: digits(3, 'At most th
 
 /** The back office's side of the customer's defences: a freeze's state and its lift, the alerts (behind adminScope). */
 export function adminProtectionRoutes(app: FastifyInstance, kabuto: Kabuto): void {
-  const { deps } = kabuto;
   adminScope(app, kabuto, (admin) => {
     admin.get<{ Params: { loginId: string } }>('/api/admin/v1/customers/:loginId/freeze', { config: { roles: ['viewer', 'support', 'supervisor', 'security'] }, schema: { params: loginIdParams } }, async (request, reply) => {
-      const customer = await findCustomer(deps, request.params.loginId);
+      const customer = await findCustomer(request.deps, request.params.loginId);
       if (!customer) return sendFailure(request, reply, fail('not_found'));
-      return viewFreeze(deps, customer);
+      return viewFreeze(request.deps, customer);
     });
 
     // A customer without a passkey: lifted after a fresh identity check, named with the reason — four eyes
@@ -31,17 +30,17 @@ export function adminProtectionRoutes(app: FastifyInstance, kabuto: Kabuto): voi
       '/api/admin/v1/customers/:loginId/unfreeze',
       { config: { roles: ['supervisor', 'security'] }, schema: { params: loginIdParams, body: body({ levels: levelsSchema, reason: text(500, 1), identityCheck: text(200, 1) }, ['levels', 'reason', 'identityCheck']) } },
       async (request, reply) => {
-        const customer = await findCustomer(deps, request.params.loginId);
+        const customer = await findCustomer(request.deps, request.params.loginId);
         if (!customer) return sendFailure(request, reply, fail('not_found'));
         const { levels, reason, identityCheck } = request.body;
         const caller = adminCaller(request);
-        if (caller.bypassesFourEyes) return answer(request, reply, await unfreeze(deps, customer, { by: 'operator', levels, reason, identityCheck, actor: adminActor(request) }));
-        return answer(request, reply, await requestUnfreeze(deps, kabuto.approvalKinds, caller, customer, { levels, reason, identityCheck }), (approval) => ({ status: 'pending_approval', approval }), 202);
+        if (caller.bypassesFourEyes) return answer(request, reply, await unfreeze(request.deps, customer, { by: 'operator', levels, reason, identityCheck, actor: adminActor(request) }));
+        return answer(request, reply, await requestUnfreeze(request.deps, kabuto.approvalKinds, caller, customer, { levels, reason, identityCheck }), (approval) => ({ status: 'pending_approval', approval }), 202);
       },
     );
 
     admin.get<{ Querystring: { limit?: string; before?: string } }>('/api/admin/v1/alerts', { config: { roles: ['viewer', 'support', 'supervisor', 'security'] }, schema: { querystring: alertsQuery } }, async (request) =>
-      listAlerts(deps, queryNumber(request.query.limit, 50, 1, 200), request.query.before),
+      listAlerts(request.deps, queryNumber(request.query.limit, 50, 1, 200), request.query.before),
     );
   });
 }

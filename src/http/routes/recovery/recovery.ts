@@ -9,18 +9,18 @@ import { clientOf } from '../../session.js';
 
 /** パスワード・ログインIDをお忘れの方: open routes, one answer for known and unknown IDs. */
 export function recoveryRoutes(app: FastifyInstance, kabuto: Kabuto): void {
-  const { deps, config } = kabuto;
+  const { config } = kabuto;
 
   app.post<{ Body: { loginId: string } }>('/api/v1/recovery/password', { schema: { body: body({ loginId: text(256, 1) }, ['loginId']) } }, async (request, reply) =>
-    answer(request, reply, await startPasswordRecovery(deps, request.body.loginId, clientOf(request))),
+    answer(request, reply, await startPasswordRecovery(request.deps, request.body.loginId, clientOf(request))),
   );
 
   app.post<{ Params: { id: string } }>('/api/v1/recovery/password/:id/sms', { schema: { params: idParams, body: body({}) } }, async (request, reply) =>
-    answer(request, reply, await sendRecoveryCode(deps, request.params.id)),
+    answer(request, reply, await sendRecoveryCode(request.deps, request.params.id)),
   );
 
   app.post<{ Params: { id: string } }>('/api/v1/recovery/password/:id/passkey-options', { schema: { params: idParams, body: body({}) } }, async (request, reply) =>
-    answer(request, reply, await startRecoveryPasskey(deps, relyingPartyOf(request, config), request.params.id)),
+    answer(request, reply, await startRecoveryPasskey(request.deps, relyingPartyOf(request, config), request.params.id)),
   );
 
   app.post<{ Params: { id: string }; Body: RecoveryProof }>(
@@ -31,10 +31,10 @@ export function recoveryRoutes(app: FastifyInstance, kabuto: Kabuto): void {
         body: body({ newPassword: secret, passkey: { type: 'object' }, smsCode: text(32), recoveryCode: text(64), tradingPassword: secret }, ['newPassword']),
       },
     },
-    async (request, reply) => answer(request, reply, await completePasswordRecovery(deps, relyingPartyOf(request, config), request.params.id, request.body, clientOf(request))),
+    async (request, reply) => answer(request, reply, await completePasswordRecovery(request.deps, relyingPartyOf(request, config), request.params.id, request.body, clientOf(request))),
   );
 
   app.post<{ Body: { email: string } }>('/api/v1/recovery/login-id', { schema: { body: body({ email: text(254, 3) }, ['email']) } }, async (request, reply) =>
-    answer(request, reply, await remindLoginId(deps, request.body.email, clientOf(request))),
+    answer(request, reply, await remindLoginId(request.deps, request.body.email, clientOf(request))),
   );
 }

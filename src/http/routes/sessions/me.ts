@@ -3,6 +3,6 @@ import type { Kabuto } from '../../../kabuto.js';
 import { viewCustomer } from '../../../domain/customers/customers.js';
 
 /** The signed-in customer (registered inside the signed-in scope). */
-export function meRoutes(app: FastifyInstance, kabuto: Kabuto): void {
-  app.get('/api/v1/me', async (request) => viewCustomer(kabuto.deps, request.customer!));
+export function meRoutes(app: FastifyInstance, _kabuto: Kabuto): void {
+  app.get('/api/v1/me', async (request) => viewCustomer(request.deps, request.customer!));
 }

@@ -16,13 +16,13 @@ const credentialParams = { type: 'object', properties: { id: { type: 'string', m
 
 /** Enrolment of authenticator apps, passkeys and recovery codes (registered inside the signed-in scope). */
 export function factorRoutes(app: FastifyInstance, kabuto: Kabuto): void {
-  const { deps, config } = kabuto;
+  const { config } = kabuto;
 
-  app.get('/api/v1/settings/totp', async (request) => totpStatus(deps, request.customer!.id));
+  app.get('/api/v1/settings/totp', async (request) => totpStatus(request.deps, request.customer!.id));
 
   // The secret leaves the server once, in this answer: as a QR code and as text to type in.
   app.post<{ Body: FactorChangeRequest }>('/api/v1/settings/totp', { schema: { body: factorChange } }, async (request, reply) =>
-    answer(request, reply, await startTotpEnrolment(deps, request.customer!, request.session!, request.body), async (result) => ({
+    answer(request, reply, await startTotpEnrolment(request.deps, request.customer!, request.session!, request.body), async (result) => ({
       ...result,
       qrCode: await QRCode.toDataURL(result.uri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }),
     })),
@@ -31,31 +31,31 @@ export function factorRoutes(app: FastifyInstance, kabuto: Kabuto): void {
   app.post<{ Body: { code: string } }>(
     '/api/v1/settings/totp/confirm',
     { schema: { body: body({ code: { type: 'string', maxLength: 64 } }, ['code']) } },
-    async (request, reply) => answer(request, reply, await confirmTotpEnrolment(deps, request.customer!, request.session!, request.body.code)),
+    async (request, reply) => answer(request, reply, await confirmTotpEnrolment(request.deps, request.customer!, request.session!, request.body.code)),
   );
 
-  app.get('/api/v1/settings/passkeys', async (request) => listPasskeys(deps, request.customer!.id));
+  app.get('/api/v1/settings/passkeys', async (request) => listPasskeys(request.deps, request.customer!.id));
 
   app.post<{ Body: FactorChangeRequest }>('/api/v1/settings/passkeys/options', { schema: { body: factorChange } }, async (request, reply) =>
-    answer(request, reply, await startPasskeyRegistration(deps, request.customer!, request.session!, relyingPartyOf(request, config), request.body)),
+    answer(request, reply, await startPasskeyRegistration(request.deps, request.customer!, request.session!, relyingPartyOf(request, config), request.body)),
   );
 
   app.post<{ Body: { name: string; response: unknown } }>(
     '/api/v1/settings/passkeys',
     { schema: { body: body({ name: text(64, 1), response: { type: 'object' } }, ['name', 'response']) } },
-    async (request, reply) => created(request, reply, await finishPasskeyRegistration(deps, request.customer!, request.session!, relyingPartyOf(request, config), request.body)),
+    async (request, reply) => created(request, reply, await finishPasskeyRegistration(request.deps, request.customer!, request.session!, relyingPartyOf(request, config), request.body)),
   );
 
   app.delete<{ Params: { id: string }; Body: FactorChangeRequest }>(
     '/api/v1/settings/passkeys/:id',
     { schema: { params: credentialParams, body: factorChange } },
-    async (request, reply) => answer(request, reply, await removePasskey(deps, request.customer!, request.session!, request.params.id, request.body)),
+    async (request, reply) => answer(request, reply, await removePasskey(request.deps, request.customer!, request.session!, request.params.id, request.body)),
   );
 
-  app.get('/api/v1/settings/recovery-codes', async (request) => viewRecoveryCodes(deps, request.customer!.id));
+  app.get('/api/v1/settings/recovery-codes', async (request) => viewRecoveryCodes(request.deps, request.customer!.id));
 
   // Shown once: only their hashes are kept. A new set kills the old one.
   app.post<{ Body: FactorChangeRequest }>('/api/v1/settings/recovery-codes', { schema: { body: factorChange } }, async (request, reply) =>
-    created(request, reply, await generateRecoveryCodes(deps, request.customer!, request.session!, request.body)),
+    created(request, reply, await generateRecoveryCodes(request.deps, request.customer!, request.session!, request.body)),
   );
 }

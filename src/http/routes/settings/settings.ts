@@ -25,9 +25,9 @@ function viewProfile(customer: CustomerRecord, pendingEmail: string | null = nul
 
 /** Two-factor settings, phone, passwords, registration details (registered inside the signed-in scope). */
 export function settingsRoutes(app: FastifyInstance, kabuto: Kabuto): void {
-  const { deps, config } = kabuto;
+  const { config } = kabuto;
 
-  app.get('/api/v1/settings/mfa', async (request) => viewMfaSettings(deps, request.customer!));
+  app.get('/api/v1/settings/mfa', async (request) => viewMfaSettings(request.deps, request.customer!));
 
   app.put<{ Body: MfaChange }>(
     '/api/v1/settings/mfa',
@@ -40,7 +40,7 @@ export function settingsRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       },
     },
     async (request, reply) =>
-      answer(request, reply, await changeMfaSettings(deps, request.customer!, request.session!, request.body), (result) => {
+      answer(request, reply, await changeMfaSettings(request.deps, request.customer!, request.session!, request.body), (result) => {
         if (result.token) setSessionCookie(request, reply, result.token, config.publicOrigin);
         return result.settings;
       }),
@@ -49,7 +49,7 @@ export function settingsRoutes(app: FastifyInstance, kabuto: Kabuto): void {
   app.put<{ Body: PhoneChange }>(
     '/api/v1/settings/phone',
     { schema: { body: body({ phone: text(32, 1), tradingPassword: secret, challengeId }, ['phone', 'tradingPassword']) } },
-    async (request, reply) => answer(request, reply, await changePhone(deps, request.customer!, request.session!, request.body), (customer) => viewCustomer(deps, customer)),
+    async (request, reply) => answer(request, reply, await changePhone(request.deps, request.customer!, request.session!, request.body), (customer) => viewCustomer(request.deps, customer)),
   );
 
   for (const [path, kind] of [['password', 'login'], ['trading-password', 'trading']] as const) {
@@ -57,30 +57,30 @@ export function settingsRoutes(app: FastifyInstance, kabuto: Kabuto): void {
       `/api/v1/settings/${path}`,
       { schema: { body: body({ currentPassword: secret, newPassword: secret, challengeId }, ['currentPassword', 'newPassword']) } },
       async (request, reply) =>
-        answer(request, reply, await changePassword(deps, request.customer!, request.session!, kind, request.body), (result) => {
+        answer(request, reply, await changePassword(request.deps, request.customer!, request.session!, kind, request.body), (result) => {
           setSessionCookie(request, reply, result.token, config.publicOrigin);
           return { status: 'changed' };
         }),
     );
   }
 
-  app.get('/api/v1/settings/notices', async (request) => viewNoticePreferences(deps, request.customer!));
+  app.get('/api/v1/settings/notices', async (request) => viewNoticePreferences(request.deps, request.customer!));
 
   app.put<{ Body: { everySignIn: boolean } }>('/api/v1/settings/notices', { schema: { body: body({ everySignIn: { type: 'boolean' } }, ['everySignIn']) } }, async (request) =>
-    changeNoticePreferences(deps, request.customer!, request.body),
+    changeNoticePreferences(request.deps, request.customer!, request.body),
   );
 
-  app.get('/api/v1/settings/profile', async (request) => viewProfile(request.customer!, await pendingEmailOf(deps, request.customer!.id)));
+  app.get('/api/v1/settings/profile', async (request) => viewProfile(request.customer!, await pendingEmailOf(request.deps, request.customer!.id)));
 
   // The code sent to a new e-mail address: the change takes effect.
   app.post<{ Body: { code: string } }>('/api/v1/settings/email/confirm', { schema: { body: body({ code: text(32, 1) }, ['code']) } }, async (request, reply) =>
-    answer(request, reply, await confirmEmailChange(deps, request.customer!, request.session!, request.body.code)),
+    answer(request, reply, await confirmEmailChange(request.deps, request.customer!, request.session!, request.body.code)),
   );
 
   app.put<{ Body: ProfileChange }>(
     '/api/v1/settings/profile',
     { schema: { body: body({ email: text(254, 3), address: text(200), bankAccount, tradingPassword: secret, challengeId }, ['tradingPassword']) } },
     async (request, reply) =>
-      answer(request, reply, await changeProfile(deps, request.customer!, request.session!, request.body), async (customer) => viewProfile(customer, await pendingEmailOf(deps, customer.id))),
+      answer(request, reply, await changeProfile(request.deps, request.customer!, request.session!, request.body), async (customer) => viewProfile(customer, await pendingEmailOf(request.deps, customer.id))),
   );
 }

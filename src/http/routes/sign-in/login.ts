@@ -10,20 +10,19 @@ import { signedIn } from '../../signed-in.js';
 
 /** ログイン and ログアウト: the password step (a second factor, when required, goes on at the challenge). */
 export function loginRoutes(app: FastifyInstance, kabuto: Kabuto): void {
-  const { deps } = kabuto;
 
   app.post<{ Body: { loginId: string; password: string } }>(
     '/api/v1/login',
     { schema: { body: body({ loginId: text(256, 1), password: secret }, ['loginId', 'password']) } },
     async (request, reply) =>
-      answer(request, reply, await signIn(deps, request.body, clientWithDevice(request)), (result) =>
+      answer(request, reply, await signIn(request.deps, request.body, clientWithDevice(request)), (result) =>
         result.status === 'second_factor_required' ? { status: result.status, challenge: result.challenge } : signedIn(kabuto, request, reply, result),
       ),
   );
 
   app.post('/api/v1/logout', { schema: { body: body({}) } }, async (request, reply) => {
-    const session = await sessionOf(deps, request);
-    if (session) await signOut(deps, session);
+    const session = await sessionOf(request.deps, request);
+    if (session) await signOut(request.deps, session);
     clearSessionCookie(reply);
     return reply.code(204).send();
   });

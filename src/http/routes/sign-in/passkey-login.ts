@@ -9,15 +9,15 @@ import { signedIn } from '../../signed-in.js';
 
 /** パスキーでログイン: a discoverable passkey with user verification signs in alone. */
 export function passkeyLoginRoutes(app: FastifyInstance, kabuto: Kabuto): void {
-  const { deps, config } = kabuto;
+  const { config } = kabuto;
 
-  app.post('/api/v1/login/passkey-options', { schema: { body: body({}) } }, async (request) => startPasskeyLogin(deps, relyingPartyOf(request, config)));
+  app.post('/api/v1/login/passkey-options', { schema: { body: body({}) } }, async (request) => startPasskeyLogin(request.deps, relyingPartyOf(request, config)));
 
   app.post<{ Body: { response: unknown } }>(
     '/api/v1/login/passkey',
     { schema: { body: body({ response: { type: 'object' } }, ['response']) } },
     async (request, reply) =>
-      answer(request, reply, await signInWithPasskey(deps, relyingPartyOf(request, config), request.body.response, clientWithDevice(request)), (result) =>
+      answer(request, reply, await signInWithPasskey(request.deps, relyingPartyOf(request, config), request.body.response, clientWithDevice(request)), (result) =>
         signedIn(kabuto, request, reply, result),
       ),
   );
