@@ -13,7 +13,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The domain's dependencies for this request: its log lines carry the request's ID. */
     readonly deps: Deps;
-    /** Made at the first `request.deps` (most reads never log). */
+    /** Made at the first `request.deps`; a request that never asks for it makes none. */
     scopedDeps: Deps | null;
   }
 }
