@@ -147,7 +147,8 @@ describe('configuration', () => {
     } finally {
       blocker.close();
     }
-  });
+    // Three `kabuto serve` processes in turn (8 s alone): 120 s, as the other tests that start server processes.
+  }, 120_000);
 
   it('the README lists every variable, exactly as declared', () => {
     expect(readFileSync('README.md', 'utf8')).toContain(configTable());
