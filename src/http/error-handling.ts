@@ -2,6 +2,11 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { fail, OverloadedError, UnavailableError } from '../domain/kernel/errors.js';
 import { sendFailure } from './failures.js';
 
+function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
 function fieldOf(error: FastifyError): string | undefined {
   const first = error.validation?.[0];
   if (!first) return undefined;
@@ -15,9 +20,10 @@ function fieldOf(error: FastifyError): string | undefined {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof OverloadedError) return sendFailure(request, reply, fail('overloaded', { retryAfter: error.retryAfterSeconds }));
-    // The database is unreachable or too slow (store/database.ts types it), or SQLite stayed busy:
+    // The database is unreachable or too slow (store/database.ts types it), or SQLite stayed busy (any
+    // SQLITE_BUSY*: another process held the lock past the budget, or overtook a transaction's snapshot):
     // a client should retry shortly, and no operator is paged for a 500.
-    if (error instanceof UnavailableError || (error as { code?: unknown }).code === 'SQLITE_BUSY') {
+    if (error instanceof UnavailableError || isSqliteBusy(error)) {
       request.log.warn({ err: error }, 'database unavailable');
       return sendFailure(request, reply, fail('overloaded', { retryAfter: error instanceof UnavailableError ? error.retryAfterSeconds : 1 }));
     }

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import Fastify from 'fastify';
+import { openDatabase } from '../../src/store/database.js';
+import { registerErrorHandling } from '../../src/http/error-handling.js';
 import { describeOn, postgresUrl, startTestServer, useTestServer } from '../support/harness.js';
 import { createCustomer, signInWithPassword } from '../support/flows.js';
 import type { HttpClient } from '../support/http-client.js';
@@ -161,4 +164,34 @@ describeOn('sqlite', 'fault: the SQLite file locked by another process', () => {
       expect((await changeAddress(client, customer, '東京都中央区日本橋兜町 1-1')).status).toBe(200);
     });
   }, 90_000);
+
+  it('a transaction whose snapshot another process overtook (SQLITE_BUSY_SNAPSHOT) answers 503 at once, never 500', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kabuto-snapshot-')), 'kabuto.db');
+    const handle = openDatabase(file);
+    const other = new SQLite(file);
+    other.exec('create table zz_rows (x integer)');
+    const app = Fastify();
+    registerErrorHandling(app);
+    // Reads, then another process commits, then writes: the read snapshot is stale, which no wait can mend.
+    app.get('/read-then-write', () =>
+      handle.db.transaction().execute(async (trx) => {
+        await sql`select count(*) from zz_rows`.execute(trx);
+        other.prepare('insert into zz_rows values (1)').run();
+        await sql`insert into zz_rows values (2)`.execute(trx);
+        return { written: true };
+      }),
+    );
+    try {
+      const started = performance.now();
+      const response = await app.inject({ method: 'GET', url: '/read-then-write' });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toMatch(/^\d+$/);
+      // Not tried again for the busy budget: a stale snapshot stays stale.
+      expect(performance.now() - started).toBeLessThan(3_000);
+    } finally {
+      await app.close();
+      other.close();
+      await handle.close();
+    }
+  });
 });
