@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, type DatabaseIntrospector, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
-import { SQLITE_BUSY_SLICE_MS, YieldingSqliteDialect } from './sqlite-busy.js';
+import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type DatabaseIntrospector, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
 import { UnavailableError } from '../domain/kernel/errors.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
@@ -72,11 +71,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
   const sqlite = new SQLite(url);
   sqlite.pragma('journal_mode = WAL');
-  // Another process's write lock is waited for off the event loop (sqlite-busy.ts): inside SQLite a try
-  // waits a few milliseconds at most, the 5 s in all between tries on a timer.
-  sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_SLICE_MS}`);
+  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new YieldingSqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
   // Prepared once: `sqlite.pragma()` prepares the statement at every call, and this runs at every cached read.
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   return { db, dialect: 'sqlite', othersCommits: () => Number(dataVersion.get()), close: () => db.destroy() };
