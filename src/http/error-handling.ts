@@ -21,7 +21,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof OverloadedError) return sendFailure(request, reply, fail('overloaded', { retryAfter: error.retryAfterSeconds }));
     // The database is unreachable or too slow (store/database.ts types it), or SQLite stayed busy (any
-    // SQLITE_BUSY*: another process held the lock past the budget, or overtook a transaction's snapshot):
+    // SQLITE_BUSY*: another process held the lock past the busy time-out, or overtook a transaction's snapshot):
     // a client should retry shortly, and no operator is paged for a 500.
     if (error instanceof UnavailableError || isSqliteBusy(error)) {
       request.log.warn({ err: error }, 'database unavailable');
