@@ -2,11 +2,6 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { fail, OverloadedError, UnavailableError } from '../domain/kernel/errors.js';
 import { sendFailure } from './failures.js';
 
-function isSqliteBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
-}
-
 function fieldOf(error: FastifyError): string | undefined {
   const first = error.validation?.[0];
   if (!first) return undefined;
@@ -20,12 +15,11 @@ function fieldOf(error: FastifyError): string | undefined {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof OverloadedError) return sendFailure(request, reply, fail('overloaded', { retryAfter: error.retryAfterSeconds }));
-    // The database is unreachable or too slow (store/database.ts types it), or SQLite stayed busy (any
-    // SQLITE_BUSY*: another process held the lock past the busy time-out, or overtook a transaction's snapshot):
-    // a client should retry shortly, and no operator is paged for a 500.
-    if (error instanceof UnavailableError || isSqliteBusy(error)) {
+    // The database is unreachable, too slow or (SQLite) busy: store/database.ts types it. A client should
+    // retry shortly, and no operator is paged for a 500.
+    if (error instanceof UnavailableError) {
       request.log.warn({ err: error }, 'database unavailable');
-      return sendFailure(request, reply, fail('overloaded', { retryAfter: error instanceof UnavailableError ? error.retryAfterSeconds : 1 }));
+      return sendFailure(request, reply, fail('overloaded', { retryAfter: error.retryAfterSeconds }));
     }
     if (error.validation) {
       const first = error.validation[0];

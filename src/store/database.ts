@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type DatabaseIntrospector, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
+import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type DatabaseIntrospector, type PostgresPool, type PostgresPoolClient, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { UnavailableError } from '../domain/kernel/errors.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
@@ -157,19 +157,56 @@ function resilientPool(pool: pg.Pool): PostgresPool {
  * Kysely prepares every query anew; compiling the SQL was an eighth of a signed-in read's CPU in
  * the bench. The same SQL text reuses its prepared statement (Kysely runs one query at a time on
  * the connection, so a statement is never in use twice). Bounded: the oldest is dropped past 500.
+ * A statement's SQLITE_BUSY* is an UnavailableError, as PostgreSQL's time-outs are (resilientPool).
  */
 function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
+  const statements = new Map<string, SqliteStatement>();
   return {
     close: () => sqlite.close(),
     prepare(sql) {
       let statement = statements.get(sql);
       if (!statement) {
-        statement = sqlite.prepare(sql);
+        statement = busyAsUnavailable(sqlite.prepare(sql));
         if (statements.size >= 500) statements.delete(statements.keys().next().value as string);
         statements.set(sql, statement);
       }
       return statement;
+    },
+  };
+}
+
+/**
+ * SQLite busy: another process held the write lock past the busy time-out, or committed between a
+ * transaction's read and its write (SQLITE_BUSY_SNAPSHOT, returned at once). A client should retry
+ * shortly: an UnavailableError (503 with Retry-After), never a 500.
+ */
+function busyAsUnavailable(statement: SQLite.Statement): SqliteStatement {
+  const unavailable = (error: unknown): unknown => {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && code.startsWith('SQLITE_BUSY') ? new UnavailableError(`database busy: ${(error as Error).message} (${code})`, 1, { cause: error }) : error;
+  };
+  return {
+    reader: statement.reader,
+    all(parameters) {
+      try {
+        return statement.all(parameters);
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
+    run(parameters) {
+      try {
+        return statement.run(parameters);
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
+    iterate(parameters) {
+      try {
+        return statement.iterate(parameters);
+      } catch (error) {
+        throw unavailable(error);
+      }
     },
   };
 }
