@@ -2,11 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type DatabaseIntrospector, type PostgresPool, type PostgresPoolClient, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, type DatabaseIntrospector, type PostgresPool, type PostgresPoolClient, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { UnavailableError } from '../domain/kernel/errors.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { HeldStatements } from './pg-batch.js';
+import { SQLITE_BUSY_SLICE_MS, YieldingSqliteDialect } from './sqlite-busy.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -71,9 +72,12 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
   const sqlite = new SQLite(url);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
+  // Another process's write lock is waited for off the event loop (sqlite-busy.ts): inside SQLite a try
+  // waits a few milliseconds at most, the 5 s in all between tries on a timer; transactions begin IMMEDIATE.
+  sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_SLICE_MS}`);
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
+  const dialect = new YieldingSqliteDialect({ database: withStatementCache(sqlite) }, () => sqlite.inTransaction);
+  const db = new Kysely<Database>({ dialect, plugins: [new CamelCasePlugin()] });
   // Prepared once: `sqlite.pragma()` prepares the statement at every call, and this runs at every cached read.
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   return { db, dialect: 'sqlite', othersCommits: () => Number(dataVersion.get()), close: () => db.destroy() };
@@ -176,8 +180,8 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
 }
 
 /**
- * SQLite busy: another process held the write lock past the busy time-out, or committed between a
- * transaction's read and its write (SQLITE_BUSY_SNAPSHOT, returned at once). A client should retry
+ * SQLite busy: another process held the write lock past the busy budget (sqlite-busy.ts), or (should a
+ * transaction ever begin deferred) committed between its read and its write (SQLITE_BUSY_SNAPSHOT). A client should retry
  * shortly: an UnavailableError (503 with Retry-After), never a 500.
  */
 function busyAsUnavailable(statement: SQLite.Statement): SqliteStatement {
