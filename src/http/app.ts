@@ -12,7 +12,7 @@ import { sendFailure } from './failures.js';
 import { registerMetrics } from './metrics.js';
 import { openApiRoutes, registerOpenApi } from './openapi.js';
 import { registerPortalAssets, sendPortalPage } from './portal-assets.js';
-import { registerRequestLogging, requestIdGenerator } from './request-log.js';
+import { registerRequestLogging, requestIdGenerator, requestLogger } from './request-log.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -50,6 +50,8 @@ export async function buildApp(kabuto: Kabuto, options: AppOptions = {}): Promis
   const app = Fastify({
     // The composition root's log (src/http/log.ts: secrets redacted, request IDs on every line).
     loggerInstance: kabuto.log,
+    // Each request's child of it, made at its first line (request-log.ts).
+    childLoggerFactory: requestLogger,
     // A hop count or the proxies' addresses, never the whole chain (config-variables.ts).
     trustProxy: trustedProxies(config.trustProxy),
     bodyLimit: 64 * 1024,
